@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every alertops module shares: the argument spec from the option table, the client, error rendering."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_text
+
+from ansible_collections.alertops.core.plugins.module_utils import options
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
+
+
+class AlertOpsModule(AnsibleModule):
+    """AnsibleModule bound to one client class (and so one platform).
+
+    ``run(action)`` builds the client, calls ``action(module, client)`` and exits with its result dict.
+    Typed errors become a failed task with their own message; anything unexpected becomes a failed task too,
+    redacted, never a traceback.
+    """
+
+    def __init__(self, client_class, argument_spec=None, **kwargs):
+        self.client_class = client_class
+        self.platform = client_class.PLATFORM
+        kwargs.setdefault('supports_check_mode', True)
+        super(AlertOpsModule, self).__init__(argument_spec=options.argument_spec(self.platform, **(argument_spec or {})),
+                                             **kwargs)
+        self._client = None
+
+    def register_secret(self, value):
+        """Secrets that appear at run time (issued OAuth tokens) are masked in everything the module returns."""
+        if value:
+            self.no_log_values.add(to_text(value))
+
+    def client(self, **kwargs):
+        if self._client is None:
+            params = options.connection_params(self.platform, self.params)
+            self._client = self.client_class.from_params(params, on_secret=self.register_secret, **kwargs)
+        return self._client
+
+    def run(self, action):
+        try:
+            result = action(self)
+        except AlertOpsError as exc:
+            self.fail_json(**self._redacted(exc.fail_kwargs()))
+        except Exception as exc:  # pylint: disable=broad-except
+            # never a traceback in front of the user: say what broke, masked like everything else
+            self.fail_json(**self._redacted(dict(msg='%s: unexpected error: %s: %s' % (
+                self.platform, exc.__class__.__name__, to_text(exc)))))
+        self.exit_json(**result)
+
+    def _redacted(self, kwargs):
+        if self._client is not None and 'msg' in kwargs:
+            kwargs['msg'] = self._client.transport.redact(kwargs['msg'])
+        return kwargs

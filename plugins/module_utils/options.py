@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one table of connection options.
+
+Module argument specs, environment fallbacks, the modules' doc fragments and the lookup's
+doc fragment are all generated from CONNECTION_OPTIONS, so they cannot drift apart.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+
+PLATFORMS = ('log360', 'mackerel', 'opsramp')
+
+# name -> spec; 'env' lists the environment fallbacks (first found wins), 'secret' -> no_log.
+CONNECTION_OPTIONS = {
+    'log360': [
+        dict(name='url', type='str', env=['LOG360_URL'], required=True,
+             description='Base URL of the Log360 / EventLog Analyzer server, for example V(https://siem.example.com:8400).'),
+        dict(name='token', type='str', env=['LOG360_TOKEN'], secret=True, required=True,
+             description='AuthToken created under Settings > Admin Settings > API Settings. Sent as C(Authorization: Bearer).'),
+    ],
+    'mackerel': [
+        dict(name='url', type='str', env=['MACKEREL_APIBASE'], default='https://api.mackerelio.com',
+             description='Mackerel API base URL (V(https://kcps-mackerel.io) for KCPS).'),
+        dict(name='api_key', type='str', env=['MACKEREL_APIKEY'], secret=True, required=True,
+             description='Mackerel organisation API key, sent as C(X-Api-Key). Writes need a key with Write permission.'),
+    ],
+    'opsramp': [
+        dict(name='url', type='str', env=['OPSRAMP_URL'], required=True,
+             description='OpsRamp API base URL, for example V(https://acme.api.opsramp.com).'),
+        dict(name='tenant_id', type='str', env=['OPSRAMP_TENANT_ID'], required=True,
+             description='Tenant (client or MSP) id, for example V(client_7).'),
+        dict(name='client_id', type='str', env=['OPSRAMP_CLIENT_ID'],
+             description='OAuth2 client id (key) of a Custom Integration. Used with O(client_secret) unless O(token) is set.'),
+        dict(name='client_secret', type='str', env=['OPSRAMP_CLIENT_SECRET'], secret=True,
+             description='OAuth2 client secret. The token it obtains is cached for the run and refreshed on expiry or on a 401.'),
+        dict(name='token', type='str', env=['OPSRAMP_TOKEN'], secret=True,
+             description='A static Bearer token, used instead of O(client_id)/O(client_secret).'),
+        dict(name='token_path', type='str', env=['OPSRAMP_TOKEN_PATH'], default='/tenancy/auth/oauth/token',
+             description=('Path of the OAuth2 token endpoint. Newer OpsRamp releases use V(/tenancy/auth/oauth/token), older ones '
+                          'V(/auth/oauth/token); when the configured path answers 404 the other one is tried.')),
+    ],
+    'common': [
+        dict(name='validate_certs', type='bool', env=['ALERTOPS_VALIDATE_CERTS'], default=True,
+             description='Verify the server TLS certificate. Set to V(false) only for lab servers with self-signed certificates.'),
+        dict(name='ca_path', type='path', env=['ALERTOPS_CA_PATH'],
+             description='PEM bundle of CA certificates used to verify the server instead of the system store.'),
+        dict(name='request_timeout', type='float', env=['ALERTOPS_REQUEST_TIMEOUT'], default=30,
+             description='Timeout in seconds for each single HTTP request.'),
+        dict(name='retries', type='int', env=['ALERTOPS_RETRIES'], default=3,
+             description=('How often a request is retried on 429, 502, 503, 504 and connection errors, with jittered exponential '
+                          'backoff that honours C(Retry-After). Writes are retried only when the server certainly did not act.')),
+    ],
+}
+
+
+def _options(platform):
+    if platform not in PLATFORMS:
+        raise ValueError('unknown platform %r' % platform)
+    return CONNECTION_OPTIONS[platform] + CONNECTION_OPTIONS['common']
+
+
+def argument_spec(platform, **extra):
+    """AnsibleModule argument_spec: the platform's connection options plus ``extra``."""
+    spec = {}
+    for opt in _options(platform):
+        entry = dict(type=opt['type'])
+        if 'default' in opt:
+            entry['default'] = opt['default']
+        if opt.get('env'):
+            entry['fallback'] = (env_fallback, list(opt['env']))
+        if opt.get('secret'):
+            entry['no_log'] = True
+        spec[opt['name']] = entry
+    spec.update(extra)
+    return spec
+
+
+def connection_params(platform, params):
+    """Pick the connection options out of module params or lookup options and check the required ones."""
+    picked = {}
+    for opt in _options(platform):
+        value = params.get(opt['name'])
+        if value is None and opt.get('env'):
+            # lookups read env through their own config; modules already had their fallback applied
+            value = next((os.environ[e] for e in opt['env'] if os.environ.get(e)), None)
+        if value is None and 'default' in opt:
+            value = opt['default']
+        if opt.get('required') and value in (None, ''):
+            raise ValidationError(
+                '%s: option %s is required (set it on the task, in module_defaults, or in the environment variable %s)'
+                % (platform, opt['name'], ' or '.join(opt['env'])))
+        picked[opt['name']] = value
+    if platform == 'opsramp' and not picked.get('token') and not (picked.get('client_id') and picked.get('client_secret')):
+        raise ValidationError('opsramp: set either token (OPSRAMP_TOKEN) or both client_id and client_secret '
+                              '(OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET)')
+    for name in ('request_timeout', 'retries'):
+        if picked.get(name) is not None and float(picked[name]) < 0:
+            raise ValidationError('%s: option %s must not be negative, got %s' % (platform, name, picked[name]))
+    return picked
+
+
+def _doc_option(opt, platform=None):
+    where = '%s: ' % platform if platform else ''
+    doc = {'description': [where + opt['description']], 'type': opt['type']}
+    if 'default' in opt and not platform:
+        doc['default'] = opt['default']
+    elif 'default' in opt:
+        doc['description'].append(where + 'Default V(%s).' % opt['default'])
+    if opt.get('env'):
+        doc['description'].append(where + 'If not set, the environment variable %s is used.'
+                                  % ' or '.join('E(%s)' % e for e in opt['env']))
+    if opt.get('required'):
+        doc['description'].append(where + 'Required, here or through its environment variable.')
+    if opt.get('secret'):
+        doc['description'].append('Never logged; masked in every message.')
+    return doc
+
+
+def doc_fragment(platform):
+    """DOCUMENTATION text (JSON is valid YAML) for one platform's connection options, or the common ones."""
+    opts = CONNECTION_OPTIONS[platform]
+    return json.dumps({'options': dict((o['name'], _doc_option(o)) for o in opts)}, indent=1)
+
+
+def lookup_doc_fragment():
+    """The lookup serves every platform, so options that several platforms share (url, token) are merged:
+    their environment fallbacks are resolved per platform at run time by connection_params()."""
+    merged = {}
+    for platform in PLATFORMS:
+        for opt in CONNECTION_OPTIONS[platform]:
+            doc = _doc_option(opt, platform)
+            if opt['name'] in merged:
+                merged[opt['name']]['description'].extend(doc['description'])
+            else:
+                merged[opt['name']] = doc
+    return json.dumps({'options': merged}, indent=1)
