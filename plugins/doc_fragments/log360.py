@@ -1,14 +1,28 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, alertops.core contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GENERATED from plugins/module_utils/options.py by .ci/generate-doc-fragments: do not edit by hand.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.alertops.core.plugins.module_utils.options import doc_fragment
-
 
 class ModuleDocFragment(object):
-    # Generated from the one option table in module_utils/options.py, like the argument spec and env fallbacks.
-    DOCUMENTATION = doc_fragment('log360')
+    DOCUMENTATION = r"""
+---
+options:
+  token:
+    description:
+    - 'AuthToken created under Settings > Admin Settings > API Settings. Sent as C(Authorization: Bearer).'
+    - If not set, the environment variable E(LOG360_TOKEN) is used.
+    - Required, here or through its environment variable.
+    - Never logged; masked in every message.
+    type: str
+  url:
+    description:
+    - Base URL of the Log360 / EventLog Analyzer server, for example V(https://siem.example.com:8400).
+    - If not set, the environment variable E(LOG360_URL) is used.
+    - Required, here or through its environment variable.
+    type: str
+"""

@@ -1,14 +1,28 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, alertops.core contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GENERATED from plugins/module_utils/options.py by .ci/generate-doc-fragments: do not edit by hand.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.alertops.core.plugins.module_utils.options import doc_fragment
-
 
 class ModuleDocFragment(object):
-    # Generated from the one option table in module_utils/options.py, like the argument spec and env fallbacks.
-    DOCUMENTATION = doc_fragment('mackerel')
+    DOCUMENTATION = r"""
+---
+options:
+  api_key:
+    description:
+    - Mackerel organisation API key, sent as C(X-Api-Key). Writes need a key with Write permission.
+    - If not set, the environment variable E(MACKEREL_APIKEY) is used.
+    - Required, here or through its environment variable.
+    - Never logged; masked in every message.
+    type: str
+  url:
+    default: https://api.mackerelio.com
+    description:
+    - Mackerel API base URL (V(https://kcps-mackerel.io) for KCPS).
+    - If not set, the environment variable E(MACKEREL_APIBASE) is used.
+    type: str
+"""

@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 
 from ansible.module_utils.basic import env_fallback
@@ -126,13 +125,12 @@ def _doc_option(opt, platform=None):
     return doc
 
 
-def doc_fragment(platform):
-    """DOCUMENTATION text (JSON is valid YAML) for one platform's connection options, or the common ones."""
-    opts = CONNECTION_OPTIONS[platform]
-    return json.dumps({'options': dict((o['name'], _doc_option(o)) for o in opts)}, indent=1)
+def doc_fragment_options(platform):
+    """Documentation of one platform's connection options (or the common ones)."""
+    return dict((o['name'], _doc_option(o)) for o in CONNECTION_OPTIONS[platform])
 
 
-def lookup_doc_fragment():
+def lookup_doc_fragment_options():
     """The lookup serves every platform, so options that several platforms share (url, token) are merged:
     their environment fallbacks are resolved per platform at run time by connection_params()."""
     merged = {}
@@ -143,4 +141,32 @@ def lookup_doc_fragment():
                 merged[opt['name']]['description'].extend(doc['description'])
             else:
                 merged[opt['name']] = doc
-    return json.dumps({'options': merged}, indent=1)
+    return merged
+
+
+_FRAGMENT_TEMPLATE = """# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GENERATED from plugins/module_utils/options.py by .ci/generate-doc-fragments: do not edit by hand.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    DOCUMENTATION = r\"\"\"
+%s\"\"\"
+"""
+
+
+def rendered_doc_fragments(root):
+    """{path: file text} of every generated doc fragment (used by the generator and the drift test)."""
+    import yaml  # controller side only: the generator and the unit test run there
+    fragments = dict((p, {'options': doc_fragment_options(p)}) for p in PLATFORMS + ('common',))
+    fragments['lookup'] = {'options': lookup_doc_fragment_options()}
+    out = {}
+    for name, doc in fragments.items():
+        text = yaml.safe_dump(doc, sort_keys=True, default_flow_style=False, width=110)
+        out[os.path.join(root, 'plugins', 'doc_fragments', name + '.py')] = _FRAGMENT_TEMPLATE % ('---\n' + text)
+    return out
