@@ -1,0 +1,350 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Mackerel API v0 alerts client: list (nextId paging), get, close, memo, alert logs.
+
+Every Mackerel quirk lives here: the ``X-Api-Key`` header, the two error body forms (``{"error": {"message": ...}}``
+and ``{"error": "..."}``), epoch-second times, the 100-per-page limit, the bare alert object of Get Alert and the
+``{"id", "memo"}`` answer of Update Alert.
+
+Alerts and logs are returned as the vendor objects plus normalised ISO 8601 UTC fields
+(``opened_at``/``closed_at`` for alerts, ``created_at`` for logs).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import threading
+
+from ansible_collections.alertops.core.plugins.module_utils import bulk, errors, pager, timeutil, transport
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 is not supported
+    from urllib import quote
+
+PLATFORM = 'mackerel'
+MAX_LIMIT = 100
+MAX_MEMO_BYTES = 80 * 1024
+STATUSES = ('OK', 'CRITICAL', 'WARNING', 'UNKNOWN')
+TYPES = ('connectivity', 'host', 'service', 'external', 'check', 'expression', 'anomalyDetection', 'query')
+# ids up to this many are read one GET each; more are found through the (cheaper) listing
+GET_THRESHOLD = 10
+# how often a close whose outcome was unknown is checked and re-sent
+MAX_CLOSE_ROUNDS = 4
+# ISO fields we add; they are removed again before comparing or sending anything
+NORMALISED_FIELDS = ('opened_at', 'closed_at', 'created_at', 'logs')
+
+HINTS = {
+    400: 'The request was rejected; check the options (limit at most 100, a non-empty reason)',
+    401: 'The API key is invalid or was revoked: create a new one under Organization > API keys and update api_key '
+         '(MACKEREL_APIKEY)',
+    403: 'The API key lacks the permission this operation needs (closing alerts and memos need a key with Write '
+         'permission), or the request comes from outside the IP address range the key is restricted to',
+    404: 'The alert does not exist (check the id)',
+    413: 'The memo is too large: Mackerel accepts at most 80 KB',
+}
+
+
+def describe_error(response):
+    """(vendor text, hint) of a Mackerel error answer: ``{"error": {"message": m}}`` or ``{"error": "m"}``."""
+    text = None
+    try:
+        data = json.loads(response.text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and 'error' in data:
+        err = data['error']
+        if isinstance(err, dict):
+            text = err.get('message') or json.dumps(err, sort_keys=True)
+        elif err is not None:
+            text = str(err)
+    if text is None:
+        text = response.text[:300].strip() or None
+    return text, HINTS.get(response.status)
+
+
+def normalise_alert(alert):
+    """The vendor alert plus ``opened_at``/``closed_at`` in ISO 8601 UTC (a new dict)."""
+    out = dict(alert)
+    out['opened_at'] = timeutil.to_iso(alert.get('openedAt'))
+    out['closed_at'] = timeutil.to_iso(alert.get('closedAt'))
+    return out
+
+
+def normalise_log(log):
+    out = dict(log)
+    out['created_at'] = timeutil.to_iso(log.get('createdAt'))
+    return out
+
+
+def vendor_view(alert):
+    """The alert without the fields this client added."""
+    return dict((k, v) for k, v in alert.items() if k not in NORMALISED_FIELDS)
+
+
+def is_closed(alert):
+    return alert.get('status') == 'OK' and alert.get('closedAt') is not None
+
+
+def check_limit(limit, option='limit'):
+    if limit is None:
+        return None
+    if not 1 <= int(limit) <= MAX_LIMIT:
+        raise errors.ValidationError('option %s must be between 1 and %d (Mackerel answers 400 above %d), got %s'
+                                     % (option, MAX_LIMIT, MAX_LIMIT, limit), platform=PLATFORM)
+    return int(limit)
+
+
+def check_memo(memo):
+    if memo is not None and len(memo.encode('utf-8')) > MAX_MEMO_BYTES:
+        raise errors.ValidationError('option memo is %d bytes; Mackerel accepts at most 80 KB (%d bytes)'
+                                     % (len(memo.encode('utf-8')), MAX_MEMO_BYTES), platform=PLATFORM)
+    return memo
+
+
+def check_alert_id(alert_id):
+    text = str(alert_id or '').strip()
+    if not text or '/' in text or '?' in text or '#' in text:
+        raise errors.ValidationError('option id: %r is not a Mackerel alert id' % (alert_id,), platform=PLATFORM)
+    return text
+
+
+class Filters:
+    """Client-side alert filters (Mackerel's list endpoint has none besides withClosed)."""
+
+    def __init__(self, status=None, type=None, monitor_id=None, host_id=None, opened_after=None, opened_before=None,
+                 now=None):
+        self.status = set(status or [])
+        self.type = set(type or [])
+        self.monitor_id = set(monitor_id or [])
+        self.host_id = set(host_id or [])
+        for name, values, allowed in (('status', self.status, STATUSES), ('type', self.type, TYPES)):
+            bad = sorted(values - set(allowed))
+            if bad:
+                raise errors.ValidationError('option %s: unknown value(s) %s; use %s'
+                                             % (name, ', '.join(bad), ', '.join(allowed)), platform=PLATFORM)
+        self.opened_after = timeutil.to_epoch(opened_after, 'opened_after', now=now) if opened_after not in (None, '') else None
+        self.opened_before = timeutil.to_epoch(opened_before, 'opened_before', now=now) if opened_before not in (None, '') else None
+        timeutil.check_range(self.opened_after, self.opened_before, 'opened_after', 'opened_before')
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(**dict((k, params.get(k)) for k in ('status', 'type', 'monitor_id', 'host_id', 'opened_after',
+                                                        'opened_before')))
+
+    def __bool__(self):
+        return bool(self.status or self.type or self.monitor_id or self.host_id
+                    or self.opened_after is not None or self.opened_before is not None)
+
+    __nonzero__ = __bool__
+
+    def match(self, alert):
+        if self.status and alert.get('status') not in self.status:
+            return False
+        if self.type and alert.get('type') not in self.type:
+            return False
+        if self.monitor_id and alert.get('monitorId') not in self.monitor_id:
+            return False
+        if self.host_id and alert.get('hostId') not in self.host_id:
+            return False
+        opened = alert.get('openedAt')
+        if self.opened_after is not None and (opened is None or opened < self.opened_after):
+            return False
+        if self.opened_before is not None and (opened is None or opened > self.opened_before):
+            return False
+        return True
+
+
+class MackerelClient:
+    PLATFORM = PLATFORM
+
+    def __init__(self, transport_):
+        self.transport = transport_
+
+    @classmethod
+    def from_params(cls, params, on_secret=None, concurrency=None, **kwargs):
+        api_key = params.get('api_key')
+        if not api_key:
+            raise errors.ValidationError('option api_key is required (set it on the task, in module_defaults, or in '
+                                         'the environment variable MACKEREL_APIKEY)', platform=PLATFORM)
+        pool = max(int(concurrency or 1), 10)
+        kwargs.setdefault('pool_size', pool)
+        return cls(transport.from_params(PLATFORM, params, params.get('url') or 'https://api.mackerelio.com',
+                                         headers={'X-Api-Key': api_key}, secrets=[api_key], on_secret=on_secret,
+                                         describe_error=describe_error, **kwargs))
+
+    # -- reads ----------------------------------------------------------------------------------------------
+    def _page(self, with_closed, limit):
+        def fetch(cursor):
+            params = {}
+            if with_closed:
+                params['withClosed'] = 'true'
+            if limit:
+                params['limit'] = str(limit)
+            if cursor:
+                params['nextId'] = cursor
+            data = self.transport.request('GET', '/api/v0/alerts', 'list alerts', params=params).json()
+            if not isinstance(data, dict) or not isinstance(data.get('alerts'), list):
+                raise errors.ResponseError('the alert list has no "alerts" array', platform=PLATFORM,
+                                           operation='list alerts')
+            return [normalise_alert(a) for a in data['alerts']], data.get('nextId') or None
+        return fetch
+
+    def iter_alert_pages(self, with_closed=False, limit=None, max_items=None):
+        """Pages (lists of normalised alerts), newest first, following ``nextId`` to the end or ``max_items``."""
+        limit = check_limit(limit)
+        if max_items is not None and limit is None and max_items < MAX_LIMIT:
+            limit = max(int(max_items), 1)
+        elif max_items is not None and limit is not None:
+            limit = max(min(limit, int(max_items)), 1)
+        return pager.iter_pages(self._page(with_closed, limit), max_items=max_items, platform=PLATFORM,
+                                operation='list alerts')
+
+    def list_alerts(self, with_closed=False, limit=None, max_items=None, filters=None):
+        """Every alert (newest first); with ``filters`` only matching ones, ``max_items`` counting matches."""
+        if not filters:
+            return [a for page in self.iter_alert_pages(with_closed, limit, max_items) for a in page]
+        out = []
+        for page in self.iter_alert_pages(with_closed, limit):
+            for alert in page:
+                if filters.match(alert):
+                    out.append(alert)
+                    if max_items is not None and len(out) >= max_items:
+                        return out
+        return out
+
+    def get_alert(self, alert_id):
+        alert_id = check_alert_id(alert_id)
+        data = self.transport.request('GET', '/api/v0/alerts/%s' % quote(alert_id, safe=''), 'get alert %s' % alert_id).json()
+        if isinstance(data, dict) and isinstance(data.get('alert'), dict):  # tolerate a wrapped answer
+            data = data['alert']
+        if not isinstance(data, dict) or 'id' not in data:
+            raise errors.ResponseError('the answer is not an alert object', platform=PLATFORM,
+                                       operation='get alert %s' % alert_id)
+        return normalise_alert(data)
+
+    def alert_logs(self, alert_id, limit=None, max_items=None):
+        alert_id = check_alert_id(alert_id)
+        limit = check_limit(limit)
+        operation = 'get logs of alert %s' % alert_id
+
+        def fetch(cursor):
+            params = {}
+            if limit:
+                params['limit'] = str(limit)
+            if cursor:
+                params['nextId'] = cursor
+            data = self.transport.request('GET', '/api/v0/alerts/%s/logs' % quote(alert_id, safe=''), operation,
+                                          params=params).json()
+            if not isinstance(data, dict) or not isinstance(data.get('logs'), list):
+                raise errors.ResponseError('the answer has no "logs" array', platform=PLATFORM, operation=operation)
+            return [normalise_log(entry) for entry in data['logs']], data.get('nextId') or None
+        return list(pager.iter_items(fetch, max_items=max_items, platform=PLATFORM, operation=operation))
+
+    def find_alerts(self, ids, limit=None, concurrency=8):
+        """{id: alert} for every id, reading as little as possible; unknown ids -> ValidationError (nothing written).
+
+        Up to GET_THRESHOLD ids: one GET each. More: the open-alert listing first (closing open alerts then costs
+        listing pages only), then the still missing ones by GET (few) or by walking the listing with closed alerts.
+        """
+        ids = [check_alert_id(i) for i in ids]
+        wanted = list(dict.fromkeys(ids))
+        found = {}
+        if len(wanted) > GET_THRESHOLD:
+            self._collect(found, wanted, with_closed=False, limit=limit)
+            missing = [i for i in wanted if i not in found]
+            if len(missing) > GET_THRESHOLD:
+                self._collect(found, missing, with_closed=True, limit=limit)
+        missing = [i for i in wanted if i not in found]
+        unknown = []
+        for alert_id, alert, error in bulk.run_bounded(missing, self.get_alert, concurrency):
+            if isinstance(error, errors.NotFoundError):
+                unknown.append(alert_id)
+            elif error is not None:
+                raise error
+            else:
+                found[alert_id] = alert
+        if unknown:
+            raise errors.ValidationError('option id: no such alert: %s (nothing was changed)' % ', '.join(unknown),
+                                         platform=PLATFORM)
+        return found
+
+    def _collect(self, found, wanted, with_closed, limit):
+        todo = set(wanted) - set(found)
+        for page in self.iter_alert_pages(with_closed, limit):
+            for alert in page:
+                if alert['id'] in todo:
+                    found[alert['id']] = alert
+                    todo.discard(alert['id'])
+            if not todo:
+                return
+
+    # -- writes ---------------------------------------------------------------------------------------------
+    def update_memo(self, alert_id, memo):
+        """PUT the memo (idempotent, so the transport may repeat it); returns ``{"id", "memo"}``."""
+        alert_id = check_alert_id(alert_id)
+        check_memo(memo)
+        data = self.transport.request('PUT', '/api/v0/alerts/%s' % quote(alert_id, safe=''), 'update memo of alert %s'
+                                      % alert_id, json_body={'memo': memo}).json(allow_empty=True)
+        return data if isinstance(data, dict) else {'id': alert_id, 'memo': memo}
+
+    def close_alert(self, alert_id, reason):
+        """POST close once. Use ``close_checked`` for the exactly-once behaviour."""
+        alert_id = check_alert_id(alert_id)
+        data = self.transport.request('POST', '/api/v0/alerts/%s/close' % quote(alert_id, safe=''), 'close alert %s'
+                                      % alert_id, json_body={'reason': reason}).json()
+        if not isinstance(data, dict) or 'id' not in data:
+            raise errors.ResponseError('the close answer is not an alert object', platform=PLATFORM,
+                                       operation='close alert %s' % alert_id)
+        return normalise_alert(data)
+
+    def close_checked(self, alert_id, reason):
+        """Close an alert exactly once: ``(alert_after, changed)``.
+
+        When the outcome of a close is unknown (dropped after sending, 502/504) the alert is read again and the close
+        repeated only if it is still open. A close refused because the alert is already closed (4xx on a closed alert,
+        for example closed by someone else in the meantime) is reported as not changed.
+        """
+        last = None
+        for _round in range(MAX_CLOSE_ROUNDS):
+            try:
+                return self.close_alert(alert_id, reason), True
+            except errors.OutcomeUnknownError as exc:
+                last = exc
+                current = self.get_alert(alert_id)
+                if is_closed(current):
+                    return current, current.get('reason') == reason
+            except errors.HTTPError as exc:
+                if exc.status not in (400, 409, 422):
+                    raise
+                current = self.get_alert(alert_id)
+                if is_closed(current):
+                    return current, False
+                raise
+        raise last
+
+    def run_writes(self, items, work, concurrency):
+        """``work(item)`` for every item over the pooled session: the first alone (a key without Write permission
+        fails there, before anything else is sent), the rest with bounded concurrency. After a 401/403 nothing
+        further is sent. Returns run_bounded's ``[(item, result, error)]``."""
+        items = list(items)
+        if not items:
+            return []
+        stop = threading.Event()
+        fatal = (errors.AuthenticationError, errors.PermissionDeniedError)
+
+        def guarded(item):
+            if stop.is_set():
+                raise errors.AlertOpsError('not attempted after an earlier authorization failure', platform=PLATFORM)
+            try:
+                return work(item)
+            except fatal:
+                stop.set()
+                raise
+
+        results = bulk.run_bounded(items[:1], guarded, 1)
+        results.extend(bulk.run_bounded(items[1:], guarded, concurrency))
+        return results
