@@ -1,0 +1,416 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ManageEngine Log360 / EventLog Analyzer REST API v2 client: async alert and log searches, jobs, job results.
+
+Every Log360 endpoint, payload shape and error shape lives here and nowhere else. What is only inferred about
+the API (see the vendor reference) is accepted in every plausible form:
+
+* submit answers ``{"data": {"request_id": ...}}`` or a flat ``{"request_id": ...}``;
+* time bounds are ISO 8601 ``start_time``/``end_time`` (v2) or epoch-ms ``from``/``to`` (v1 style), chosen by
+  ``time_format``;
+* the jobs list is ``data.jobs.requests[]`` (v2) or a top-level ``requests[]`` with ``status`` and
+  ``running_time_in_millis`` (v1 names);
+* an unknown, deleted or expired job is a 404 or a 200 with no request in it;
+* a delete of a job that is already gone is a 404 or a 200 without a message;
+* the last results page has no ``next_page``, a null one, or one that points past ``total_items``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+from ansible_collections.alertops.core.plugins.module_utils import errors, pager, timeutil, transport, waiter
+
+PLATFORM = 'log360'
+PAGE_SIZE = 1000
+KINDS = ('alerts', 'logs')
+TIME_FORMATS = ('iso8601', 'epoch_ms')
+SEVERITIES = ('critical', 'trouble', 'attention')
+STATUSES = ('open', 'in_progress', 'closed')
+RESPONSE_TYPES = ('client', 'server')
+TERMINAL_STAGES = ('SUCCESS', 'FAILED')
+MAX_IDS = 100
+RESULTS_TTL_HINT = 'unknown, deleted, or expired: results live 24 h'
+
+# operation -> the AuthToken scope it needs (named in every 403 message)
+SCOPES = {
+    'submit alert search': 'alerts.READ',
+    'submit log search': 'search.READ',
+    'list jobs': 'jobs.READ',
+    'get job': 'jobs.READ',
+    'delete job': 'jobs.DELETE',
+    'get job results': 'jobs.READ',
+}
+
+SEARCH_PATHS = {'alerts': '/api/v2/alerts/async', 'logs': '/api/v2/search/async'}
+JOBS_PATH = '/api/v2/jobs'
+RESULTS_PATH = '/api/v2/jobs/results'
+
+
+def describe_error(response):
+    """(vendor text, hint) for an error response: v2 ``{code,title,detail}``, v1 ``{ERROR_DESCRIPTION}``, else text."""
+    body = None
+    try:
+        body = json.loads(response.text) if response.body.strip() else None
+    except ValueError:
+        body = None
+    vendor = None
+    if isinstance(body, dict):
+        err = body.get('error') if isinstance(body.get('error'), dict) else body
+        parts = []
+        if err.get('code') not in (None, ''):
+            parts.append('code %s' % err['code'])
+        for key in ('title', 'detail', 'ERROR_DESCRIPTION', 'message'):
+            if err.get(key) not in (None, '') and not isinstance(err.get(key), (dict, list)):
+                parts.append(str(err[key]))
+        vendor = ': '.join(parts) if parts else None
+    elif response.body.strip():
+        text = response.text.strip()
+        if '<html' in text[:512].lower():
+            vendor = 'an HTML page instead of a JSON error (%s)' % text[:120].replace('\n', ' ')
+        else:
+            vendor = text[:300]
+    status = response.status
+    scope = SCOPES.get(response.operation)
+    hint = None
+    if status == 401:
+        hint = ('The AuthToken is rejected: token invalid, revoked or expired. Create a new one under '
+                'Settings > Admin Settings > API Settings and update the token option (or LOG360_TOKEN)')
+    elif status == 403:
+        hint = ('The AuthToken lacks the scope %s needed to %s: regenerate the token with that scope'
+                % (scope or 'this operation needs', response.operation or 'do this'))
+    elif status == 400:
+        hint = 'The server rejected the request; check the options (times, filters, request_id)'
+    return vendor, hint
+
+
+def normalise_job(raw):
+    """A job in one shape whatever the API version: ISO 8601 times, progress in percent, the vendor object in raw."""
+    stage = raw.get('stage', raw.get('status'))
+    stage = str(stage).upper() if stage is not None else 'UNKNOWN'
+    hits_done = _int(raw.get('hits_done'))
+    total_hits = _int(raw.get('total_hits'))
+    if stage == 'SUCCESS':
+        progress = 100.0
+    elif total_hits:
+        progress = round(min(100.0, 100.0 * (hits_done or 0) / total_hits), 1)
+    else:
+        progress = 0.0
+    running = raw.get('running_time_millis', raw.get('running_time_in_millis'))
+    return {
+        'request_id': raw.get('request_id'),
+        'stage': stage,
+        'hits_done': hits_done,
+        'total_hits': total_hits,
+        'total_pages': _int(raw.get('total_pages')),
+        'progress': progress,
+        'submitted_at': _iso(raw.get('submitted_at')),
+        'started_at': _iso(raw.get('started_at')),
+        'stopped_at': _iso(raw.get('stopped_at')),
+        'running_time_millis': _int(running),
+        'raw': raw,
+    }
+
+
+def _int(value):
+    if value is None or value == '':
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        try:
+            return int(float(value))
+        except (TypeError, ValueError):
+            return None
+
+
+def _iso(value):
+    if value is None or value == '' or value == 0:
+        return None
+    epoch = timeutil.parse_vendor(value)
+    return timeutil.to_iso(epoch) if epoch is not None else str(value)
+
+
+def describe_job(job):
+    """Short text for messages: ``stage RUNNING, 42.0% (420/1000 hits)``."""
+    if not job:
+        return 'no job state seen'
+    text = 'stage %s, %s%%' % (job.get('stage'), job.get('progress'))
+    if job.get('total_hits') is not None:
+        text += ' (%s/%s hits)' % (job.get('hits_done'), job.get('total_hits'))
+    return text
+
+
+def not_found(request_id, operation, status=None):
+    return errors.NotFoundError('job %s not found (%s)' % (request_id, RESULTS_TTL_HINT), status,
+                                platform=PLATFORM, operation=operation,
+                                hint='Submit the search again with log360_search')
+
+
+class ResultsReader:
+    """Iterates the pages of one job's results; counts pages and remembers ``total_items`` as it goes."""
+
+    def __init__(self, client, request_id, page=None, max_hits=None, response_type=None):
+        self.client = client
+        self.request_id = request_id
+        self.page = page
+        self.max_hits = max_hits
+        self.response_type = response_type
+        self.pages_fetched = 0
+        self.total_items = None
+        self.hits_read = 0
+
+    def _fetch(self, page_no):
+        data, meta = self.client.results_page(self.request_id, page_no, self.response_type)
+        self.pages_fetched += 1
+        hits = data
+        total = _int(meta.get('total_items', meta.get('total_hits')))
+        if total is not None:
+            self.total_items = total
+        self.hits_read += len(hits)
+        next_page = meta.get('next_page')
+        if self.page is not None or not hits or next_page in (None, '', False):
+            return hits, None
+        if self.total_items is not None and self.hits_read >= self.total_items:
+            return hits, None
+        nxt = _int(next_page)
+        if nxt is None or nxt <= page_no:
+            raise errors.ResponseError('results paging did not advance: page %s answered next_page %r' % (page_no, next_page),
+                                       platform=PLATFORM, operation='get job results')
+        return hits, nxt
+
+    def pages(self):
+        """Yield lists of hits, one per results page (cut at ``max_hits``)."""
+        first = self.page if self.page is not None else 1
+        for hits in pager.iter_pages(self._fetch, first_cursor=first, max_items=self.max_hits,
+                                     platform=PLATFORM, operation='get job results'):
+            yield hits
+
+
+class Log360Client:
+    PLATFORM = PLATFORM
+
+    def __init__(self, transport_, time_format='iso8601'):
+        self.transport = transport_
+        if time_format not in TIME_FORMATS:
+            raise errors.ValidationError('option time_format must be one of %s, got %r' % (', '.join(TIME_FORMATS), time_format),
+                                         platform=PLATFORM)
+        self.time_format = time_format
+
+    @classmethod
+    def from_params(cls, params, on_secret=None, time_format='iso8601', **kwargs):
+        kwargs.pop('concurrency', None)
+        token = params['token']
+        http = transport.from_params(PLATFORM, params, params['url'], headers={'Authorization': 'Bearer %s' % token},
+                                     describe_error=describe_error, secrets=[token], on_secret=on_secret, **kwargs)
+        return cls(http, time_format=time_format)
+
+    # -- async searches -------------------------------------------------------------------------------------
+    def search_body(self, kind='alerts', query=None, start_time=None, end_time=None, severity=None, status=None,
+                    profile_ids=None, log_source_ids=None, log_types=None, log_source_group_ids=None, now=None):
+        """The JSON body of an async search. Checks every input first; raises ValidationError before anything is sent."""
+        if kind not in KINDS:
+            raise errors.ValidationError('option kind must be one of %s, got %r' % (', '.join(KINDS), kind), platform=PLATFORM)
+        start = timeutil.to_epoch(start_time if start_time not in (None, '') else '-24h', 'start_time', now=now)
+        end = timeutil.to_epoch(end_time if end_time not in (None, '') else 'now', 'end_time', now=now)
+        timeutil.check_range(start, end)
+        if kind == 'alerts':
+            unused = [n for n, v in (('log_source_ids', log_source_ids), ('log_types', log_types),
+                                     ('log_source_group_ids', log_source_group_ids)) if v]
+        else:
+            unused = [n for n, v in (('severity', severity), ('status', status), ('profile_ids', profile_ids)) if v]
+        if unused:
+            raise errors.ValidationError('option(s) %s do not apply to kind=%s' % (', '.join(unused), kind), platform=PLATFORM)
+        if severity not in (None, '') and severity not in SEVERITIES:
+            raise errors.ValidationError('option severity must be one of %s, got %r' % (', '.join(SEVERITIES), severity),
+                                         platform=PLATFORM)
+        if status not in (None, '') and status not in STATUSES:
+            raise errors.ValidationError('option status must be one of %s, got %r' % (', '.join(STATUSES), status),
+                                         platform=PLATFORM)
+        body = {'query': query if query not in (None, '') else '*'}
+        if self.time_format == 'iso8601':
+            body['start_time'] = _iso_ms(start)
+            body['end_time'] = _iso_ms(end)
+        else:
+            body['from'] = int(round(start * 1000))
+            body['to'] = int(round(end * 1000))
+        for name, value in (('severity', severity), ('status', status), ('profile_ids', profile_ids),
+                            ('log_source_ids', log_source_ids), ('log_types', log_types),
+                            ('log_source_group_ids', log_source_group_ids)):
+            if value in (None, '', []):
+                continue
+            if isinstance(value, list) and len(value) > MAX_IDS:
+                raise errors.ValidationError('option %s takes at most %d values, got %d' % (name, MAX_IDS, len(value)),
+                                             platform=PLATFORM)
+            body[name] = value
+        return body
+
+    def submit(self, kind, body):
+        """Start an async search; return its request_id."""
+        operation = 'submit %s search' % ('alert' if kind == 'alerts' else 'log')
+        response = self.transport.request('POST', SEARCH_PATHS[kind], operation, json_body=body)
+        payload = response.json()
+        request_id = None
+        if isinstance(payload, dict):
+            data = payload.get('data') if isinstance(payload.get('data'), dict) else {}
+            request_id = data.get('request_id') or payload.get('request_id')
+        if not request_id:
+            raise errors.ResponseError('the server accepted the search but returned no request_id: %s'
+                                       % self.transport.redact(response.text[:200]), platform=PLATFORM, operation=operation,
+                                       status=response.status)
+        return str(request_id)
+
+    # -- jobs -----------------------------------------------------------------------------------------------
+    def _jobs(self, request_id=None):
+        operation = 'get job' if request_id else 'list jobs'
+        params = {'request_id': request_id} if request_id else None
+        response = self.transport.request('GET', JOBS_PATH, operation, params=params, accept_statuses=(404,) if request_id else ())
+        if response.status == 404:
+            return None
+        payload = response.json()
+        if not isinstance(payload, dict):
+            raise errors.ResponseError('the jobs list is not a JSON object', platform=PLATFORM, operation=operation,
+                                       status=response.status)
+        data = payload.get('data') if isinstance(payload.get('data'), dict) else {}
+        jobs = data.get('jobs')
+        requests_ = None
+        if isinstance(jobs, dict):
+            requests_ = jobs.get('requests')
+        elif isinstance(jobs, list):
+            requests_ = jobs
+        if requests_ is None:
+            requests_ = data.get('requests', payload.get('requests'))
+        if requests_ is None:
+            requests_ = []
+        if not isinstance(requests_, list):
+            raise errors.ResponseError('the jobs list has no requests array', platform=PLATFORM, operation=operation,
+                                       status=response.status)
+        return [normalise_job(r) for r in requests_ if isinstance(r, dict)]
+
+    def list_jobs(self):
+        return self._jobs()
+
+    def find_job(self, request_id):
+        """The normalised job, or None when it is unknown, deleted or expired (404 or an empty list)."""
+        _check_id(request_id)
+        jobs = self._jobs(request_id)
+        if not jobs:
+            return None
+        for job in jobs:
+            if job['request_id'] == request_id:
+                return job
+        if len(jobs) == 1 and not jobs[0]['request_id']:
+            return jobs[0]
+        return None  # the server ignored the filter and listed other jobs only
+
+    def get_job(self, request_id):
+        job = self.find_job(request_id)
+        if job is None:
+            raise not_found(request_id, 'get job')
+        return job
+
+    def delete_job(self, request_id):
+        """Delete a job and its hits. True when deleted, False when it was already gone (404 or no message)."""
+        _check_id(request_id)
+        response = self.transport.request('DELETE', JOBS_PATH, 'delete job', params={'request_id': request_id},
+                                          accept_statuses=(404,))
+        if response.status == 404:
+            return False
+        payload = response.json(allow_empty=True)
+        message = None
+        if isinstance(payload, dict):
+            data = payload.get('data') if isinstance(payload.get('data'), dict) else payload
+            message = data.get('message')
+        return bool(message)
+
+    def wait_job(self, request_id, timeout, sleep, clock=None, sleeper=None):
+        """Poll until SUCCESS or FAILED. Returns (job, elapsed, polls); raises JobFailedError / WaitTimeoutError."""
+        _check_id(request_id)
+        if timeout is None or timeout < 0:
+            raise errors.ValidationError('option timeout must be zero or positive', platform=PLATFORM)
+        if sleep is None or sleep <= 0:
+            raise errors.ValidationError('option sleep must be positive', platform=PLATFORM)
+        kwargs = {}
+        if clock is not None:
+            kwargs['clock'] = clock
+        if sleeper is not None:
+            kwargs['sleep'] = sleeper
+        try:
+            job, elapsed, polls = waiter.wait_for(lambda: self.get_job(request_id), lambda j: j['stage'] in TERMINAL_STAGES,
+                                                  timeout, sleep, describe=describe_job, **kwargs)
+        except errors.WaitTimeoutError as exc:
+            raise errors.WaitTimeoutError('job %s did not finish within %s s: %s' % (request_id, timeout, exc.message),
+                                          platform=PLATFORM, operation='wait for job', details=exc.details,
+                                          hint='Raise timeout, or wait again later with log360_job_wait')
+        if job['stage'] == 'FAILED':
+            raise errors.JobFailedError('job %s ended FAILED (%s)' % (request_id, describe_job(job)), platform=PLATFORM,
+                                        operation='wait for job', details=dict(job=job, elapsed=elapsed, polls=polls),
+                                        hint='Check the query and the time range, then submit the search again')
+        return job, elapsed, polls
+
+    # -- results --------------------------------------------------------------------------------------------
+    def results_page(self, request_id, page, response_type=None):
+        """One page of results: (hits, meta)."""
+        params = {'request_id': request_id, 'page': page}
+        if response_type:
+            params['response_type'] = response_type
+        response = self.transport.request('GET', RESULTS_PATH, 'get job results', params=params, accept_statuses=(404,))
+        if response.status == 404:
+            raise not_found(request_id, 'get job results', 404)
+        payload = response.json()
+        if not isinstance(payload, dict):
+            raise errors.ResponseError('the results page is not a JSON object', platform=PLATFORM, operation='get job results',
+                                       status=response.status)
+        data = payload.get('data')
+        hits = None
+        if isinstance(data, dict):
+            hits = data.get('hits')
+        if hits is None and isinstance(payload.get('results'), dict):  # v1: results.hits
+            hits = payload['results'].get('hits')
+        if isinstance(hits, dict):  # {"hits": {"hits": [...]}}
+            hits = hits.get('hits')
+        if hits is None:
+            hits = []
+        if not isinstance(hits, list):
+            raise errors.ResponseError('the results page has no hits array', platform=PLATFORM, operation='get job results',
+                                       status=response.status)
+        meta = payload.get('meta') if isinstance(payload.get('meta'), dict) else {}
+        if 'next_page' not in meta and 'next_page' in payload:  # v1 kept it top level
+            meta = dict(meta, next_page=payload['next_page'])
+        return hits, meta
+
+    def results(self, request_id, page=None, max_hits=None, response_type=None):
+        """Check the job is SUCCESS (a clear failure otherwise), then return a ResultsReader over its pages."""
+        if page is not None and page < 1:
+            raise errors.ValidationError('option page must be 1 or more, got %s' % page, platform=PLATFORM)
+        if max_hits is not None and max_hits < 1:
+            raise errors.ValidationError('option max_hits must be 1 or more, got %s' % max_hits, platform=PLATFORM)
+        if response_type not in (None, '') and response_type not in RESPONSE_TYPES:
+            raise errors.ValidationError('option response_type must be one of %s, got %r' % (', '.join(RESPONSE_TYPES),
+                                                                                          response_type), platform=PLATFORM)
+        job = self.get_job(request_id)
+        if job['stage'] == 'FAILED':
+            raise errors.JobFailedError('job %s ended FAILED, it has no results (%s)' % (request_id, describe_job(job)),
+                                        platform=PLATFORM, operation='get job results',
+                                        hint='Submit the search again with log360_search')
+        if job['stage'] != 'SUCCESS':
+            raise errors.ConflictError('job %s is not finished yet (%s)' % (request_id, describe_job(job)), platform=PLATFORM,
+                                       operation='get job results',
+                                       hint='Wait for it first with log360_job_wait (or log360_search wait: true)')
+        return ResultsReader(self, request_id, page=page, max_hits=max_hits, response_type=response_type or None), job
+
+
+def _check_id(request_id):
+    if not request_id or not str(request_id).strip():
+        raise errors.ValidationError('option request_id must not be empty', platform=PLATFORM)
+
+
+def _iso_ms(epoch):
+    text = timeutil.to_iso(epoch)
+    millis = int(round((epoch - int(epoch)) * 1000))
+    if millis and millis < 1000:
+        text = text[:-1] + '.%03dZ' % millis
+    return text
