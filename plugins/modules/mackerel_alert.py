@@ -1,0 +1,319 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: mackerel_alert
+short_description: Close Mackerel alerts and set their memo, idempotently and in bulk
+version_added: 0.1.0
+description:
+  - Closes alerts with a reason (C(POST /api/v0/alerts/<id>/close)) and/or sets their memo (C(PUT /api/v0/alerts/<id>)).
+  - Acts on one id, a list of ids, or every alert the filters select.
+  - Idempotent. An alert that is already closed is not closed again, and a memo that already has the wanted
+    value is not written again. In both cases no request is sent for that alert.
+  - All writes go over one pooled HTTP session, at most O(concurrency) at a time. The first write is sent
+    alone, so a key without Write permission fails after one request. After a 401 or 403, no more writes are
+    sent.
+  - Everything is checked before the first write (options, times, that every id exists), so bad input changes
+    nothing.
+  - If the outcome of a close is unknown (the connection dropped after the request was sent, or the server
+    answered 502 or 504), the module reads the alert again. It sends the close again only if the alert is still
+    open. No alert is closed twice and none is missed.
+  - Filtered selections come from the open-alert listing, so closing them costs the listing pages plus one close
+    per open alert. There is no GET per alert. Up to 10 ids are read with one GET each. Longer id lists are looked
+    up in the listing.
+author:
+  - alertops.core contributors
+extends_documentation_fragment:
+  - alertops.core.mackerel
+  - alertops.core.common
+attributes:
+  check_mode:
+    description: Reads the alerts and reports what would change; sends no write.
+    support: full
+  diff_mode:
+    description: Shows status, reason and memo of each changed alert before and after.
+    support: full
+  action_group:
+    description: Use C(group/alertops.core.mackerel) or C(group/alertops.core.all) in C(module_defaults).
+    support: full
+    membership:
+      - alertops.core.mackerel
+      - alertops.core.all
+options:
+  id:
+    description:
+      - Alert id or list of alert ids to act on. Unknown ids fail the task before anything is written.
+      - Mutually exclusive with the filters and O(all_alerts).
+    type: list
+    elements: str
+  state:
+    description:
+      - V(closed) closes the alerts with O(reason). Omit it to only set O(memo).
+    type: str
+    choices: [closed]
+  reason:
+    description:
+      - Why the alerts are closed, for example V(CHG-1234 planned maintenance). Required with O(state=closed).
+    type: str
+  memo:
+    description:
+      - Set the alert memo to this text (at most 80 KB). V("") clears it.
+    type: str
+  with_closed:
+    description:
+      - Let the filters select closed alerts too. Only useful for O(memo), because closed alerts cannot be closed.
+    type: bool
+    default: false
+  status:
+    description: Select alerts with one of these statuses.
+    type: list
+    elements: str
+    choices: [OK, CRITICAL, WARNING, UNKNOWN]
+  type:
+    description: Select alerts of monitors of one of these types.
+    type: list
+    elements: str
+    choices: [connectivity, host, service, external, check, expression, anomalyDetection, query]
+  monitor_id:
+    description: Select alerts raised by one of these monitors.
+    type: list
+    elements: str
+  host_id:
+    description: Select alerts of one of these hosts.
+    type: list
+    elements: str
+  opened_after:
+    description:
+      - Select alerts opened at or after this time (inclusive).
+      - ISO 8601 (V(2026-11-23T10:00:00Z)), epoch seconds or milliseconds, or relative (V(now), V(-24h), V(-30m)).
+    type: str
+  opened_before:
+    description: Select alerts opened at or before this time (inclusive). Same formats as O(opened_after).
+    type: str
+  all_alerts:
+    description:
+      - Act on every open alert (and every closed one too with O(with_closed=true)).
+      - This option guards against closing everything by mistake. Without O(id), at least one filter or
+        O(all_alerts=true) is required.
+    type: bool
+    default: false
+  limit:
+    description: Page size of the listing requests, 1 to 100. Larger values fail before anything is sent.
+    type: int
+  concurrency:
+    description: How many writes run at once over the one pooled session (1 to 64).
+    type: int
+    default: 8
+seealso:
+  - module: alertops.core.mackerel_alert_info
+"""
+
+EXAMPLES = r"""
+- name: Close the alerts a change caused (opened in its window, on its hosts)
+  alertops.core.mackerel_alert:
+    state: closed
+    reason: "CHG-1234: planned database failover"
+    host_id: [2vJ965ygiXf, 2tFrtykgMib]
+    opened_after: "2026-11-23T10:00:00Z"
+    opened_before: "2026-11-23T11:00:00Z"
+  register: closed
+
+- name: Close a list of alerts
+  alertops.core.mackerel_alert:
+    id: "{{ baseline_alert_ids }}"
+    state: closed
+    reason: "CHG-1234: verified by the on-call engineer"
+
+- name: Leave a note on an alert without closing it
+  alertops.core.mackerel_alert:
+    id: 2wpLU5fBXbG
+    memo: "Investigating under CHG-1234"
+
+- name: Close every open alert (a lab clean-up)
+  alertops.core.mackerel_alert:
+    all_alerts: true
+    state: closed
+    reason: lab reset
+    concurrency: 16
+"""
+
+RETURN = r"""
+alerts:
+  description: One entry per selected alert, in selection order (changed or not).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Alert id.
+      type: str
+    changed:
+      description: Whether this alert was (or, in check mode, would be) changed.
+      type: bool
+    before:
+      description: The alert before, as Mackerel returned it plus C(opened_at)/C(closed_at) (ISO 8601 UTC).
+      type: dict
+    after:
+      description: The alert after the change (predicted in check mode).
+      type: dict
+    error:
+      description: Why this alert could not be changed (only in a failed result).
+      type: str
+      returned: on failure
+closed:
+  description: Number of alerts closed (or that would be closed in check mode).
+  returned: always
+  type: int
+memo_updated:
+  description: Number of memos written (or that would be written).
+  returned: always
+  type: int
+diff:
+  description: Status, reason and memo of the changed alerts, keyed by id, before and after.
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
+
+DIFF_FIELDS = ('status', 'reason', 'closedAt', 'memo')
+FILTER_OPTIONS = ('status', 'type', 'monitor_id', 'host_id', 'opened_after', 'opened_before')
+
+
+def _validate(p):
+    if p['state'] is None and p['memo'] is None:
+        raise ValidationError('nothing to do: set state=closed (with reason) and/or memo', platform=mackerel.PLATFORM)
+    if p['state'] == 'closed' and not (p['reason'] or '').strip():
+        raise ValidationError('option reason is required (and must not be empty) with state=closed',
+                              platform=mackerel.PLATFORM)
+    mackerel.check_memo(p['memo'])
+    mackerel.check_limit(p['limit'])
+    filters = mackerel.Filters.from_params(p)
+    used = [name for name in FILTER_OPTIONS if p[name] not in (None, [], '')]
+    if p['id'] is not None:
+        if used or p['all_alerts']:
+            raise ValidationError('option id is mutually exclusive with %s' % ', '.join(used or ['all_alerts']),
+                                  platform=mackerel.PLATFORM)
+        if not p['id']:
+            raise ValidationError('option id is an empty list', platform=mackerel.PLATFORM)
+        for alert_id in p['id']:
+            mackerel.check_alert_id(alert_id)
+    elif not used and not p['all_alerts']:
+        raise ValidationError('select alerts with id, with a filter (%s), or set all_alerts=true to act on every '
+                              'alert' % ', '.join(FILTER_OPTIONS), platform=mackerel.PLATFORM)
+    return filters, bulk.check_concurrency(p['concurrency'])
+
+
+def _diff_view(alert):
+    return dict((k, alert.get(k)) for k in DIFF_FIELDS if alert.get(k) is not None)
+
+
+def run(module):
+    p = module.params
+    filters, concurrency = _validate(p)
+    client = module.client(concurrency=concurrency)
+
+    if p['id'] is not None:
+        ids = list(dict.fromkeys(i.strip() for i in p['id']))
+        found = client.find_alerts(ids, limit=p['limit'], concurrency=concurrency)
+        targets = [found[i] for i in ids]
+    else:
+        targets = client.list_alerts(with_closed=p['with_closed'], limit=p['limit'], filters=filters)
+
+    memo, reason = p['memo'], p['reason']
+    plans = []
+    for alert in targets:
+        need_memo = memo is not None and (alert.get('memo') or '') != memo
+        need_close = p['state'] == 'closed' and not mackerel.is_closed(alert)
+        plans.append((alert, need_memo, need_close))
+
+    def predicted(plan):
+        alert, need_memo, need_close = plan
+        after = dict(alert)
+        if need_memo:
+            after['memo'] = memo
+        if need_close:
+            after.update(status='OK', reason=reason, closedAt=None, closed_at=None)
+        return after, need_memo, need_close
+
+    def work(plan):
+        alert, need_memo, need_close = plan
+        after, memo_done, close_done = dict(alert), False, False
+        if need_memo:
+            answer = client.update_memo(alert['id'], memo)
+            after['memo'] = answer.get('memo', memo)
+            memo_done = True
+        if need_close:
+            closed, close_done = client.close_checked(alert['id'], reason)
+            if memo is not None:
+                closed['memo'] = after.get('memo')
+            after = closed
+        return after, memo_done, close_done
+
+    todo = [plan for plan in plans if plan[1] or plan[2]]
+    if module.check_mode:
+        outcomes = [(plan, predicted(plan), None) for plan in todo]
+    else:
+        outcomes = client.run_writes(todo, work, concurrency)
+    by_id = dict((plan[0]['id'], (result, error)) for plan, result, error in outcomes)
+
+    items, diff_before, diff_after, failures = [], {}, {}, []
+    counts = {'closed': 0, 'memo_updated': 0}
+    for alert, _need_memo, _need_close in plans:
+        result, error = by_id.get(alert['id'], (None, None))
+        item = {'id': alert['id'], 'changed': False, 'before': alert, 'after': alert}
+        if error is not None:
+            item['error'] = str(error)
+            failures.append(error)
+        elif result is not None:
+            after, memo_done, close_done = result
+            item['after'] = after
+            item['changed'] = bool(memo_done or close_done)
+            counts['closed'] += int(bool(close_done))
+            counts['memo_updated'] += int(bool(memo_done))
+        if item['changed']:
+            diff_before[alert['id']] = _diff_view(alert)
+            diff_after[alert['id']] = _diff_view(item['after'])
+        items.append(item)
+
+    changed = any(item['changed'] for item in items)
+    result = dict(changed=changed, alerts=items, diff={'before': diff_before, 'after': diff_after}, **counts)
+    if failures:
+        first = failures[0]
+        raise AlertOpsError('%d of %d alert(s) could not be changed (%d changed); first failure: %s'
+                            % (len(failures), len(todo), sum(1 for i in items if i['changed']), first),
+                            status=getattr(first, 'status', None), details=result)
+    return result
+
+
+def main():
+    module = AlertOpsModule(mackerel.MackerelClient, argument_spec=dict(
+        id=dict(type='list', elements='str'),
+        state=dict(type='str', choices=['closed']),
+        reason=dict(type='str'),
+        memo=dict(type='str'),
+        with_closed=dict(type='bool', default=False),
+        status=dict(type='list', elements='str', choices=list(mackerel.STATUSES)),
+        type=dict(type='list', elements='str', choices=list(mackerel.TYPES)),
+        monitor_id=dict(type='list', elements='str'),
+        host_id=dict(type='list', elements='str'),
+        opened_after=dict(type='str'),
+        opened_before=dict(type='str'),
+        all_alerts=dict(type='bool', default=False),
+        limit=dict(type='int'),
+        concurrency=dict(type='int', default=8),
+    ))
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

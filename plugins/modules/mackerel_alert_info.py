@@ -1,0 +1,241 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: mackerel_alert_info
+short_description: List Mackerel alerts (every page) or get one, optionally with their logs
+version_added: 0.1.0
+description:
+  - Lists the alerts of a Mackerel organisation through C(GET /api/v0/alerts), following C(nextId) to the last page
+    (or to O(max_items)), newest first.
+  - Filters are applied on the client side, because the Mackerel API only filters on open/closed.
+  - With O(id), gets exactly that alert (C(GET /api/v0/alerts/<id>)).
+  - With O(logs=true), adds each returned alert's status history (C(GET /api/v0/alerts/<id>/logs), every page).
+  - Read-only; a key with Read permission is enough.
+author:
+  - alertops.core contributors
+extends_documentation_fragment:
+  - alertops.core.mackerel
+  - alertops.core.common
+attributes:
+  check_mode:
+    description: Read-only; runs normally in check mode.
+    support: full
+  diff_mode:
+    description: Read-only; there is nothing to diff.
+    support: none
+  action_group:
+    description: Use C(group/alertops.core.mackerel) or C(group/alertops.core.all) in C(module_defaults).
+    support: full
+    membership:
+      - alertops.core.mackerel
+      - alertops.core.all
+options:
+  id:
+    description:
+      - Get this one alert instead of listing. Filters, O(with_closed) and O(max_items) are then ignored.
+      - An unknown id fails the task.
+    type: str
+  with_closed:
+    description:
+      - Include closed (resolved) alerts. Without it Mackerel returns open alerts only.
+    type: bool
+    default: false
+  status:
+    description: Only alerts with one of these statuses.
+    type: list
+    elements: str
+    choices: [OK, CRITICAL, WARNING, UNKNOWN]
+  type:
+    description: Only alerts of monitors of one of these types.
+    type: list
+    elements: str
+    choices: [connectivity, host, service, external, check, expression, anomalyDetection, query]
+  monitor_id:
+    description: Only alerts raised by one of these monitors.
+    type: list
+    elements: str
+  host_id:
+    description: Only alerts of one of these hosts (only connectivity, host, check and anomalyDetection alerts carry a host).
+    type: list
+    elements: str
+  opened_after:
+    description:
+      - Only alerts opened at or after this time (inclusive).
+      - ISO 8601 (V(2026-11-23T10:00:00Z)), epoch seconds or milliseconds, or relative (V(now), V(-24h), V(-30m), V(-7d)).
+    type: str
+  opened_before:
+    description:
+      - Only alerts opened at or before this time (inclusive). Same formats as O(opened_after).
+    type: str
+  max_items:
+    description:
+      - Return at most this many alerts (after filtering); paging stops as soon as they are found.
+    type: int
+  limit:
+    description:
+      - Page size of each list request, 1 to 100 (the Mackerel maximum). Larger values fail before anything is sent.
+      - Defaults to the server default (100).
+    type: int
+  logs:
+    description:
+      - Add each alert's logs (newest first, every page) as RV(alerts[].logs).
+    type: bool
+    default: false
+  concurrency:
+    description: How many log requests run at once with O(logs=true), over one pooled connection.
+    type: int
+    default: 8
+notes:
+  - Mackerel has no server-side filters except open/closed, so a filtered listing still reads every page.
+seealso:
+  - module: alertops.core.mackerel_alert
+"""
+
+EXAMPLES = r"""
+- name: Every open alert (all pages)
+  alertops.core.mackerel_alert_info:
+  register: open_alerts
+
+- name: Open critical host alerts of two hosts raised in the last two hours
+  alertops.core.mackerel_alert_info:
+    status: [CRITICAL]
+    type: [host, connectivity]
+    host_id: [2vJ965ygiXf, 2tFrtykgMib]
+    opened_after: -2h
+
+- name: One alert with its history
+  alertops.core.mackerel_alert_info:
+    id: 2wpLU5fBXbG
+    logs: true
+  register: one
+
+- name: The 50 newest alerts, open or closed, with an explicit key
+  alertops.core.mackerel_alert_info:
+    api_key: "{{ mackerel_api_key }}"
+    with_closed: true
+    max_items: 50
+"""
+
+RETURN = r"""
+alerts:
+  description:
+    - The alerts, newest first, as Mackerel returns them plus the normalised times RV(alerts[].opened_at) and
+      RV(alerts[].closed_at).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Alert id.
+      type: str
+      sample: 2wpLU5fBXbG
+    status:
+      description: V(OK) (closed), V(CRITICAL), V(WARNING) or V(UNKNOWN).
+      type: str
+    monitorId:
+      description: Id of the monitor that raised it.
+      type: str
+    type:
+      description: Monitor type.
+      type: str
+    hostId:
+      description: Host id (connectivity, host, check and anomalyDetection alerts only).
+      type: str
+    openedAt:
+      description: Opening time, epoch seconds.
+      type: int
+    closedAt:
+      description: Closing time, epoch seconds (closed alerts only).
+      type: int
+    reason:
+      description: Why it was closed (closed alerts only).
+      type: str
+    memo:
+      description: The alert memo, when set.
+      type: str
+    opened_at:
+      description: C(openedAt) as ISO 8601 UTC.
+      type: str
+      sample: "2026-11-23T10:00:00Z"
+    closed_at:
+      description: C(closedAt) as ISO 8601 UTC, null while open.
+      type: str
+    logs:
+      description: The alert's logs, newest first, each with C(created_at) (ISO 8601 UTC) added. Only with O(logs=true).
+      type: list
+      elements: dict
+pages_fetched:
+  description: How many list pages were read.
+  returned: when listing
+  type: int
+"""
+
+from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel
+from ansible_collections.alertops.core.plugins.module_utils.errors import NotFoundError, ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
+
+
+def run(module):
+    p = module.params
+    mackerel.check_limit(p['limit'])
+    concurrency = bulk.check_concurrency(p['concurrency'])
+    if p['max_items'] is not None and p['max_items'] < 1:
+        raise ValidationError('option max_items must be at least 1, got %s' % p['max_items'],
+                                              platform=mackerel.PLATFORM)
+    filters = mackerel.Filters.from_params(p)
+    client = module.client(concurrency=concurrency)
+    result = {'changed': False}
+    if p['id']:
+        try:
+            alerts = [client.get_alert(p['id'])]
+        except NotFoundError as exc:
+            raise ValidationError('option id: no such alert %s' % p['id'], platform=mackerel.PLATFORM,
+                                                  operation=exc.operation, status=404, vendor=exc.vendor)
+    else:
+        pages = [0]
+        alerts = []
+        for page in client.iter_alert_pages(p['with_closed'], p['limit'], None if filters else p['max_items']):
+            pages[0] += 1
+            alerts.extend(a for a in page if filters.match(a))
+            if p['max_items'] is not None and len(alerts) >= p['max_items']:
+                del alerts[p['max_items']:]
+                break
+        result['pages_fetched'] = pages[0]
+    if p['logs'] and alerts:
+        outcomes = bulk.run_bounded(alerts, lambda a: client.alert_logs(a['id']), concurrency)
+        for alert, logs, error in outcomes:
+            if error is not None:
+                raise error
+            alert['logs'] = logs
+    result['alerts'] = alerts
+    return result
+
+
+def main():
+    module = AlertOpsModule(mackerel.MackerelClient, argument_spec=dict(
+        id=dict(type='str'),
+        with_closed=dict(type='bool', default=False),
+        status=dict(type='list', elements='str', choices=list(mackerel.STATUSES)),
+        type=dict(type='list', elements='str', choices=list(mackerel.TYPES)),
+        monitor_id=dict(type='list', elements='str'),
+        host_id=dict(type='list', elements='str'),
+        opened_after=dict(type='str'),
+        opened_before=dict(type='str'),
+        max_items=dict(type='int'),
+        limit=dict(type='int'),
+        logs=dict(type='bool', default=False),
+        concurrency=dict(type='int', default=8),
+    ))
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()
