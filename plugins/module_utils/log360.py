@@ -326,13 +326,17 @@ class Log360Client:
             message = data.get('message')
         return bool(message)
 
+    @staticmethod
+    def check_wait(timeout, sleep, timeout_option='timeout', sleep_option='sleep'):
+        if timeout is None or timeout < 0:
+            raise errors.ValidationError('option %s must be zero or positive, got %s' % (timeout_option, timeout), platform=PLATFORM)
+        if sleep is None or sleep <= 0:
+            raise errors.ValidationError('option %s must be positive, got %s' % (sleep_option, sleep), platform=PLATFORM)
+
     def wait_job(self, request_id, timeout, sleep, clock=None, sleeper=None):
         """Poll until SUCCESS or FAILED. Returns (job, elapsed, polls); raises JobFailedError / WaitTimeoutError."""
         _check_id(request_id)
-        if timeout is None or timeout < 0:
-            raise errors.ValidationError('option timeout must be zero or positive', platform=PLATFORM)
-        if sleep is None or sleep <= 0:
-            raise errors.ValidationError('option sleep must be positive', platform=PLATFORM)
+        self.check_wait(timeout, sleep)
         kwargs = {}
         if clock is not None:
             kwargs['clock'] = clock

@@ -1,0 +1,147 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: log360_job
+short_description: Delete Log360 / EventLog Analyzer search jobs and their results
+version_added: 0.1.0
+description:
+  - Deletes background search jobs and their hits (C(DELETE /api/v2/jobs?request_id=)).
+  - Each job is read first; only the ones that still exist are deleted. A job that is already gone (deleted, or expired
+    after 24 hours) is fine: the task is ok and not changed.
+  - The token needs the scopes C(jobs.READ) and C(jobs.DELETE).
+options:
+  request_id:
+    description:
+      - Id of the job, or a list of ids.
+    type: list
+    elements: str
+    required: true
+  state:
+    description:
+      - V(absent) deletes the jobs.
+    type: str
+    choices: [absent]
+    default: absent
+  concurrency:
+    description:
+      - How many jobs are read and deleted at the same time, over one pooled connection.
+    type: int
+    default: 8
+extends_documentation_fragment:
+  - alertops.core.log360
+  - alertops.core.common
+attributes:
+  check_mode:
+    description: Reads the jobs and reports what would be deleted; sends no C(DELETE).
+    support: full
+  diff_mode:
+    description: Shows the jobs that go (before) and that nothing of them remains (after).
+    support: full
+  action_group:
+    description: Use C(group/alertops.core.log360) or C(group/alertops.core.all) in C(module_defaults).
+    support: full
+    membership:
+      - alertops.core.log360
+      - alertops.core.all
+seealso:
+  - module: alertops.core.log360_job_info
+author:
+  - alertops.core contributors
+"""
+
+EXAMPLES = r"""
+- name: Delete the job of this run
+  alertops.core.log360_job:
+    request_id: "{{ search.request_id }}"
+    state: absent
+
+- name: Delete several jobs
+  alertops.core.log360_job:
+    request_id: "{{ old_jobs | map(attribute='request_id') | list }}"
+    state: absent
+"""
+
+RETURN = r"""
+deleted:
+  description: Ids of the jobs that were deleted (in check mode, that would be deleted).
+  returned: always
+  type: list
+  elements: str
+  sample: [AZbneNUBx31OH7OTNMmz]
+absent:
+  description: Ids that were already gone.
+  returned: always
+  type: list
+  elements: str
+jobs:
+  description: The jobs that were deleted, as they were just before (normalised, see M(alertops.core.log360_job_info)).
+  returned: always
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.alertops.core.plugins.module_utils import bulk
+from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
+from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
+
+
+def run(module):
+    p = module.params
+    concurrency = bulk.check_concurrency(p['concurrency'])
+    ids = []
+    for request_id in p['request_id']:
+        request_id = (request_id or '').strip()
+        if not request_id:
+            raise ValidationError('option request_id must not contain empty ids', platform='log360')
+        if request_id not in ids:
+            ids.append(request_id)
+    client = module.client(pool_size=concurrency)
+
+    def delete(request_id):
+        job = client.find_job(request_id)
+        if job is None:
+            return None
+        if module.check_mode:
+            return job
+        return job if client.delete_job(request_id) else None
+
+    outcomes = bulk.run_bounded(ids, delete, concurrency)
+    jobs = [result for _id, result, error in outcomes if result is not None]
+    deleted = [job['request_id'] or request_id for request_id, job, error in outcomes if job is not None]
+    absent = [request_id for request_id, job, error in outcomes if job is None and error is None]
+    failed = [(request_id, error) for request_id, job, error in outcomes if error is not None]
+    result = dict(changed=bool(deleted), deleted=deleted, absent=absent, jobs=jobs)
+    if module._diff:
+        result['diff'] = dict(before={'jobs': [dict((k, v) for k, v in j.items() if k != 'raw') for j in jobs]},
+                              after={'jobs': []})
+    if failed:
+        first = failed[0][1]
+        kwargs = first.fail_kwargs()
+        if len(failed) > 1:
+            kwargs['msg'] = '%d of %d jobs could not be deleted; first: %s' % (len(failed), len(ids), kwargs['msg'])
+        kwargs.update(result)
+        kwargs['failed_ids'] = [request_id for request_id, _error in failed]
+        module.fail_json(**module._redacted(kwargs))
+    return result
+
+
+def main():
+    module = AlertOpsModule(Log360Client, argument_spec=dict(
+        request_id=dict(type='list', elements='str', required=True),
+        state=dict(type='str', choices=['absent'], default='absent'),
+        concurrency=dict(type='int', default=8),
+    ))
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

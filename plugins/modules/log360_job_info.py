@@ -1,0 +1,125 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: log360_job_info
+short_description: List Log360 / EventLog Analyzer search jobs, or get one
+version_added: 0.1.0
+description:
+  - Lists every background search job on the server (C(GET /api/v2/jobs)), or one job by O(request_id).
+  - An unknown O(request_id) fails the task (the job never existed, was deleted, or expired: results live 24 hours).
+  - Read-only. The token needs the scope C(jobs.READ).
+options:
+  request_id:
+    description:
+      - Id of one job. Without it, all jobs are listed.
+    type: str
+extends_documentation_fragment:
+  - alertops.core.log360
+  - alertops.core.common
+attributes:
+  check_mode:
+    description: Read-only: runs the same in check mode.
+    support: full
+  diff_mode:
+    description: Nothing to compare.
+    support: none
+  action_group:
+    description: Use C(group/alertops.core.log360) or C(group/alertops.core.all) in C(module_defaults).
+    support: full
+    membership:
+      - alertops.core.log360
+      - alertops.core.all
+seealso:
+  - module: alertops.core.log360_job
+author:
+  - alertops.core contributors
+"""
+
+EXAMPLES = r"""
+- name: List every job
+  alertops.core.log360_job_info:
+  register: all_jobs
+
+- name: Finished jobs
+  ansible.builtin.debug:
+    msg: "{{ all_jobs.jobs | selectattr('stage', 'equalto', 'SUCCESS') | map(attribute='request_id') | list }}"
+
+- name: One job
+  alertops.core.log360_job_info:
+    request_id: "{{ search.request_id }}"
+  register: one
+"""
+
+RETURN = r"""
+jobs:
+  description: The jobs, normalised (one element when O(request_id) is given).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+      request_id:
+        description: Job id.
+        type: str
+        sample: AZbneNUBx31OH7OTNMmz
+      stage:
+        description: C(RUNNING), C(SUCCESS) or C(FAILED) (any other value is treated as still running).
+        type: str
+        sample: SUCCESS
+      hits_done:
+        description: Hits collected so far.
+        type: int
+      total_hits:
+        description: Hits the job found.
+        type: int
+      total_pages:
+        description: Result pages (1000 hits each).
+        type: int
+      progress:
+        description: Percent done (100 once C(SUCCESS)).
+        type: float
+      submitted_at:
+        description: When the job was submitted, ISO 8601 UTC.
+        type: str
+        sample: "2026-11-23T10:00:00Z"
+      started_at:
+        description: When the job started, ISO 8601 UTC.
+        type: str
+      stopped_at:
+        description: When the job stopped, ISO 8601 UTC; null while it runs.
+        type: str
+      running_time_millis:
+        description: Run time in milliseconds.
+        type: int
+      raw:
+        description: The job exactly as the server returned it.
+        type: dict
+"""
+
+from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
+from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
+
+
+def run(module):
+    client = module.client()
+    if module.params['request_id']:
+        jobs = [client.get_job(module.params['request_id'])]
+    else:
+        jobs = client.list_jobs()
+    return dict(changed=False, jobs=jobs)
+
+
+def main():
+    module = AlertOpsModule(Log360Client, argument_spec=dict(request_id=dict(type='str')))
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()
