@@ -32,8 +32,8 @@ STATUSES = ('OK', 'CRITICAL', 'WARNING', 'UNKNOWN')
 TYPES = ('connectivity', 'host', 'service', 'external', 'check', 'expression', 'anomalyDetection', 'query')
 # ids up to this many are read one GET each; more are found through the (cheaper) listing
 GET_THRESHOLD = 10
-# how often a close whose outcome was unknown is checked and re-sent
-MAX_CLOSE_ROUNDS = 4
+# a close whose outcome was unknown is checked and re-sent at most (retries + 1) times, and at least this often
+MIN_CLOSE_ROUNDS = 4
 # ISO fields we add; they are removed again before comparing or sending anything
 NORMALISED_FIELDS = ('opened_at', 'closed_at', 'created_at', 'logs')
 
@@ -259,17 +259,18 @@ class MackerelClient:
             if len(missing) > GET_THRESHOLD:
                 self._collect(found, missing, with_closed=True, limit=limit)
         missing = [i for i in wanted if i not in found]
-        unknown = []
+        unknown, vendor = [], None
         for alert_id, alert, error in bulk.run_bounded(missing, self.get_alert, concurrency):
             if isinstance(error, errors.NotFoundError):
                 unknown.append(alert_id)
+                vendor = vendor or error.vendor
             elif error is not None:
                 raise error
             else:
                 found[alert_id] = alert
         if unknown:
             raise errors.ValidationError('option id: no such alert: %s (nothing was changed)' % ', '.join(unknown),
-                                         platform=PLATFORM)
+                                         platform=PLATFORM, vendor=vendor)
         return found
 
     def _collect(self, found, wanted, with_closed, limit):
@@ -309,7 +310,7 @@ class MackerelClient:
         for example closed by someone else in the meantime) is reported as not changed.
         """
         last = None
-        for _round in range(MAX_CLOSE_ROUNDS):
+        for _round in range(max(MIN_CLOSE_ROUNDS, self.transport.retries + 1)):
             try:
                 return self.close_alert(alert_id, reason), True
             except errors.OutcomeUnknownError as exc:

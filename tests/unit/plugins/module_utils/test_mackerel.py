@@ -32,6 +32,7 @@ class FakeTransport:
         self.page_size = page_size
         self.calls = []
         self.script = {}
+        self.retries = 3
 
     def request(self, method, path, operation, params=None, json_body=None, **kwargs):
         self.calls.append((method, path, dict(params or {}), json_body))
