@@ -185,9 +185,8 @@ class ResultsReader:
     def pages(self):
         """Yield lists of hits, one per results page (cut at ``max_hits``)."""
         first = self.page if self.page is not None else 1
-        for hits in pager.iter_pages(self._fetch, first_cursor=first, max_items=self.max_hits,
-                                     platform=PLATFORM, operation='get job results'):
-            yield hits
+        return pager.iter_pages(self._fetch, first_cursor=first, max_items=self.max_hits,
+                                platform=PLATFORM, operation='get job results')
 
 
 class Log360Client:
@@ -393,8 +392,8 @@ class Log360Client:
         if max_hits is not None and max_hits < 1:
             raise errors.ValidationError('option max_hits must be 1 or more, got %s' % max_hits, platform=PLATFORM)
         if response_type not in (None, '') and response_type not in RESPONSE_TYPES:
-            raise errors.ValidationError('option response_type must be one of %s, got %r' % (', '.join(RESPONSE_TYPES),
-                                                                                          response_type), platform=PLATFORM)
+            raise errors.ValidationError('option response_type must be one of %s, got %r'
+                                         % (', '.join(RESPONSE_TYPES), response_type), platform=PLATFORM)
         job = self.get_job(request_id)
         if job['stage'] == 'FAILED':
             raise errors.JobFailedError('job %s ended FAILED, it has no results (%s)' % (request_id, describe_job(job)),

@@ -15,7 +15,7 @@ version_added: 0.1.0
 description:
   - Deletes background search jobs and their hits (C(DELETE /api/v2/jobs?request_id=)).
   - Each job is read first; only the ones that still exist are deleted. A job that is already gone (deleted, or expired
-    after 24 hours) is fine: the task is ok and not changed.
+    after 24 hours) is fine; the task is ok and not changed.
   - The token needs the scopes C(jobs.READ) and C(jobs.DELETE).
 options:
   request_id:
@@ -40,7 +40,7 @@ extends_documentation_fragment:
   - alertops.core.common
 attributes:
   check_mode:
-    description: Reads the jobs and reports what would be deleted; sends no C(DELETE).
+    description: Reads the jobs and reports what would be deleted, but sends no C(DELETE).
     support: full
   diff_mode:
     description: Shows the jobs that go (before) and that nothing of them remains (after).
@@ -54,7 +54,7 @@ attributes:
 seealso:
   - module: alertops.core.log360_job_info
 author:
-  - alertops.core contributors
+  - alertops.core contributors (@alertops)
 """
 
 EXAMPLES = r"""

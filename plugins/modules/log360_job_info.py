@@ -14,7 +14,7 @@ short_description: List Log360 / EventLog Analyzer search jobs, or get one
 version_added: 0.1.0
 description:
   - Lists every background search job on the server (C(GET /api/v2/jobs)), or one job by O(request_id).
-  - An unknown O(request_id) fails the task (the job never existed, was deleted, or expired: results live 24 hours).
+  - An unknown O(request_id) fails the task (the job never existed, was deleted, or expired, since results live 24 hours).
   - Read-only. The token needs the scope C(jobs.READ).
 options:
   request_id:
@@ -26,7 +26,7 @@ extends_documentation_fragment:
   - alertops.core.common
 attributes:
   check_mode:
-    description: Read-only: runs the same in check mode.
+    description: Read-only; runs the same in check mode.
     support: full
   diff_mode:
     description: Nothing to compare.
@@ -40,7 +40,7 @@ attributes:
 seealso:
   - module: alertops.core.log360_job
 author:
-  - alertops.core contributors
+  - alertops.core contributors (@alertops)
 """
 
 EXAMPLES = r"""

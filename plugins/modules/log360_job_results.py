@@ -63,7 +63,7 @@ attributes:
     description: Fetches the results and reports whether O(dest) would change, without writing it.
     support: full
   diff_mode:
-    description: The file content is not shown; RV(changed) says whether it differs.
+    description: The file content is not shown; the task is changed when it differs.
     support: none
   action_group:
     description: Use C(group/alertops.core.log360) or C(group/alertops.core.all) in C(module_defaults).
@@ -75,7 +75,7 @@ seealso:
   - module: alertops.core.log360_search
   - module: alertops.core.log360_job_wait
 author:
-  - alertops.core contributors
+  - alertops.core contributors (@alertops)
 """
 
 EXAMPLES = r"""

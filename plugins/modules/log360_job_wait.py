@@ -40,7 +40,7 @@ extends_documentation_fragment:
   - alertops.core.common
 attributes:
   check_mode:
-    description: Read-only: runs the same in check mode.
+    description: Read-only; runs the same in check mode.
     support: full
   diff_mode:
     description: Nothing to compare.
@@ -55,7 +55,7 @@ seealso:
   - module: alertops.core.log360_search
   - module: alertops.core.log360_job_results
 author:
-  - alertops.core contributors
+  - alertops.core contributors (@alertops)
 """
 
 EXAMPLES = r"""

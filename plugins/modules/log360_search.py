@@ -15,7 +15,7 @@ version_added: 0.1.0
 description:
   - Starts a background search with the REST API v2 (C(POST /api/v2/alerts/async) or C(POST /api/v2/search/async))
     and returns its C(request_id).
-  - Not idempotent by nature: every run that is not in check mode starts a new job, so the task always reports a change.
+  - Not idempotent by nature; every run that is not in check mode starts a new job, so the task always reports a change.
   - Results live on the server for 24 hours; fetch them with M(alertops.core.log360_job_results) and delete the job
     with M(alertops.core.log360_job) when done.
   - The token needs the scope C(alerts.READ) for O(kind=alerts), C(search.READ) for O(kind=logs), and C(jobs.READ)
@@ -113,7 +113,7 @@ seealso:
   - module: alertops.core.log360_job_results
   - module: alertops.core.log360_job
 author:
-  - alertops.core contributors
+  - alertops.core contributors (@alertops)
 """
 
 EXAMPLES = r"""

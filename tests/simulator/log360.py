@@ -95,7 +95,7 @@ class Log360(Vendor):
                                       ('no_search_read', [s for s in ALL_SCOPES if s != 'search.READ'], None),
                                       ('no_jobs_read', [s for s in ALL_SCOPES if s not in ('jobs.READ', 'jobs.DELETE')], None),
                                       ('expired', ALL_SCOPES, now - 3600)):
-            token = ''.join(rng.choice(string.hexdigits.lower()) for _ in range(32))
+            token = ''.join(rng.choice(string.hexdigits.lower()) for _i in range(32))
             token = '%s-%s-%s' % (token[:8], token[8:20], token[20:])
             self.tokens[token] = {'name': name, 'scopes': set(scopes), 'expires_at': expires}
         self.jobs = {}
@@ -119,7 +119,7 @@ class Log360(Vendor):
     def _new_request_id(self):
         alphabet = string.ascii_letters + string.digits
         while True:
-            rid = 'AZ' + ''.join(self.rng.choice(alphabet) for _ in range(18))
+            rid = 'AZ' + ''.join(self.rng.choice(alphabet) for _i in range(18))
             if rid not in self.jobs:
                 return rid
 
@@ -455,4 +455,3 @@ class Log360(Vendor):
                 raised.append(alert)
             return Reply(200, {'alerts': raised})
         return Reply(404, {'error': 'unknown control action %s for log360' % action})
-
