@@ -90,6 +90,11 @@ class Vendor:
     def claims(self, path):
         return any(re.match(p, path) for p in self.prefixes)
 
+    def claim_length(self, path):
+        """Length of this vendor's longest prefix match on ``path`` (-1: no match)."""
+        lengths = [m.end() for m in (re.match(p, path) for p in self.prefixes) if m]
+        return max(lengths) if lengths else -1
+
     def seed(self, rng):
         """(Re)create the vendor's data; called at start and on /_sim/reset."""
 
@@ -178,7 +183,9 @@ class Simulator:
         """Return (Reply or None, drop_after: bool, platform, fault)."""
         if req.path.startswith('/_sim/'):
             return self.control(req), False, None, None
-        vendor = next((v for v in self.vendors if v.claims(req.path)), None)
+        # the most specific prefix wins (OpsRamp's /api/v2/tenants/ inside Log360's /api/v2/); ties: first vendor
+        claimed = [(v.claim_length(req.path), -i, v) for i, v in enumerate(self.vendors) if v.claims(req.path)]
+        vendor = max(claimed, key=lambda c: c[:2])[2] if claimed else None
         if vendor is None:
             return Reply(404, raw=b'<html><body><h1>404 Not Found</h1></body></html>', content_type='text/html'), False, None, None
         with self.lock:
