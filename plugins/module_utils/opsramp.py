@@ -332,6 +332,8 @@ class OccurrenceWalker:
         if self.start is not None and oldest < self.start:
             return [r for r, t in zip(rows, times) if self.keep(t)], None  # went past startTime: done
         if self.x is not None and oldest > self.x:
+            if end_time != self.cursor_for(self.x):
+                return [], self.cursor_for(self.x)  # just learned the server is inclusive: ask again, tightly
             raise errors.ResponseError('occurrence paging did not advance: asked for endTime %s, got nothing older '
                                        'than %s' % (format_time(end_time), format_time(oldest)),
                                        platform=PLATFORM, operation=self.client.occ_operation(self.alert_id))
@@ -554,14 +556,29 @@ class OpsRampClient:
         if unknown:
             raise errors.ValidationError('option id: no such alert: %s (nothing was changed)' % ', '.join(unknown),
                                          platform=PLATFORM)
+        stop = threading.Event()
+
+        def work(alert_id):
+            if stop.is_set():
+                raise errors.AlertOpsError('not attempted after an earlier authorization failure', platform=PLATFORM)
+            try:
+                return self.apply_state(alert_id, state, description, snooze_duration, check_mode, found[alert_id])
+            except (errors.AuthenticationError, errors.PermissionDeniedError):
+                stop.set()  # a credential that may not act fails once, not once per alert
+                raise
+
+        # the first write alone: an integration without permission fails after one request
+        first = next((i for i in ids if flags(found[i])[STATES[state][1]] != STATES[state][2]), None)
+        outcomes = bulk.run_bounded([first], work, 1) if first is not None else []
+        outcomes.extend(bulk.run_bounded([i for i in ids if i != first], work, concurrency))
+        by_id = dict((o[0], o) for o in outcomes)
         results, failures = [], []
-        for alert_id, result, error in bulk.run_bounded(
-                ids, lambda i: self.apply_state(i, state, description, snooze_duration, check_mode, found[i]),
-                concurrency):
+        for alert_id, result, error in (by_id[i] for i in ids):
             if error is None:
                 results.append(result)
                 continue
             msg = self.transport.redact(str(error))
-            results.append(dict(id=alert_id, changed=False, failed=True, msg=msg))
+            before = flags(found[alert_id])
+            results.append(dict(id=alert_id, changed=False, before=before, after=before, failed=True, msg=msg))
             failures.append(msg)
         return results, failures

@@ -1,0 +1,176 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: opsramp_alert
+short_description: Acknowledge, suppress or close OpsRamp alerts, idempotently and in bulk
+version_added: 0.1.0
+description:
+  - Brings one alert or a list of alerts into O(state) with OpsRamp's alert actions
+    (C(POST /api/v2/tenants/{tenantId}/alerts/{alertId}/actions/{action}), body C({"description", "snoozeDuration"})).
+  - Idempotent against the alert's flags (C(acknowledged), C(suppressed), C(closed)). An alert that already has the
+    wanted flag is not sent anything, so a repeated run, and check mode, send no action at all.
+  - Every id is read first. Unknown ids fail the task before anything is written.
+  - An action other than V(closed) on a closed alert fails that alert with a clear message (OpsRamp cannot act on
+    closed alerts). The other alerts are still handled. V(closed) on a closed alert is simply unchanged.
+  - All requests go over one pooled HTTP session, at most O(concurrency) at a time. The first action is sent alone,
+    so an integration without permission fails after one request. After a 401 or 403, no more actions are sent.
+  - If the outcome of an action is unknown (the connection dropped after the request was sent, or the server
+    answered 502 or 504), the module reads the alert again and repeats the action only if it is still needed.
+author:
+  - alertops.core contributors
+extends_documentation_fragment:
+  - alertops.core.opsramp
+  - alertops.core.common
+attributes:
+  check_mode:
+    description: Reads the alerts and reports what would change; sends no action.
+    support: full
+  diff_mode:
+    description: Shows the flags (C(acknowledged), C(suppressed), C(closed)) of each changed alert before and after.
+    support: full
+  action_group:
+    description: Use C(group/alertops.core.opsramp) or C(group/alertops.core.all) in C(module_defaults).
+    support: full
+    membership:
+      - alertops.core.opsramp
+      - alertops.core.all
+options:
+  id:
+    description: Alert id (OpsRamp C(uniqueId)) or list of alert ids.
+    type: list
+    elements: str
+    required: true
+  state:
+    description:
+      - V(acknowledged) and V(unacknowledged) set or clear the C(acknowledged) flag (actions C(acknowledge),
+        C(unAcknowledge)).
+      - V(suppressed) and V(unsuppressed) set or clear the C(suppressed) flag (actions C(suppress), C(unsuppress)).
+      - V(closed) closes the alerts (action C(close)).
+    type: str
+    required: true
+    choices: [acknowledged, unacknowledged, suppressed, unsuppressed, closed]
+  description:
+    description:
+      - 'The reason recorded with the action, for example V(CHG-1234: planned maintenance).'
+      - Defaults to C(<action> by alertops.core).
+    type: str
+  snooze_duration:
+    description: With O(state=suppressed), how long the alert stays suppressed (OpsRamp C(snoozeDuration)).
+    type: int
+  concurrency:
+    description: How many alerts are handled at once over the one pooled session (1 to 64).
+    type: int
+    default: 8
+seealso:
+  - module: alertops.core.opsramp_alert_info
+"""
+
+EXAMPLES = r"""
+- name: Acknowledge the alerts a change caused
+  alertops.core.opsramp_alert:
+    id: "{{ new_alert_ids }}"
+    state: acknowledged
+    description: "CHG-1234: planned database failover"
+
+- name: Suppress one alert for 30 minutes
+  alertops.core.opsramp_alert:
+    id: "175"
+    state: suppressed
+    snooze_duration: 30
+    description: "CHG-1234: noisy during the change"
+
+- name: Close them
+  alertops.core.opsramp_alert:
+    id: "{{ new_alert_ids }}"
+    state: closed
+    description: "CHG-1234: verified"
+    concurrency: 16
+"""
+
+RETURN = r"""
+alerts:
+  description: One entry per id, in input order (changed or not).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Alert id.
+      type: str
+    changed:
+      description: Whether this alert was (or, in check mode, would be) changed.
+      type: bool
+    before:
+      description: The alert's flags before (C(acknowledged), C(suppressed), C(closed)).
+      type: dict
+    after:
+      description: The flags after the action (predicted in check mode, and when OpsRamp answers without a body).
+      type: dict
+    failed:
+      description: True when this alert could not be brought into the state.
+      type: bool
+      returned: on failure
+    msg:
+      description: Why this alert could not be changed.
+      type: str
+      returned: on failure
+diff:
+  description: Flags of the changed alerts, keyed by id, before and after.
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.alertops.core.plugins.module_utils import bulk, opsramp
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
+
+
+def run(module):
+    p = module.params
+    if not p['id']:
+        raise ValidationError('option id is an empty list', platform=opsramp.PLATFORM)
+    ids = [opsramp.check_alert_id(i) for i in p['id']]
+    if p['snooze_duration'] is not None:
+        if p['state'] != 'suppressed':
+            raise ValidationError('option snooze_duration only applies to state=suppressed', platform=opsramp.PLATFORM)
+        if p['snooze_duration'] < 1:
+            raise ValidationError('option snooze_duration must be a positive number, got %s' % p['snooze_duration'],
+                                  platform=opsramp.PLATFORM)
+    concurrency = bulk.check_concurrency(p['concurrency'])
+    client = module.client(concurrency=concurrency)
+    items, failures = client.apply_states(ids, p['state'], p['description'], p['snooze_duration'],
+                                          check_mode=module.check_mode, concurrency=concurrency)
+    diff = {'before': {}, 'after': {}}
+    for item in items:
+        if item['changed']:
+            diff['before'][item['id']] = item['before']
+            diff['after'][item['id']] = item['after']
+    result = dict(changed=any(i['changed'] for i in items), alerts=items, diff=diff)
+    if failures:
+        raise AlertOpsError('%d of %d alert(s) could not be set to %s (%d changed); first failure: %s'
+                            % (len(failures), len(items), p['state'], sum(1 for i in items if i['changed']),
+                               failures[0]), platform=opsramp.PLATFORM, details=result)
+    return result
+
+
+def main():
+    module = AlertOpsModule(opsramp.OpsRampClient, argument_spec=dict(
+        id=dict(type='list', elements='str', required=True),
+        state=dict(type='str', required=True, choices=list(opsramp.STATES)),
+        description=dict(type='str'),
+        snooze_duration=dict(type='int'),
+        concurrency=dict(type='int', default=8),
+    ))
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,281 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import json
+import random
+import threading
+
+import pytest
+
+from ansible_collections.alertops.core.plugins.module_utils import errors, opsramp
+from ansible_collections.alertops.core.plugins.module_utils.opsramp import (
+    OAuth2Auth, OccurrenceWalker, build_query_string, describe_error, format_time, to_epoch_second)
+
+try:
+    from urllib.parse import urlencode
+except ImportError:  # pragma: no cover
+    from urllib import urlencode
+
+
+class FakeResponse:
+    def __init__(self, status, body):
+        self.status = status
+        self.text = body if isinstance(body, str) else json.dumps(body)
+
+
+# -- times, query strings, errors --------------------------------------------------------------------------------
+def test_format_time_from_every_input_form():
+    expected = '2017-06-16T05:38:10+0000'
+    for value in ('2017-06-16T05:38:10Z', '2017-06-16T07:38:10+02:00', 1497591490, '1497591490000',
+                  '2017-06-16T05:38:10+0000', '2017-06-16 05:38:10.900Z'):
+        assert format_time(to_epoch_second(value, 'start_time')) == expected
+
+
+def test_query_string_join_lists_and_encoding():
+    qs = build_query_string({'states': ['Critical', 'Warning'], 'priority': 'P1', 'actions': 'OPEN'})
+    assert qs == 'states:Critical,Warning+priority:P1+actions:OPEN'
+    encoded = urlencode({'queryString': qs})
+    assert '%2B' in encoded and '+' not in encoded.replace('%2B', '')
+    # a literal + inside a value is encoded too, and times use the OpsRamp format
+    qs = build_query_string({'startDate': '2026-11-23T10:00:00Z', 'metrics': 'a+b c'})
+    assert qs == 'startDate:2026-11-23T10:00:00+0000+metrics:a+b c'
+    assert urlencode({'queryString': qs}).endswith('startDate%3A2026-11-23T10%3A00%3A00%2B0000%2Bmetrics%3Aa%2Bb+c')
+
+
+def test_query_string_rejects_unknown_keys_listing_valid_ones():
+    with pytest.raises(errors.ValidationError) as exc:
+        build_query_string({'state': 'Critical', 'bogus': 1})
+    text = str(exc.value)
+    assert 'bogus, state' in text and 'states' in text and 'resourceIds' in text
+    assert build_query_string({}) is None and build_query_string(None) is None
+
+
+@pytest.mark.parametrize('status,body,expected', [
+    (401, {'error': 'unauthorized', 'error_description': 'Bad API credentials'}, 'unauthorized: Bad API credentials'),
+    (429, {'error': 'throttled', 'error_description': 'Too Many Requests'}, 'throttled: Too Many Requests'),
+    (404, {'code': '0003', 'message': 'No alert found with id : 9'}, 'No alert found with id : 9 (code 0003)'),
+    (400, [{'code': '0002', 'fieldName': 'queryString', 'message': 'bad'}], 'queryString: bad (code 0002)'),
+    (500, '<html>oops</html>', '<html>oops</html>'),
+])
+def test_describe_error_shapes(status, body, expected):
+    text, hint = describe_error(FakeResponse(status, body))
+    assert text == expected
+    if status in (401, 404):
+        assert hint
+
+
+def test_check_alert_id():
+    assert opsramp.check_alert_id(' 175 ') == '175'
+    for bad in ('', None, '../x', 'a/b', '1?x'):
+        with pytest.raises(errors.ValidationError):
+            opsramp.check_alert_id(bad)
+
+
+# -- auth --------------------------------------------------------------------------------------------------------
+class FakeTokenTransport:
+    """Answers token POSTs; 404 on paths not in ``paths``."""
+
+    def __init__(self, paths=('/tenancy/auth/oauth/token',), expires_in=7199):
+        self.paths = paths
+        self.expires_in = expires_in
+        self.calls = []
+        self.secrets = []
+        self.lock = threading.Lock()
+
+    def request(self, method, path, operation, form=None, idempotent=None, accept_statuses=()):
+        with self.lock:
+            self.calls.append(path)
+            n = len(self.calls)
+        assert form['grant_type'] == 'client_credentials' and form['client_secret'] == 'sekret'
+        if path not in self.paths:
+            assert 404 in accept_statuses
+            return FakeJSON(404, {})
+        return FakeJSON(200, {'access_token': 'tok%d' % n, 'token_type': 'bearer', 'expires_in': self.expires_in})
+
+    def add_secret(self, value):
+        self.secrets.append(value)
+
+
+class FakeJSON:
+    def __init__(self, status, body):
+        self.status = status
+        self.body = body
+
+    def json(self):
+        return self.body
+
+
+def make_auth(transport, clock):
+    auth = OAuth2Auth('id', 'sekret', '/tenancy/auth/oauth/token', clock=clock)
+    auth.bind(transport)
+    return auth
+
+
+def test_token_cached_registered_and_refreshed_on_expiry():
+    now = [1000.0]
+    transport = FakeTokenTransport(expires_in='7199')  # a string, as in the OpenAPI example
+    auth = make_auth(transport, lambda: now[0])
+    assert auth.headers() == {'Authorization': 'Bearer tok1'}
+    assert auth.headers() == {'Authorization': 'Bearer tok1'}
+    assert transport.secrets == ['tok1'] and len(transport.calls) == 1
+    now[0] += 7199
+    assert auth.headers() == {'Authorization': 'Bearer tok2'}
+    assert transport.secrets == ['tok1', 'tok2']
+
+
+def test_token_path_falls_back_on_404():
+    transport = FakeTokenTransport(paths=('/auth/oauth/token',))
+    auth = make_auth(transport, lambda: 0.0)
+    assert auth.headers()['Authorization'] == 'Bearer tok2'
+    assert transport.calls == ['/tenancy/auth/oauth/token', '/auth/oauth/token']
+    assert auth.token_path == '/auth/oauth/token'
+
+
+def test_one_refresh_for_many_threads_failing_with_the_same_token():
+    transport = FakeTokenTransport()
+    auth = make_auth(transport, lambda: 0.0)
+    auth.headers()
+    barrier = threading.Barrier(8)
+
+    def worker():
+        auth.headers()          # every thread used tok1
+        barrier.wait()
+        assert auth.refresh()   # all got a 401 with it
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(transport.calls) == 2 and auth.token == 'tok2'
+
+
+def test_static_token_is_never_refreshed():
+    auth = OAuth2Auth(static_token='static-token-value')
+    assert auth.headers() == {'Authorization': 'Bearer static-token-value'}
+    assert auth.refresh() is False
+
+
+# -- occurrences -------------------------------------------------------------------------------------------------
+class FakeOccurrenceServer:
+    """Occurrences newest first; endTime inclusive or exclusive; endDate exact or skewed; pageSize cap."""
+
+    def __init__(self, rows, inclusive, skew=0, cap=100):
+        self.rows = sorted(rows, key=lambda r: -r[0])
+        self.inclusive = inclusive
+        self.skew = skew
+        self.cap = cap
+        self.queries = []
+
+    @staticmethod
+    def occ_operation(alert_id):
+        return 'occurrences of %s' % alert_id
+
+    def occurrence_page(self, alert_id, start, end, page_size):
+        self.queries.append((start, end))
+        size = min(page_size, self.cap)
+        match = [r for r in self.rows if (start is None or r[0] >= start)
+                 and (end is None or (r[0] <= end if self.inclusive else r[0] < end))]
+        page = match[:size]
+        return {'results': [{'uniqueId': '7', 'subject': 's', 'description': r[1], 'createdTimeString': format_time(r[0])}
+                            for r in page],
+                'nextPage': len(match) > len(page), 'pageSize': size,
+                'endDate': format_time(page[-1][0] - self.skew) if page else None}
+
+
+def random_rows(rng, n, max_tie=60):
+    rows, t, i = [], 1700000000, 0
+    while i < n:
+        size = rng.choice([1, 1, 1, 1, 2, 3, rng.randint(1, max_tie)])
+        for k in range(min(size, n - i)):
+            # some genuinely identical occurrences in the same second
+            rows.append((t, 'desc %d' % (i + k - (k % 2) if size % 3 == 0 else i + k)))
+        i += size
+        t -= rng.choice([1, 1, 2, 5, 30])
+    return rows
+
+
+def walk(server, start=None, end=None, max_items=None):
+    walker = OccurrenceWalker(server, '7', start, end)
+    items = list(opsramp.pager.iter_items(walker.fetch, walker.first_cursor(), max_items=max_items))
+    return items, walker
+
+
+def key(occ):
+    return (occ['createdTimeString'], occ['description'])
+
+
+@pytest.mark.parametrize('inclusive', [True, False])
+@pytest.mark.parametrize('skew', [0, 300])
+@pytest.mark.parametrize('seed', range(12))
+def test_occurrences_exact_under_both_endtime_semantics(inclusive, skew, seed):
+    rng = random.Random(seed)
+    rows = random_rows(rng, rng.randint(50, 700))
+    server = FakeOccurrenceServer(rows, inclusive, skew)
+    items, walker = walk(server)
+    expected = collections.Counter((format_time(t), d) for t, d in rows)
+    assert collections.Counter(key(o) for o in items) == expected
+    assert not walker.warnings
+    # about one page per 99 new rows, plus what ties and learning the endTime semantics force
+    assert walker.pages <= len(rows) // 60 + 4
+
+
+@pytest.mark.parametrize('inclusive', [True, False])
+def test_occurrences_time_range_is_inclusive_whatever_the_server(inclusive):
+    rows = [(1000 + s, 'd%d-%d' % (s, k)) for s in range(0, 600, 3) for k in range(1 + s % 4)]
+    server = FakeOccurrenceServer(rows, inclusive)
+    items, _walker = walk(server, start=1300, end=1450)
+    expected = collections.Counter((format_time(t), d) for t, d in rows if 1300 <= t <= 1450)
+    assert collections.Counter(key(o) for o in items) == expected
+
+
+def test_tie_group_larger_than_a_page_warns_and_goes_on():
+    rows = [(5000, 'big %d' % k) for k in range(150)] + [(4000 - k, 'x%d' % k) for k in range(250)]
+    for inclusive in (True, False):
+        server = FakeOccurrenceServer(rows, inclusive)
+        items, walker = walk(server)
+        assert len([o for o in items if o['description'].startswith('x')]) == 250
+        assert len(items) == 350 and walker.warnings and 'more than 99' in walker.warnings[0]
+
+
+def test_max_items_and_empty_and_short_pages():
+    rows = [(2000 - k, 'r%d' % k) for k in range(500)]
+    items, walker = walk(FakeOccurrenceServer(rows, True), max_items=150)
+    assert len(items) == 150 and walker.pages == 2
+    items, walker = walk(FakeOccurrenceServer([], True))
+    assert items == [] and walker.pages == 1
+
+
+class StuckServer(FakeOccurrenceServer):
+    def occurrence_page(self, alert_id, start, end, page_size):
+        page = FakeOccurrenceServer.occurrence_page(self, alert_id, start, None, page_size)  # ignores endTime
+        page['nextPage'] = True
+        return page
+
+
+def test_server_ignoring_endtime_is_an_error_not_a_loop():
+    rows = [(2000 - k, 'r%d' % k) for k in range(300)]
+    with pytest.raises(errors.ResponseError):
+        walk(StuckServer(rows, True))
+
+
+class ShortPageServer(FakeOccurrenceServer):
+    """nextPage true on a short page (as in OpsRamp's own example)."""
+
+    def occurrence_page(self, alert_id, start, end, page_size):
+        page = FakeOccurrenceServer.occurrence_page(self, alert_id, start, end, 4)
+        page['nextPage'] = bool(page['results'])
+        return page
+
+
+def test_next_page_true_on_short_pages_and_then_empty():
+    rows = [(2000 - k // 2, 'r%d' % k) for k in range(21)]
+    for inclusive in (True, False):
+        items, _walker = walk(ShortPageServer(rows, inclusive, cap=4))
+        assert collections.Counter(key(o) for o in items) == collections.Counter((format_time(t), d) for t, d in rows)
