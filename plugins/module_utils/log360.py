@@ -213,9 +213,13 @@ class Log360Client:
         """The JSON body of an async search. Checks every input first; raises ValidationError before anything is sent."""
         if kind not in KINDS:
             raise errors.ValidationError('option kind must be one of %s, got %r' % (', '.join(KINDS), kind), platform=PLATFORM)
-        start = timeutil.to_epoch(start_time if start_time not in (None, '') else '-24h', 'start_time', now=now)
-        end = timeutil.to_epoch(end_time if end_time not in (None, '') else 'now', 'end_time', now=now)
-        timeutil.check_range(start, end)
+        try:
+            start = timeutil.to_epoch(start_time if start_time not in (None, '') else '-24h', 'start_time', now=now)
+            end = timeutil.to_epoch(end_time if end_time not in (None, '') else 'now', 'end_time', now=now)
+            timeutil.check_range(start, end)
+        except errors.ValidationError as exc:
+            exc.platform = exc.platform or PLATFORM
+            raise
         if kind == 'alerts':
             unused = [n for n, v in (('log_source_ids', log_source_ids), ('log_types', log_types),
                                      ('log_source_group_ids', log_source_group_ids)) if v]
