@@ -53,8 +53,8 @@ def _int_arg(value, name, minimum, maximum=None):
     except (TypeError, ValueError):
         _fail('%s must be an integer, got %r' % (name, value))
     if isinstance(value, bool) or number < minimum or (maximum is not None and number > maximum):
-        _fail('%s must be an integer between %s and %s, got %r' % (name, minimum, maximum if maximum is not None
-                                                                    else 'any', value))
+        upper = 'any' if maximum is None else maximum
+        _fail('%s must be an integer between %s and %s, got %r' % (name, minimum, upper, value))
     return number
 
 

@@ -107,7 +107,7 @@ def parse(html):
 def chromium(args, tmp_path, timeout=120):
     profile = tempfile.mkdtemp(prefix='chromium-profile-', dir=str(tmp_path))
     cmd = [find_chromium()] + CHROMIUM_FLAGS + ['--user-data-dir=' + profile] + args
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, check=False)
     assert proc.returncode == 0, (cmd, proc.stderr.decode('utf-8', 'replace')[-3000:])
     return proc.stdout.decode('utf-8', 'replace')
 
@@ -128,7 +128,7 @@ def reports(play, tmp_path):
     # the report directory, then three reports
     assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=4\b', result.output), result
     base = tmp_path / 'reports'
-    return dict((name, str(base / (name + '.html'))) for name in ('change', 'empty', 'large')), result
+    return dict((name, str(base / (name + '.html'))) for name in ('change', 'empty', 'large'))
 
 
 def read(path):
@@ -146,8 +146,8 @@ def check_offline(html):
 
 
 def test_rendered_reports_are_self_contained_escaped_and_idempotent(reports, play):
-    paths, _ = reports
-    for name, path in paths.items():
+    paths = reports
+    for path in paths.values():
         check_offline(read(path))
     html = read(paths['change'])
     # the injected markup is text, not markup
@@ -163,9 +163,11 @@ def test_render_requires_its_variables(play, tmp_path):
     bad = tmp_path / 'bad.yml'
     bad.write_text(json.dumps([{
         'name': 'Render without a window', 'hosts': 'localhost', 'gather_facts': False,
-        'tasks': [{'name': 'Render', 'ansible.builtin.include_role': {'name': 'alertops.core.alert_report',
-                                                                        'tasks_from': 'render'},
-                   'vars': {'alert_report_render_alerts': [], 'alert_report_render_dest': str(tmp_path / 'x.html')}}],
+        'tasks': [{
+            'name': 'Render',
+            'ansible.builtin.include_role': {'name': 'alertops.core.alert_report', 'tasks_from': 'render'},
+            'vars': {'alert_report_render_alerts': [], 'alert_report_render_dest': str(tmp_path / 'x.html')},
+        }],
     }]))
     result = play(str(bad))
     assert result.rc != 0
@@ -175,7 +177,7 @@ def test_render_requires_its_variables(play, tmp_path):
 
 @needs_chromium
 def test_report_in_headless_chromium(reports, tmp_path):
-    paths, _ = reports
+    paths = reports
     url = 'file://' + paths['change']
     screenshot = str(tmp_path / 'report.png')
     chromium(['--screenshot=' + screenshot, '--window-size=1280,2000', url], tmp_path)
@@ -231,7 +233,7 @@ def test_report_in_headless_chromium(reports, tmp_path):
 
 @needs_chromium
 def test_empty_and_large_reports_in_headless_chromium(reports, tmp_path):
-    paths, _ = reports
+    paths = reports
     empty = parse(chromium(['--dump-dom', 'file://' + paths['empty']], tmp_path))
     assert empty.title == 'Nothing happened'
     assert empty.bars == [] and 'severity-chart-empty' in empty.ids

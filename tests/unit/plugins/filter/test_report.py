@@ -50,8 +50,8 @@ def test_severity_words_are_normalised_in_the_report():
               alert('7', '2026-11-23T10:07:00Z', 'WARNING')]
     data = alert_report_data(alerts, START, END, buckets=6)
     assert data['severity_counts'] == {'critical': 2, 'warning': 2, 'info': 2, 'unknown': 1}
-    assert [r['severity'] for r in data['rows']] == ['critical', 'warning', 'info', 'info', 'unknown', 'critical',
-                                                    'warning']
+    assert [r['severity'] for r in data['rows']] == [
+        'critical', 'warning', 'info', 'info', 'unknown', 'critical', 'warning']
     assert [r['severity_label'] for r in data['rows']][:2] == ['Critical', 'Warning']
     assert data['series']['critical'] == [2, 0, 0, 0, 0, 0]
 
