@@ -34,6 +34,7 @@ Variants (sim.configure(variants={...})):
   opsramp_rate_limit     0 (default, off) | N: budget of API requests per window (429 {"error": "throttled"} beyond it,
                          X-RateLimit-Limit/-Remaining/-Reset on every answer)
   opsramp_rate_window    60: window length in seconds for opsramp_rate_limit (simulated clock)
+  opsramp_latency        0: seconds every API answer is delayed (lets a test act while a module is paging)
 
 Control actions (/_sim/opsramp/<action>):
   GET  credentials -> {"env": {"OPSRAMP_TENANT_ID", "OPSRAMP_CLIENT_ID", "OPSRAMP_CLIENT_SECRET"}, "tenant_id",
@@ -114,7 +115,7 @@ class OpsRamp(Vendor):
         'opsramp_endtime': 'inclusive', 'opsramp_enddate': 'last', 'opsramp_expires_in': 'number',
         'opsramp_token_ttl': 7199, 'opsramp_token_paths': 'both', 'opsramp_auth_echo': False,
         'opsramp_action_response': 'empty', 'opsramp_closed_action': 'error', 'opsramp_search_live': False,
-        'opsramp_rate_limit': 0, 'opsramp_rate_window': 60,
+        'opsramp_rate_limit': 0, 'opsramp_rate_window': 60, 'opsramp_latency': 0,
     }
 
     # -- data -----------------------------------------------------------------------------------------------
@@ -259,6 +260,9 @@ class OpsRamp(Vendor):
     def handle(self, req):
         if req.path.endswith('/oauth/token'):
             return self.token(req)
+        latency = float(self.variant('opsramp_latency') or 0)
+        if latency:
+            time.sleep(latency)
         reply, headers = self.budget()
         if reply is None:
             reply = self.api(req)
