@@ -44,7 +44,7 @@ CONNECTION_OPTIONS = {
              description='OAuth2 client secret. The token it obtains is cached for the run and refreshed on expiry or on a 401.'),
         dict(name='token', type='str', env=['OPSRAMP_TOKEN'], secret=True,
              description='A static Bearer token, used instead of O(client_id)/O(client_secret).'),
-        dict(name='token_path', type='str', env=['OPSRAMP_TOKEN_PATH'], default='/tenancy/auth/oauth/token',
+        dict(name='token_path', type='str', env=['OPSRAMP_TOKEN_PATH'], default='/tenancy/auth/oauth/token', secret=False,
              description=('Path of the OAuth2 token endpoint. Newer OpsRamp releases use V(/tenancy/auth/oauth/token), older ones '
                           'V(/auth/oauth/token); when the configured path answers 404 the other one is tried.')),
     ],
@@ -77,8 +77,8 @@ def argument_spec(platform, **extra):
             entry['default'] = opt['default']
         if opt.get('env'):
             entry['fallback'] = (env_fallback, list(opt['env']))
-        if opt.get('secret'):
-            entry['no_log'] = True
+        if 'secret' in opt:
+            entry['no_log'] = opt['secret']
         spec[opt['name']] = entry
     spec.update(extra)
     return spec

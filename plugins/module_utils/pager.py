@@ -43,5 +43,4 @@ def iter_pages(fetch, first_cursor=None, max_items=None, platform=None, operatio
 
 def iter_items(fetch, first_cursor=None, max_items=None, platform=None, operation=None):
     for page in iter_pages(fetch, first_cursor, max_items, platform, operation):
-        for item in page:
-            yield item
+        yield from page

@@ -266,8 +266,9 @@ def _certainly_not_sent(exc):
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
     text = repr(exc)
-    return any(marker in text for marker in ('NewConnectionError', 'Connection refused', 'Name or service not known',
-                                              'NameResolutionError', 'ConnectTimeoutError', 'Failed to establish'))
+    markers = ('NewConnectionError', 'Connection refused', 'Name or service not known', 'NameResolutionError',
+               'ConnectTimeoutError', 'Failed to establish')
+    return any(marker in text for marker in markers)
 
 
 def from_params(platform, params, base_url, **kwargs):

@@ -161,7 +161,7 @@ def play(sim, collections_base, workdir, tmp_path):
         if verbosity:
             cmd.append('-' + 'v' * verbosity)
         proc = subprocess.run(cmd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=PLAYBOOKS,
-                              timeout=600)
+                              timeout=600, check=False)
         return PlayResult(proc.returncode, proc.stdout.decode('utf-8', 'replace'), cmd)
     return run
 
