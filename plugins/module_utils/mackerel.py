@@ -41,8 +41,8 @@ HINTS = {
     400: 'The request was rejected; check the options (limit at most 100, a non-empty reason)',
     401: 'The API key is invalid or was revoked: create a new one under Organization > API keys and update api_key '
          '(MACKEREL_APIKEY)',
-    403: 'The API key lacks the permission this operation needs (closing alerts and memos need a key with Write '
-         'permission), or the request comes from outside the IP address range the key is restricted to',
+    403: 'The API key lacks the permission this operation needs, or the request comes from outside the IP address '
+         'range the key is restricted to',
     404: 'The alert does not exist (check the id)',
     413: 'The memo is too large: Mackerel accepts at most 80 KB',
 }
@@ -63,7 +63,12 @@ def describe_error(response):
             text = str(err)
     if text is None:
         text = response.text[:300].strip() or None
-    return text, HINTS.get(response.status)
+    hint = HINTS.get(response.status)
+    operation = getattr(response, 'operation', '') or ''
+    if response.status == 403 and operation.startswith(('close', 'update')):
+        hint = ('Closing alerts and setting memos need an API key with Write permission (or the request comes from '
+                'outside the IP address range the key is restricted to)')
+    return text, hint
 
 
 def normalise_alert(alert):
@@ -112,6 +117,10 @@ def check_alert_id(alert_id):
     return text
 
 
+def _time(value, option, now):
+    return None if value in (None, '') else timeutil.to_epoch(value, option, now=now)
+
+
 class Filters:
     """Client-side alert filters (Mackerel's list endpoint has none besides withClosed)."""
 
@@ -126,9 +135,13 @@ class Filters:
             if bad:
                 raise errors.ValidationError('option %s: unknown value(s) %s; use %s'
                                              % (name, ', '.join(bad), ', '.join(allowed)), platform=PLATFORM)
-        self.opened_after = timeutil.to_epoch(opened_after, 'opened_after', now=now) if opened_after not in (None, '') else None
-        self.opened_before = timeutil.to_epoch(opened_before, 'opened_before', now=now) if opened_before not in (None, '') else None
-        timeutil.check_range(self.opened_after, self.opened_before, 'opened_after', 'opened_before')
+        try:
+            self.opened_after = _time(opened_after, 'opened_after', now)
+            self.opened_before = _time(opened_before, 'opened_before', now)
+            timeutil.check_range(self.opened_after, self.opened_before, 'opened_after', 'opened_before')
+        except errors.ValidationError as exc:
+            exc.platform = exc.platform or PLATFORM
+            raise
 
     @classmethod
     def from_params(cls, params):

@@ -158,11 +158,18 @@ alerts:
       description: Whether this alert was (or, in check mode, would be) changed.
       type: bool
     before:
-      description: The alert before, as Mackerel returned it plus C(opened_at)/C(closed_at) (ISO 8601 UTC).
+      description:
+        - The alert's state before, as far as this module changes it. Keys are C(status), C(reason), C(closedAt)
+          (epoch seconds), C(closed_at) (ISO 8601 UTC) and C(memo). A key that Mackerel does not return for the
+          alert is absent.
+        - The results are kept this small so that closing thousands of alerts stays fast. Use
+          M(alertops.core.mackerel_alert_info) to get the whole alert objects.
       type: dict
+      sample: {"status": "CRITICAL"}
     after:
-      description: The alert after the change (predicted in check mode).
+      description: The same fields after the change (predicted in check mode, where C(closedAt) is unknown).
       type: dict
+      sample: {"status": "OK", "reason": "CHG-1234 failover", "closedAt": 1795465269, "closed_at": "2026-11-23T20:21:09Z"}
     error:
       description: Why this alert could not be changed (only in a failed result).
       type: str
@@ -176,8 +183,8 @@ memo_updated:
   returned: always
   type: int
 diff:
-  description: Status, reason and memo of the changed alerts, keyed by id, before and after.
-  returned: always
+  description: Status, reason, closedAt and memo of the changed alerts, keyed by id, before and after.
+  returned: in diff mode (C(--diff) or the task keyword C(diff))
   type: dict
 """
 
@@ -185,6 +192,7 @@ from ansible_collections.alertops.core.plugins.module_utils import bulk, mackere
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 
+STATE_FIELDS = ('status', 'reason', 'closedAt', 'closed_at', 'memo')
 DIFF_FIELDS = ('status', 'reason', 'closedAt', 'memo')
 FILTER_OPTIONS = ('status', 'type', 'monitor_id', 'host_id', 'opened_after', 'opened_before')
 
@@ -213,8 +221,8 @@ def _validate(p):
     return filters, bulk.check_concurrency(p['concurrency'])
 
 
-def _diff_view(alert):
-    return dict((k, alert.get(k)) for k in DIFF_FIELDS if alert.get(k) is not None)
+def _diff_view(alert, fields=DIFF_FIELDS):
+    return dict((k, alert.get(k)) for k in fields if alert.get(k) is not None)
 
 
 def run(module):
@@ -270,28 +278,33 @@ def run(module):
     counts = {'closed': 0, 'memo_updated': 0}
     for alert, _need_memo, _need_close in plans:
         result, error = by_id.get(alert['id'], (None, None))
-        item = {'id': alert['id'], 'changed': False, 'before': alert, 'after': alert}
+        before = _diff_view(alert, STATE_FIELDS)
+        item = {'id': alert['id'], 'changed': False, 'before': before, 'after': before}
         if error is not None:
             item['error'] = str(error)
             failures.append(error)
         elif result is not None:
             after, memo_done, close_done = result
-            item['after'] = after
+            item['after'] = _diff_view(after, STATE_FIELDS)
             item['changed'] = bool(memo_done or close_done)
             counts['closed'] += int(bool(close_done))
             counts['memo_updated'] += int(bool(memo_done))
         if item['changed']:
             diff_before[alert['id']] = _diff_view(alert)
-            diff_after[alert['id']] = _diff_view(item['after'])
+            diff_after[alert['id']] = _diff_view(after)
         items.append(item)
 
     changed = any(item['changed'] for item in items)
-    result = dict(changed=changed, alerts=items, diff={'before': diff_before, 'after': diff_after}, **counts)
+    result = dict(changed=changed, alerts=items, **counts)
+    if module._diff:
+        result['diff'] = {'before': diff_before, 'after': diff_after}
     if failures:
         first = failures[0]
+        if getattr(first, 'status', None) is not None:
+            result['status'] = first.status
         raise AlertOpsError('%d of %d alert(s) could not be changed (%d changed); first failure: %s'
                             % (len(failures), len(todo), sum(1 for i in items if i['changed']), first),
-                            status=getattr(first, 'status', None), details=result)
+                            platform=mackerel.PLATFORM, details=result)
     return result
 
 

@@ -91,12 +91,13 @@ def client_for(alerts, page_size=100):
 
 def test_describe_error_reads_both_error_forms_and_hints():
     class R:
-        def __init__(self, status, text):
-            self.status, self.text = status, text
+        def __init__(self, status, text, operation='list alerts'):
+            self.status, self.text, self.operation = status, text, operation
     assert mackerel.describe_error(R(404, '{"error": {"message": "Alert Not Found."}}')) == (
         'Alert Not Found.', mackerel.HINTS[404])
-    text, hint = mackerel.describe_error(R(403, '{"error": "no Write permission"}'))
-    assert text == 'no Write permission' and 'Write permission' in hint
+    text, hint = mackerel.describe_error(R(403, '{"error": "no Write permission"}', 'close alert a1'))
+    assert text == 'no Write permission' and 'need an API key with Write permission' in hint
+    assert 'IP address range' in mackerel.describe_error(R(403, '{"error": "nope"}'))[1]
     assert mackerel.describe_error(R(500, '<html>boom</html>'))[0] == '<html>boom</html>'
 
 
