@@ -1,0 +1,298 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""log360.py: parsing of every payload variant, and the client against the in-process simulator."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import sys
+import threading
+
+import pytest
+
+from ansible_collections.alertops.core.plugins.module_utils import errors, log360
+
+SIMULATOR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'simulator'))
+
+V2_JOB = {"running_time_millis": 97, "hits_done": 372, "stage": "SUCCESS", "total_hits": 372, "submitted_at": 1747640177921,
+          "started_at": 1747640177924, "running_time": "97ms", "last_synced_time": 1747640178021, "total_pages": 1,
+          "stopped_at": 1747640178021, "request_id": "AZbneNUBx31OH7OTNMmz"}
+
+
+class FakeResponse:
+    def __init__(self, status, body, operation='get job'):
+        self.status = status
+        self.body = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.operation = operation
+
+    @property
+    def text(self):
+        return self.body.decode('utf-8', 'replace')
+
+
+def test_normalise_v2_job_from_the_docs():
+    job = log360.normalise_job(V2_JOB)
+    assert job == {'request_id': 'AZbneNUBx31OH7OTNMmz', 'stage': 'SUCCESS', 'hits_done': 372, 'total_hits': 372,
+                   'total_pages': 1, 'progress': 100.0, 'submitted_at': '2025-05-19T07:36:17Z',
+                   'started_at': '2025-05-19T07:36:17Z', 'stopped_at': '2025-05-19T07:36:18Z', 'running_time_millis': 97,
+                   'raw': V2_JOB}
+
+
+def test_normalise_v1_names_and_running_progress():
+    job = log360.normalise_job({'status': 'running', 'running_time_in_millis': '1500', 'hits_done': 250,
+                                'total_hits': 1000, 'request_id': 'X', 'submitted_at': 1747640177921})
+    assert (job['stage'], job['progress'], job['running_time_millis'], job['stopped_at']) == ('RUNNING', 25.0, 1500, None)
+    assert log360.normalise_job({'request_id': 'Y'})['stage'] == 'UNKNOWN'
+    assert log360.normalise_job({'stage': 'RUNNING', 'total_hits': 0})['progress'] == 0.0
+
+
+@pytest.mark.parametrize('status,body,vendor,hint', [
+    (401, {"code": "070011101", "title": "Unauthorized", "detail": "Invalid or missing AuthToken."},
+     'code 070011101: Unauthorized: Invalid or missing AuthToken.', 'token invalid, revoked or expired'),
+    (403, {"code": "070011103", "title": "Forbidden", "detail": "no scope"}, 'Forbidden', 'lacks the scope jobs.DELETE'),
+    (400, {"ERROR_DESCRIPTION": "bad range"}, 'bad range', 'check the options'),
+    (500, b'<html><body>Internal Server Error</body></html>', 'an HTML page', None),
+    (502, b'upstream broke', 'upstream broke', None),
+])
+def test_describe_error(status, body, vendor, hint):
+    text, got_hint = log360.describe_error(FakeResponse(status, body, 'delete job'))
+    assert vendor in text
+    if hint:
+        assert hint in got_hint
+    else:
+        assert got_hint is None
+
+
+@pytest.mark.parametrize('operation,scope', sorted(log360.SCOPES.items()))
+def test_every_operation_names_its_scope_on_403(operation, scope):
+    _text, hint = log360.describe_error(FakeResponse(403, {'code': '1'}, operation))
+    assert scope in hint
+
+
+def client(time_format='iso8601', url='http://127.0.0.1:1'):
+    return log360.Log360Client.from_params({'url': url, 'token': 'tok-secret-123', 'retries': 0, 'request_timeout': 5},
+                                           time_format=time_format)
+
+
+NOW = 1795478400.0
+
+
+def test_search_body_iso8601_and_epoch_ms():
+    body = client().search_body('alerts', start_time='-1h', end_time='now', severity='critical', status='open',
+                                profile_ids=['1'], now=NOW)
+    assert body == {'query': '*', 'start_time': '2026-11-23T23:00:00Z', 'end_time': '2026-11-24T00:00:00Z',
+                    'severity': 'critical', 'status': 'open', 'profile_ids': ['1']}
+    body = client('epoch_ms').search_body('logs', query='x', start_time='2026-11-23T23:00:00.5Z', end_time=NOW * 1000,
+                                          log_types=['Windows'], now=NOW)
+    assert body == {'query': 'x', 'from': int(NOW * 1000) - 3599500, 'to': int(NOW * 1000), 'log_types': ['Windows']}
+    assert client().search_body('alerts', start_time='2026-11-23T23:00:00.25Z', now=NOW)['start_time'] == \
+        '2026-11-23T23:00:00.250Z'
+
+
+@pytest.mark.parametrize('kwargs,words', [
+    (dict(kind='events'), 'kind'),
+    (dict(start_time='soon'), 'start_time'),
+    (dict(start_time='now', end_time='-1h'), 'before start_time'),
+    (dict(kind='logs', severity='critical'), 'kind=logs'),
+    (dict(kind='alerts', log_types=['x']), 'kind=alerts'),
+    (dict(severity='fatal'), 'severity'),
+    (dict(status='done'), 'status'),
+    (dict(profile_ids=[str(i) for i in range(101)]), 'at most 100'),
+])
+def test_search_body_rejects_bad_input(kwargs, words):
+    with pytest.raises(errors.ValidationError) as info:
+        client().search_body(now=NOW, **kwargs)
+    assert words in str(info.value) and 'log360' in str(info.value)
+
+
+def test_time_format_is_checked():
+    with pytest.raises(errors.ValidationError):
+        client('rfc822')
+
+
+def test_wait_options_are_checked():
+    with pytest.raises(errors.ValidationError):
+        log360.Log360Client.check_wait(-1, 5)
+    with pytest.raises(errors.ValidationError) as info:
+        log360.Log360Client.check_wait(10, 0, 'wait_timeout', 'wait_sleep')
+    assert 'wait_sleep' in str(info.value)
+
+
+# -- against the simulator -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope='module')
+def server():
+    sys.path.insert(0, SIMULATOR)
+    try:
+        import core
+        from log360 import Log360 as SimLog360
+    finally:
+        sys.path.remove(SIMULATOR)
+    sim = core.Simulator([SimLog360], seed=3)
+    httpd = core.Server(('127.0.0.1', 0), core.make_handler(sim))
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={'poll_interval': 0.05})
+    thread.daemon = True
+    thread.start()
+    yield sim, 'http://127.0.0.1:%d' % httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def sim(server):
+    simulator, url = server
+    simulator.reset(3)
+    vendor = simulator.vendor('log360')
+    simulator.url = url
+    simulator.token = vendor.credentials()['env']['LOG360_TOKEN']
+    simulator.l360 = vendor
+    return simulator
+
+
+def live(sim, time_format='iso8601', token=None):
+    return log360.Log360Client.from_params({'url': sim.url, 'token': token or sim.token, 'retries': 2,
+                                            'request_timeout': 10}, time_format=time_format, sleep=lambda s: None)
+
+
+def set_variants(sim, **variants):
+    sim.config['variants'].update(dict(('log360_' + k, v) for k, v in variants.items()))
+
+
+@pytest.mark.parametrize('shape', ['nested', 'flat'])
+@pytest.mark.parametrize('time_format', ['iso8601', 'epoch_ms'])
+def test_submit_every_shape_and_time_format(sim, shape, time_format):
+    set_variants(sim, submit_shape=shape, time_format=time_format, job_duration=0)
+    c = live(sim, time_format)
+    rid = c.submit('alerts', c.search_body('alerts', start_time='-48h'))
+    assert rid in sim.l360.jobs
+    assert c.get_job(rid)['total_hits'] == 36   # every seeded alert lies in the last 48 h
+    wrong = live(sim, 'epoch_ms' if time_format == 'iso8601' else 'iso8601')
+    with pytest.raises(errors.HTTPError) as info:
+        wrong.submit('logs', wrong.search_body('logs', query='*'))
+    assert info.value.status == 400 and 'submit log search' in str(info.value)
+
+
+def test_submit_without_request_id_is_a_response_error(sim, monkeypatch):
+    c = live(sim)
+    monkeypatch.setattr(sim.l360, '_submitted', lambda rid: __import__('core').Reply(200, {'data': {}}))
+    with pytest.raises(errors.ResponseError) as info:
+        c.submit('alerts', c.search_body('alerts'))
+    assert 'no request_id' in str(info.value)
+
+
+@pytest.mark.parametrize('shape', ['v2', 'v1'])
+@pytest.mark.parametrize('unknown', ['404', 'empty'])
+def test_jobs_shapes_and_unknown_jobs(sim, shape, unknown):
+    set_variants(sim, jobs_shape=shape, unknown_job=unknown)
+    a = sim.l360.create_job('logs', 10, 0)
+    b = sim.l360.create_job('logs', 10, 100)
+    c = live(sim)
+    jobs = dict((j['request_id'], j) for j in c.list_jobs())
+    assert jobs[a]['stage'] == 'SUCCESS' and jobs[b]['stage'] == 'RUNNING' and len(jobs) == 2
+    assert c.find_job('AZnope') is None
+    with pytest.raises(errors.NotFoundError) as info:
+        c.get_job('AZnope')
+    assert 'job AZnope not found (unknown, deleted, or expired: results live 24 h)' in str(info.value)
+
+
+def test_jobs_expire_after_24_hours_on_the_simulated_clock(sim):
+    rid = sim.l360.create_job('logs', 10, 0)
+    c = live(sim)
+    assert c.get_job(rid)['stage'] == 'SUCCESS'
+    sim.clock_offset += 24 * 3600 + 1
+    assert c.find_job(rid) is None
+
+
+@pytest.mark.parametrize('unknown', ['404', 'empty', 'absent'])
+def test_delete_is_true_once_then_false_in_every_variant(sim, unknown):
+    set_variants(sim, unknown_delete=unknown)
+    rid = sim.l360.create_job('logs', 10, 0)
+    c = live(sim)
+    assert c.delete_job(rid) is True
+    assert c.delete_job(rid) is False
+    assert rid not in sim.l360.jobs
+
+
+def test_delete_needs_jobs_delete_scope(sim):
+    rid = sim.l360.create_job('logs', 10, 0)
+    c = live(sim, token=sim.l360.credentials()['tokens']['no_jobs_delete'])
+    with pytest.raises(errors.PermissionDeniedError) as info:
+        c.delete_job(rid)
+    assert 'scope jobs.DELETE' in str(info.value)
+
+
+@pytest.mark.parametrize('last_page', ['absent', 'null', 'next'])
+@pytest.mark.parametrize('hits,pages', [(0, 1), (999, 1), (1000, 1), (2001, 3)])
+def test_results_walk_exactly_ceil_n_over_1000_pages(sim, last_page, hits, pages):
+    set_variants(sim, last_page=last_page)
+    rid = sim.l360.create_job('logs', hits, 0)
+    c = live(sim)
+    c.transport.stats['requests'] = 0
+    reader, job = c.results(rid)
+    got = [h for page in reader.pages() for h in page]
+    assert len(got) == hits and reader.total_items == hits and job['stage'] == 'SUCCESS'
+    assert reader.pages_fetched == pages
+    assert c.transport.stats['requests'] == 1 + pages   # the stage check, then the pages
+
+
+def test_results_one_page_and_max_hits(sim):
+    rid = sim.l360.create_job('logs', 2500, 0)
+    c = live(sim)
+    reader, _job = c.results(rid, page=3, response_type='client')
+    pages = list(reader.pages())
+    assert [len(p) for p in pages] == [500] and 'Device' in pages[0][0]
+    reader, _job = c.results(rid, max_hits=1001)
+    assert [len(p) for p in reader.pages()] == [1000, 1] and reader.pages_fetched == 2
+
+
+def test_results_of_unfinished_and_failed_jobs(sim):
+    c = live(sim)
+    running = sim.l360.create_job('logs', 10, 100)
+    with pytest.raises(errors.ConflictError) as info:
+        c.results(running)
+    assert 'not finished' in str(info.value) and 'log360_job_wait' in str(info.value)
+    failed = sim.l360.create_job('logs', 10, 0, fail=True)
+    with pytest.raises(errors.JobFailedError):
+        c.results(failed)
+    for kwargs in (dict(page=0), dict(max_hits=0), dict(response_type='html')):
+        with pytest.raises(errors.ValidationError):
+            c.results(running, **kwargs)
+
+
+def test_results_that_never_advance_are_an_error(sim, monkeypatch):
+    rid = sim.l360.create_job('logs', 5000, 0)
+    c = live(sim)
+    monkeypatch.setattr(c, 'results_page', lambda request_id, page, response_type=None: ([{'a': 1}], {'next_page': 1}))
+    reader, _job = c.results(rid)
+    with pytest.raises(errors.ResponseError):
+        list(reader.pages())
+
+
+def test_wait_job_success_failed_and_timeout(sim):
+    c = live(sim)
+    done = sim.l360.create_job('logs', 10, 0)
+    job, _elapsed, polls = c.wait_job(done, 10, 1)
+    assert job['stage'] == 'SUCCESS' and polls == 1
+    failed = sim.l360.create_job('logs', 10, 0, fail=True)
+    with pytest.raises(errors.JobFailedError) as info:
+        c.wait_job(failed, 10, 1)
+    assert 'FAILED' in str(info.value) and info.value.details['job']['stage'] == 'FAILED'
+    running = sim.l360.create_job('logs', 1000, 1000)
+    clock = iter(range(0, 1000, 4))
+    with pytest.raises(errors.WaitTimeoutError) as info:
+        c.wait_job(running, 10, 5, clock=lambda: next(clock), sleeper=lambda s: None)
+    assert 'did not finish within 10 s' in str(info.value) and 'stage RUNNING' in str(info.value)
+
+
+def test_token_echoed_by_the_server_is_masked(sim):
+    set_variants(sim, echo_token=True)
+    bad = 'not-a-valid-token-42'
+    c = live(sim, token=bad)
+    with pytest.raises(errors.AuthenticationError) as info:
+        c.list_jobs()
+    assert bad not in str(info.value) and '********' in str(info.value)
+    assert 'token invalid, revoked or expired' in str(info.value)
