@@ -18,8 +18,6 @@ import time
 
 import pytest
 
-from conftest import PLAYBOOKS  # noqa: F401  (same directory; keeps the harness import explicit)
-
 ASYNC_ALERTS = '^/api/v2/alerts/async$'
 ASYNC_SEARCH = '^/api/v2/search/async$'
 JOBS = '^/api/v2/jobs$'

@@ -296,3 +296,16 @@ def test_token_echoed_by_the_server_is_masked(sim):
         c.list_jobs()
     assert bad not in str(info.value) and '********' in str(info.value)
     assert 'token invalid, revoked or expired' in str(info.value)
+
+
+def test_raised_alerts_are_found_by_an_alert_search(sim):
+    at = sim.now() - 600
+    body = json.dumps({'count': 3, 'severity': 'trouble', 'at': at, 'device': 'app-7'}).encode()
+    reply = sim.l360.control(sys.modules['core'].Request('POST', '/_sim/log360/raise', {}, {}, body), 'raise')
+    assert reply.status == 200 and len(reply.body['alerts']) == 3
+    set_variants(sim, job_duration=0, time_format='epoch_ms')
+    c = live(sim, 'epoch_ms')
+    rid = c.submit('alerts', c.search_body('alerts', query='app-7', start_time=at - 1, end_time=at + 10, severity='trouble'))
+    reader, _job = c.results(rid)
+    hits = [h for page in reader.pages() for h in page]
+    assert [h['HOSTNAME'] for h in hits] == ['app-7'] * 3 and [h['SEVERITY'] for h in hits] == ['TROUBLE'] * 3
