@@ -87,13 +87,15 @@ def test_wait_and_info(sim, play, jobs_shape, unknown):
 
 @pytest.mark.parametrize('last_page,running', [('absent', 'error'), ('null', 'partial'), ('next', 'error')])
 def test_results(sim, play, last_page, running, tmp_path):
-    sim.configure(variants={'log360_last_page': last_page, 'log360_results_running': running})
-    ids = dict((name, new_job(sim, hits=2500)) for name in ('job_all', 'job_page', 'job_max', 'job_file'))
+    sim.configure(variants={'log360_last_page': last_page, 'log360_results_running': running}, faults={'script': [
+        {'platform': 'log360', 'method': 'GET', 'path': RESULTS, 'fault': 'truncated', 'count': 1}]})
+    ids = dict((name, new_job(sim, hits=2500)) for name in ('job_broken', 'job_all', 'job_page', 'job_max', 'job_file'))
     ids['job_running'] = new_job(sim, hits=2500, duration=600)
     ids['job_failed'] = new_job(sim, hits=2500, fail=True)
     result = play('log360_results.yml', extra_vars=ids)
     ok(result)
     log = sim.requests(platform='log360', method='GET', path=RESULTS)
+    assert [e['fault'] for e in for_job(log, ids['job_broken'])] == ['truncated']   # not retried, nothing half written
     assert len(for_job(log, ids['job_all'])) == math.ceil(2500 / 1000.0)   # exactly ceil(N/1000), whatever next_page says
     assert [e['query']['page'] for e in for_job(log, ids['job_all'])] == [['1'], ['2'], ['3']]
     assert [e['query'].get('page') for e in for_job(log, ids['job_page'])] == [['2']]
