@@ -23,7 +23,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import calendar
 import json
+import re
 import threading
 import time
 
@@ -42,6 +44,7 @@ TOKEN_MARGIN = 60.0        # refresh this many seconds before the token expires
 DEFAULT_EXPIRES_IN = 3600.0
 MAX_ACTION_ROUNDS = 4
 TIME_FORMAT = '%Y-%m-%dT%H:%M:%S+0000'
+_VENDOR_TIME = re.compile(r'^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\+0000$')
 
 # queryString variables of GET .../alerts/search (OpsRamp Alerts API v2)
 QUERY_KEYS = ('states', 'startDate', 'endDate', 'priority', 'uniqueId', 'deviceStatus', 'resourceType', 'resourceIds',
@@ -80,7 +83,11 @@ def describe_error(response):
     text = _error_text(data)
     if text is None:
         text = response.text[:300].strip() or None
-    return text, HINTS.get(response.status)
+    hint = HINTS.get(response.status)
+    if response.status in (400, 401) and 'token' in (getattr(response, 'operation', '') or ''):
+        hint = ('The token endpoint rejected the client credentials: check client_id and client_secret '
+                '(OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET) of the Custom Integration (inbound OAUTH2)')
+    return text, hint
 
 
 def _error_text(data):
@@ -111,7 +118,19 @@ def format_time(epoch):
 
 def to_epoch_second(value, option, now=None):
     """Any timeutil input (ISO 8601, epoch s/ms, relative) -> whole epoch seconds (OpsRamp has 1 s granularity)."""
-    return int(timeutil.to_epoch(value, option, now=now))
+    try:
+        return int(timeutil.to_epoch(value, option, now=now))
+    except errors.ValidationError as exc:
+        exc.platform = PLATFORM
+        raise
+
+
+def check_range(start, end):
+    try:
+        timeutil.check_range(start, end)
+    except errors.ValidationError as exc:
+        exc.platform = PLATFORM
+        raise
 
 
 def _query_value(key, value):
@@ -153,21 +172,33 @@ def check_alert_id(alert_id):
     return text
 
 
+def parse_time(text):
+    """OpsRamp time text -> epoch seconds (fast path for ``2017-06-16T05:38:10+0000``), None when unreadable."""
+    match = _VENDOR_TIME.match(text) if isinstance(text, str) else None
+    if match:
+        return calendar.timegm(tuple(int(g) for g in match.groups()))
+    return timeutil.parse_vendor(text)
+
+
 def occurrence_time(occurrence):
-    return timeutil.parse_vendor(occurrence.get('createdTimeString')) if isinstance(occurrence, dict) else None
+    return parse_time(occurrence.get('createdTimeString')) if isinstance(occurrence, dict) else None
 
 
 def normalise_alert(alert):
     """The vendor alert plus ``created_at``/``updated_at`` in ISO 8601 UTC (a new dict)."""
     out = dict(alert)
-    out['created_at'] = timeutil.to_iso(timeutil.parse_vendor(alert.get('createdDate') or alert.get('alertTime')))
-    out['updated_at'] = timeutil.to_iso(timeutil.parse_vendor(alert.get('updatedTime')))
+    out['created_at'] = timeutil.to_iso(parse_time(alert.get('createdDate') or alert.get('alertTime')))
+    out['updated_at'] = timeutil.to_iso(parse_time(alert.get('updatedTime')))
     return out
 
 
 def normalise_occurrence(occurrence):
     out = dict(occurrence)
-    out['created_at'] = timeutil.to_iso(occurrence_time(occurrence))
+    text = occurrence.get('createdTimeString')
+    if isinstance(text, str) and _VENDOR_TIME.match(text):
+        out['created_at'] = text[:19] + 'Z'
+    else:
+        out['created_at'] = timeutil.to_iso(occurrence_time(occurrence))
     return out
 
 
@@ -457,7 +488,7 @@ class OpsRampClient:
         alert_id = check_alert_id(alert_id)
         start = to_epoch_second(start_time, 'start_time', now) if start_time not in (None, '') else None
         end = to_epoch_second(end_time, 'end_time', now) if end_time not in (None, '') else None
-        timeutil.check_range(start, end)
+        check_range(start, end)
         return OccurrenceWalker(self, alert_id, start, end)
 
     def iter_occurrences(self, walker, max_items=None):

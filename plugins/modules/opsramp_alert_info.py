@@ -152,7 +152,7 @@ def _validate(p):
                                   'getting one alert', platform=opsramp.PLATFORM)
     start = opsramp.to_epoch_second(p['start_time'], 'start_time') if p['start_time'] else None
     end = opsramp.to_epoch_second(p['end_time'], 'end_time') if p['end_time'] else None
-    opsramp.timeutil.check_range(start, end)
+    opsramp.check_range(start, end)
     query = dict(p['query'] or {})
     if p['id'] is None:
         for option, key, value in (('start_time', 'startDate', start), ('end_time', 'endDate', end)):
