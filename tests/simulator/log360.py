@@ -69,7 +69,7 @@ def _iso_to_epoch(value):
 
 class Log360(Vendor):
     name = 'log360'
-    prefixes = (r'^/api/v2/', r'^/RestAPI/')
+    prefixes = (r'^/api/v2/(alerts|search|jobs)(/|$)', r'^/RestAPI/')
     default_variants = {
         'log360_submit_shape': 'nested',
         'log360_time_format': 'iso8601',
