@@ -21,8 +21,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
-from ansible_collections.alertops.core.plugins.module_utils import errors, pager, timeutil, transport, waiter
+from ansible_collections.alertops.core.plugins.module_utils import alerts, errors, pager, timeutil, transport, waiter
 
 PLATFORM = 'log360'
 PAGE_SIZE = 1000
@@ -33,6 +34,8 @@ STATUSES = ('open', 'in_progress', 'closed')
 RESPONSE_TYPES = ('client', 'server')
 TERMINAL_STAGES = ('SUCCESS', 'FAILED')
 MAX_IDS = 100
+DURATION = re.compile(r'^(\d+(\.\d+)?)\s*(s|m|h|d|w)$')
+DURATION_UNITS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
 RESULTS_TTL_HINT = 'unknown, deleted, or expired: results live 24 h'
 
 # operation -> the AuthToken scope it needs (named in every 403 message)
@@ -132,6 +135,61 @@ def _iso(value):
         return None
     epoch = timeutil.parse_vendor(value)
     return timeutil.to_iso(epoch) if epoch is not None else str(value)
+
+
+def _first(hit, *keys):
+    for key in keys:
+        if hit.get(key) not in (None, ''):
+            return hit[key]
+    return None
+
+
+def normalise_hit(hit):
+    """A Log360 alert hit (``client`` display names or ``server`` column names) in the collection's alert model.
+
+    Log360 alerts are read-only through the API: they are reported, never closed, so ``closed_at`` stays empty.
+    """
+    status = str(_first(hit, 'Status', 'STATUS') or 'open').lower()
+    opened = timeutil.parse_vendor(_first(hit, 'Time', 'TIME', 'Alert Time', 'ALERT_TIME'))
+    return alerts.make_alert(
+        PLATFORM, _first(hit, 'Alert Id', 'ALERT_ID', 'UUID', 'Event ID', 'EVENTID'), status == 'closed',
+        _first(hit, 'Severity', 'SEVERITY', 'COMMON_SEVERITY'),
+        _first(hit, 'Alert Profile', 'PROFILE_NAME', 'Message', 'MESSAGE', 'Source', 'SOURCE'),
+        _first(hit, 'Device', 'HOSTNAME', 'DisplayName'), opened, None, hit)
+
+
+def _duration_seconds(text):
+    match = DURATION.match(str(text).strip())
+    if not match:
+        return None
+    return float(match.group(1)) * DURATION_UNITS[match.group(3)]
+
+
+def select_jobs(jobs, finished_only=False, older_than=None, now=None):
+    """Jobs that finished (SUCCESS or FAILED) and/or whose finish (else submission) is older than ``older_than``.
+
+    ``older_than`` is a duration (``30m``, ``6h``, ``2d``, ``1w``) or a point in time in any accepted format.
+    """
+    cutoff = None
+    if older_than not in (None, ''):
+        now = timeutil.to_epoch('now') if now is None else now
+        seconds = _duration_seconds(older_than)
+        try:
+            cutoff = now - seconds if seconds is not None else timeutil.to_epoch(older_than, 'older_than', now=now)
+        except errors.ValidationError as exc:
+            exc.message = exc.message + ' (or a duration such as 30m, 6h, 2d)'
+            exc.platform = PLATFORM
+            raise
+    selected = []
+    for job in jobs:
+        if finished_only and job['stage'] not in TERMINAL_STAGES:
+            continue
+        if cutoff is not None:
+            when = timeutil.parse_vendor(job.get('stopped_at') or job.get('submitted_at'))
+            if when is None or when > cutoff:
+                continue
+        selected.append(job)
+    return selected
 
 
 def describe_job(job):
@@ -250,6 +308,13 @@ class Log360Client:
                                              platform=PLATFORM)
             body[name] = value
         return body
+
+    @staticmethod
+    def body_window(body):
+        """(start, end) of a search body as ISO 8601 UTC, whichever time format it was built with."""
+        if 'from' in body:
+            return timeutil.to_iso(body['from']), timeutil.to_iso(body['to'])
+        return (timeutil.to_iso(timeutil.to_epoch(body['start_time'])), timeutil.to_iso(timeutil.to_epoch(body['end_time'])))
 
     def submit(self, kind, body):
         """Start an async search; return its request_id."""

@@ -21,6 +21,18 @@ options:
     description:
       - Id of one job. Without it, all jobs are listed.
     type: str
+  finished_only:
+    description:
+      - Return only jobs that finished (stage C(SUCCESS) or C(FAILED)).
+    type: bool
+    default: false
+  older_than:
+    description:
+      - Return only jobs that stopped (or, when still running, were submitted) before this point.
+      - A duration back from now (V(30m), V(6h), V(2d), V(1w)), or a time in any accepted format
+        (ISO 8601, epoch seconds or milliseconds, V(-6h)).
+      - Used by the role C(alertops.core.job_cleanup).
+    type: str
 extends_documentation_fragment:
   - alertops.core.log360
   - alertops.core.common
@@ -51,6 +63,12 @@ EXAMPLES = r"""
 - name: Finished jobs
   ansible.builtin.debug:
     msg: "{{ all_jobs.jobs | selectattr('stage', 'equalto', 'SUCCESS') | map(attribute='request_id') | list }}"
+
+- name: Finished jobs older than six hours
+  alertops.core.log360_job_info:
+    finished_only: true
+    older_than: 6h
+  register: old_jobs
 
 - name: One job
   alertops.core.log360_job_info:
@@ -104,7 +122,7 @@ jobs:
 """
 
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
-from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
+from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client, select_jobs
 
 
 def run(module):
@@ -113,11 +131,16 @@ def run(module):
         jobs = [client.get_job(module.params['request_id'])]
     else:
         jobs = client.list_jobs()
+    jobs = select_jobs(jobs, finished_only=module.params['finished_only'], older_than=module.params['older_than'])
     return dict(changed=False, jobs=jobs)
 
 
 def main():
-    module = AlertOpsModule(Log360Client, argument_spec=dict(request_id=dict(type='str')))
+    module = AlertOpsModule(Log360Client, argument_spec=dict(
+        request_id=dict(type='str'),
+        finished_only=dict(type='bool', default=False),
+        older_than=dict(type='str'),
+    ))
     module.run(run)
 
 

@@ -55,6 +55,13 @@ options:
     description:
       - Permissions of a new O(dest), for example V('0640'). An existing file keeps its permissions.
     type: raw
+  normalise:
+    description:
+      - Return (or write) each hit as a normalised alert (C(platform), C(id), C(status), C(severity), C(title),
+        C(source), C(opened_at), C(closed_at), and the hit itself in C(raw)), the shape the lookup
+        C(alertops.core.alerts) returns and the C(alertops.core.alert_report) role renders.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - alertops.core.log360
   - alertops.core.common
@@ -140,7 +147,7 @@ from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
-from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
+from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client, normalise_hit
 
 
 def _cell(value):
@@ -259,15 +266,18 @@ def run(module):
     client = module.client()
     reader, job = client.results(p['request_id'], page=p['page'], max_hits=p['max_hits'], response_type=p['response_type'])
     result = dict(changed=False, job=job)
+    pages = reader.pages()
+    if p['normalise']:
+        pages = ([normalise_hit(hit) for hit in page] for page in pages)
     if not dest:
         hits = []
-        for page in reader.pages():
+        for page in pages:
             hits.extend(page)
         result.update(hits=hits, hits_written=len(hits))
     else:
         out = HitFile(dest, p['format'])
         try:
-            for page in reader.pages():
+            for page in pages:
                 out.write(page)
             out.finish()
             changed = out.changed()
@@ -290,6 +300,7 @@ def main():
         dest=dict(type='path'),
         format=dict(type='str', choices=['json', 'jsonl', 'csv'], default='jsonl'),
         mode=dict(type='raw'),
+        normalise=dict(type='bool', default=False),
     ))
     module.run(run)
 

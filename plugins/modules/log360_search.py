@@ -195,6 +195,16 @@ polls:
   description: Job status requests made while waiting.
   returned: when O(wait=true) and not in check mode
   type: int
+start_time:
+  description: Start of the searched window, ISO 8601 UTC (relative inputs such as V(-24h) resolved once).
+  returned: always
+  type: str
+  sample: "2026-11-22T10:00:00Z"
+end_time:
+  description: End of the searched window, ISO 8601 UTC.
+  returned: always
+  type: str
+  sample: "2026-11-23T10:00:00Z"
 body:
   description: The search request that was (or in check mode would be) sent.
   returned: always
@@ -215,10 +225,12 @@ def run(module):
                               log_source_ids=p['log_source_ids'], log_types=p['log_types'])
     if p['wait']:
         client.check_wait(p['wait_timeout'], p['wait_sleep'], 'wait_timeout', 'wait_sleep')
+    start, end = client.body_window(body)
     if module.check_mode:
-        return dict(changed=True, body=body, msg='check mode: the %s search would be submitted' % p['kind'])
+        return dict(changed=True, body=body, start_time=start, end_time=end,
+                    msg='check mode: the %s search would be submitted' % p['kind'])
     request_id = client.submit(p['kind'], body)
-    result = dict(changed=True, request_id=request_id, body=body)
+    result = dict(changed=True, request_id=request_id, body=body, start_time=start, end_time=end)
     if p['wait']:
         try:
             job, elapsed, polls = client.wait_job(request_id, p['wait_timeout'], p['wait_sleep'])

@@ -309,3 +309,44 @@ def test_raised_alerts_are_found_by_an_alert_search(sim):
     reader, _job = c.results(rid)
     hits = [h for page in reader.pages() for h in page]
     assert [h['HOSTNAME'] for h in hits] == ['app-7'] * 3 and [h['SEVERITY'] for h in hits] == ['TROUBLE'] * 3
+
+
+# -- normalised alerts, job selection, resolved window (used by the lookup and the roles) --------------------------
+def test_normalise_hit_client_and_server_shapes():
+    from ansible_collections.alertops.core.plugins.module_utils.log360 import normalise_hit
+    client_hit = {'Alert Id': '17', 'Severity': 'trouble', 'Status': 'open', 'Device': 'dc-01',
+                  'Alert Profile': 'Brute force', 'Time': '1747735585000', 'Message': 'x'}
+    alert = normalise_hit(client_hit)
+    assert alert == {'platform': 'log360', 'id': '17', 'status': 'open', 'severity': 'warning', 'title': 'Brute force',
+                     'source': 'dc-01', 'opened_at': '2025-05-20T10:06:25Z', 'closed_at': None, 'raw': client_hit}
+    server_hit = {'ALERT_ID': 18, 'SEVERITY': 'CRITICAL', 'STATUS': 'CLOSED', 'HOSTNAME': 'db-2',
+                  'PROFILE_NAME': 'Ransomware', 'TIME': 1747735585000}
+    alert = normalise_hit(server_hit)
+    assert (alert['id'], alert['status'], alert['severity'], alert['source'], alert['title']) == \
+        ('18', 'closed', 'critical', 'db-2', 'Ransomware')
+
+
+def test_select_jobs_by_stage_and_age():
+    from ansible_collections.alertops.core.plugins.module_utils.log360 import select_jobs
+    now = 1800000000.0
+    jobs = [
+        {'request_id': 'old-done', 'stage': 'SUCCESS', 'stopped_at': '2027-01-14T23:00:00Z', 'submitted_at': None},
+        {'request_id': 'new-done', 'stage': 'SUCCESS', 'stopped_at': '2027-01-15T07:50:00Z', 'submitted_at': None},
+        {'request_id': 'old-running', 'stage': 'RUNNING', 'stopped_at': None, 'submitted_at': '2027-01-14T20:00:00Z'},
+        {'request_id': 'old-failed', 'stage': 'FAILED', 'stopped_at': '2027-01-14T21:00:00Z', 'submitted_at': None},
+    ]
+    ids = lambda sel: [j['request_id'] for j in sel]  # noqa: E731
+    assert ids(select_jobs(jobs, finished_only=True, older_than='6h', now=now)) == ['old-done', 'old-failed']
+    assert ids(select_jobs(jobs, older_than='6h', now=now)) == ['old-done', 'old-running', 'old-failed']
+    assert ids(select_jobs(jobs, finished_only=True, now=now)) == ['old-done', 'new-done', 'old-failed']
+    assert ids(select_jobs(jobs, older_than='2027-01-14T22:00:00Z', now=now)) == ['old-running', 'old-failed']
+    with pytest.raises(errors.ValidationError, match='older_than.*duration such as 30m'):
+        select_jobs(jobs, older_than='six hours', now=now)
+
+
+def test_body_window_for_both_time_formats():
+    from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
+    assert Log360Client.body_window({'from': 1747735585000, 'to': 1747739185000}) == \
+        ('2025-05-20T10:06:25Z', '2025-05-20T11:06:25Z')
+    assert Log360Client.body_window({'start_time': '2025-05-20T10:06:25.120Z', 'end_time': '2025-05-20T11:06:25Z'}) == \
+        ('2025-05-20T10:06:25Z', '2025-05-20T11:06:25Z')
