@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, alertops.core contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -32,6 +31,7 @@ import urllib.request
 
 import requests
 
+ROW = '%-10s %-34s %9d %9s %8d %9.3f %7s'
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 
 
@@ -153,7 +153,7 @@ def main():
             sim.call('POST', '/_sim/config', {'variants': {'opsramp_endtime': semantics}})
             truth = collections.Counter(map(key, sim.call('GET', '/_sim/opsramp/occurrences?id=%s' % alert_id)['occurrences']))
             best_coll, best_bare = None, None
-            for _ in range(args.repeat):
+            for _round in range(args.repeat):
                 sim.call('DELETE', '/_sim/requests')
                 occurrences, pages, elapsed = run_collection(sim, params, alert_id)
                 log = sim.call('GET', '/_sim/requests?platform=opsramp&path=/occurrences$')['requests']
@@ -166,13 +166,11 @@ def main():
             naive_counter = collections.Counter(map(key, naive))
             lost = sum((truth - naive_counter).values())
             extra = sum((naive_counter - truth).values())
-            print('%-10s %-34s %9d %9s %8d %9.3f %7.2f' % (semantics, 'alertops.core OpsRampClient', len(occurrences),
-                                                          'yes' if exact else 'NO', len(log), best_coll, best_coll / best_bare))
-            print('%-10s %-34s %9d %9s %8d %9.3f %7.2f' % ('', 'bare requests.Session, same paging', rows, '-', len(queries),
-                                                          best_bare, 1.0))
-            print('%-10s %-34s %9d %9s %8d %9.3f %7s' % ('', 'naive documented endDate paging', len(naive),
-                                                          'NO (%d lost, %d extra)' % (lost, extra) if lost or extra else 'yes',
-                                                          naive_pages, naive_elapsed, '-'))
+            naive_exact = 'NO (%d lost, %d extra)' % (lost, extra) if lost or extra else 'yes'
+            print(ROW % (semantics, 'alertops.core OpsRampClient', len(occurrences), 'yes' if exact else 'NO', len(log),
+                         best_coll, '%.2f' % (best_coll / best_bare)))
+            print(ROW % ('', 'bare requests.Session, same paging', rows, '-', len(queries), best_bare, '1.00'))
+            print(ROW % ('', 'naive documented endDate paging', len(naive), naive_exact, naive_pages, naive_elapsed, '-'))
             print('%-10s requests: %d sent vs minimum %d (+%d = %.1f%%: the last second of every full page is read again '
                   'so a tie group is always complete); time ratio collection/bare = %.2f'
                   % ('', len(log), minimum, len(log) - minimum, 100.0 * (len(log) - minimum) / minimum, best_coll / best_bare))

@@ -25,7 +25,7 @@ description:
   - If the outcome of an action is unknown (the connection dropped after the request was sent, or the server
     answered 502 or 504), the module reads the alert again and repeats the action only if it is still needed.
 author:
-  - alertops.core contributors
+  - alertops.core contributors (@alertops)
 extends_documentation_fragment:
   - alertops.core.opsramp
   - alertops.core.common

@@ -25,7 +25,7 @@ description:
     runs are returned once (de-duplicated on C(uniqueId)).
   - Authenticates with OAuth2 client credentials (one token per run, renewed when it expires) or a static token.
 author:
-  - alertops.core contributors
+  - alertops.core contributors (@alertops)
 extends_documentation_fragment:
   - alertops.core.opsramp
   - alertops.core.common

@@ -148,7 +148,7 @@ def test_one_refresh_for_many_threads_failing_with_the_same_token():
         barrier.wait()
         assert auth.refresh()   # all got a 401 with it
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    threads = [threading.Thread(target=worker) for _i in range(8)]
     for t in threads:
         t.start()
     for t in threads:
