@@ -84,9 +84,13 @@ def describe_error(response):
     if text is None:
         text = response.text[:300].strip() or None
     hint = HINTS.get(response.status)
-    if response.status in (400, 401) and 'token' in (getattr(response, 'operation', '') or ''):
-        hint = ('The token endpoint rejected the client credentials: check client_id and client_secret '
-                '(OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET) of the Custom Integration (inbound OAUTH2)')
+    if 'token' in (getattr(response, 'operation', '') or ''):
+        if response.status in (400, 401):
+            hint = ('The token endpoint rejected the client credentials: check client_id and client_secret '
+                    '(OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET) of the Custom Integration (inbound OAUTH2)')
+        elif response.status == 404:
+            hint = ('Neither %s nor %s exists at this url: check url (OPSRAMP_URL) and token_path'
+                    % (DEFAULT_TOKEN_PATH, LEGACY_TOKEN_PATH))
     return text, hint
 
 

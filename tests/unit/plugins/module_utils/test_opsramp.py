@@ -70,6 +70,15 @@ def test_describe_error_shapes(status, body, expected):
         assert hint
 
 
+def test_token_endpoint_hints():
+    response = FakeResponse(404, '<html>404</html>')
+    response.operation = 'get OAuth2 token'
+    assert 'token_path' in describe_error(response)[1]
+    response = FakeResponse(401, {'error': 'unauthorized', 'error_description': 'Bad API credentials'})
+    response.operation = 'get OAuth2 token'
+    assert 'client_secret' in describe_error(response)[1]
+
+
 def test_check_alert_id():
     assert opsramp.check_alert_id(' 175 ') == '175'
     for bad in ('', None, '../x', 'a/b', '1?x'):
