@@ -15,6 +15,8 @@ import json
 import os
 import threading
 import time
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -163,13 +165,21 @@ def test_bad_input_faults_and_no_secret_in_output(sim, play):
     creds = sim.control('opsramp', 'credentials')
     wrong_secret = 'wrongSecretValue-5f1e9d27c3b84a60'
     wrong_token = 'deadbeefcafe0123456789abcdef0123'
+    good_token = json.loads(urllib.request.urlopen(urllib.request.Request(
+        sim.url + '/tenancy/auth/oauth/token', method='POST', data=urllib.parse.urlencode({
+            'grant_type': 'client_credentials', 'client_id': creds['env']['OPSRAMP_CLIENT_ID'],
+            'client_secret': creds['env']['OPSRAMP_CLIENT_SECRET']}).encode())).read().decode())['access_token']
     result = play('opsramp_errors.yml', verbosity=4, extra_vars={
-        'wrong_secret': wrong_secret, 'wrong_token': wrong_token, 'read_client': creds['clients']['read']})
+        'wrong_secret': wrong_secret, 'wrong_token': wrong_token, 'read_client': creds['clients']['read'],
+        'good_token': good_token})
     ok(result)
+    static = [e for e in sim.requests(platform='opsramp', path='/alerts/175$')
+              if e['headers'].get('authorization') == 'Bearer ' + good_token]
+    assert len(static) == 1 and static[0]['status'] == 200
     # the server did echo them
     token_errors = [e for e in sim.requests(platform='opsramp', path=TOKEN) if e['status'] == 401]
     assert token_errors
-    secrets = [wrong_secret, wrong_token] + [c['client_secret'] for c in creds['clients'].values()]
+    secrets = [wrong_secret, wrong_token, good_token] + [c['client_secret'] for c in creds['clients'].values()]
     secrets += sim.control('opsramp', 'issued_tokens')['tokens']
     assert len(secrets) >= 6
     for secret in secrets:
