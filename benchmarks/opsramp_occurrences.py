@@ -82,7 +82,8 @@ def key(occ):
 def run_collection(sim, params, alert_id):
     client = OpsRampClient.from_params(params)
     started = time.perf_counter()
-    occurrences, walker = client.occurrences(alert_id)
+    walker = client.occurrence_walker(alert_id)
+    occurrences = client.occurrences(alert_id, walker=walker)
     elapsed = time.perf_counter() - started
     client.transport.close()
     return occurrences, walker.pages, elapsed

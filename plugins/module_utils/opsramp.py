@@ -224,6 +224,13 @@ def normalise(alert):
                              closed_at, dict((k, v) for k, v in alert.items() if k not in NORMALISED_FIELDS))
 
 
+def occurrence_to_model(alert_id, occurrence):
+    """The normalised alert model of one occurrence (an occurrence is a raw alert that was folded into ``alert_id``)."""
+    raw = dict((k, v) for k, v in occurrence.items() if k != 'created_at')
+    return alerts.make_alert(PLATFORM, occurrence.get('uniqueId') or alert_id, False, occurrence.get('currentState'),
+                             occurrence.get('subject'), '', occurrence_time(occurrence), None, raw)
+
+
 # -- auth --------------------------------------------------------------------------------------------------------
 class OAuth2Auth:
     """The transport's ``auth`` hook: one Bearer token per client, shared by all threads.
@@ -502,9 +509,10 @@ class OpsRampClient:
             for occurrence in page:
                 yield normalise_occurrence(occurrence)
 
-    def occurrences(self, alert_id, start_time=None, end_time=None, max_items=None):
-        walker = self.occurrence_walker(alert_id, start_time, end_time)
-        return list(self.iter_occurrences(walker, max_items)), walker
+    def occurrences(self, alert_id, start_time=None, end_time=None, max_items=None, walker=None):
+        """Every occurrence (normalised, newest first); pass a ``walker`` to read its pages and warnings after."""
+        walker = walker or self.occurrence_walker(alert_id, start_time, end_time)
+        return list(self.iter_occurrences(walker, max_items))
 
     # -- actions ----------------------------------------------------------------------------------------------
     def post_action(self, alert_id, state, description=None, snooze_duration=None):

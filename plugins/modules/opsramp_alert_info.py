@@ -170,7 +170,8 @@ def run(module):
     start, end, query = _validate(p)
     client = module.client()
     if p['occurrences']:
-        occurrences, walker = client.occurrences(p['id'], start, end, p['max_items'])
+        walker = client.occurrence_walker(p['id'], start, end)
+        occurrences = client.occurrences(p['id'], max_items=p['max_items'], walker=walker)
         for warning in walker.warnings:
             module.warn(warning)
         return dict(changed=False, occurrences=occurrences, pages_fetched=walker.pages,

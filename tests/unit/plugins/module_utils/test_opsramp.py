@@ -288,3 +288,12 @@ def test_next_page_true_on_short_pages_and_then_empty():
     for inclusive in (True, False):
         items, _walker = walk(ShortPageServer(rows, inclusive, cap=4))
         assert collections.Counter(key(o) for o in items) == collections.Counter((format_time(t), d) for t, d in rows)
+
+
+def test_occurrence_to_model():
+    occ = {'uniqueId': '7', 'subject': 'Event 257', 'description': 'd', 'currentState': 'Critical',
+           'createdTimeString': '2017-06-16T05:38:10+0000', 'created_at': '2017-06-16T05:38:10Z'}
+    model = opsramp.occurrence_to_model('7', occ)
+    assert model['platform'] == 'opsramp' and model['id'] == '7' and model['severity'] == 'critical'
+    assert model['opened_at'] == '2017-06-16T05:38:10Z' and model['title'] == 'Event 257'
+    assert 'created_at' not in model['raw']
