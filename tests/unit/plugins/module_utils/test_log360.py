@@ -335,7 +335,10 @@ def test_select_jobs_by_stage_and_age():
         {'request_id': 'old-running', 'stage': 'RUNNING', 'stopped_at': None, 'submitted_at': '2027-01-14T20:00:00Z'},
         {'request_id': 'old-failed', 'stage': 'FAILED', 'stopped_at': '2027-01-14T21:00:00Z', 'submitted_at': None},
     ]
-    ids = lambda sel: [j['request_id'] for j in sel]  # noqa: E731
+
+    def ids(selected):
+        return [j['request_id'] for j in selected]
+
     assert ids(select_jobs(jobs, finished_only=True, older_than='6h', now=now)) == ['old-done', 'old-failed']
     assert ids(select_jobs(jobs, older_than='6h', now=now)) == ['old-done', 'old-running', 'old-failed']
     assert ids(select_jobs(jobs, finished_only=True, now=now)) == ['old-done', 'new-done', 'old-failed']
