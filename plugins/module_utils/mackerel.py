@@ -145,8 +145,8 @@ class Filters:
 
     @classmethod
     def from_params(cls, params):
-        return cls(**dict((k, params.get(k)) for k in ('status', 'type', 'monitor_id', 'host_id', 'opened_after',
-                                                        'opened_before')))
+        names = ('status', 'type', 'monitor_id', 'host_id', 'opened_after', 'opened_before')
+        return cls(**dict((k, params.get(k)) for k in names))
 
     def __bool__(self):
         return bool(self.status or self.type or self.monitor_id or self.host_id

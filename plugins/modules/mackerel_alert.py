@@ -29,7 +29,7 @@ description:
     per open alert. There is no GET per alert. Up to 10 ids are read with one GET each. Longer id lists are looked
     up in the listing.
 author:
-  - alertops.core contributors
+  - alertops.core contributors (@alertops)
 extends_documentation_fragment:
   - alertops.core.mackerel
   - alertops.core.common

@@ -20,7 +20,7 @@ description:
   - With O(logs=true), adds each returned alert's status history (C(GET /api/v0/alerts/<id>/logs), every page).
   - Read-only; a key with Read permission is enough.
 author:
-  - alertops.core contributors
+  - alertops.core contributors (@alertops)
 extends_documentation_fragment:
   - alertops.core.mackerel
   - alertops.core.common
@@ -188,8 +188,7 @@ def run(module):
     mackerel.check_limit(p['limit'])
     concurrency = bulk.check_concurrency(p['concurrency'])
     if p['max_items'] is not None and p['max_items'] < 1:
-        raise ValidationError('option max_items must be at least 1, got %s' % p['max_items'],
-                                              platform=mackerel.PLATFORM)
+        raise ValidationError('option max_items must be at least 1, got %s' % p['max_items'], platform=mackerel.PLATFORM)
     filters = mackerel.Filters.from_params(p)
     client = module.client(concurrency=concurrency)
     result = {'changed': False}
@@ -198,7 +197,7 @@ def run(module):
             alerts = [client.get_alert(p['id'])]
         except NotFoundError as exc:
             raise ValidationError('option id: no such alert %s' % p['id'], platform=mackerel.PLATFORM,
-                                                  operation=exc.operation, status=404, vendor=exc.vendor)
+                                  operation=exc.operation, status=404, vendor=exc.vendor)
     else:
         pages = [0]
         alerts = []

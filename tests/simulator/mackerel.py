@@ -54,7 +54,7 @@ class Mackerel(Vendor):
         self.used_ids = set()
         self.alerts = {}
         self.logs = {}
-        self.hosts = [self.new_id() for _ in range(24)]
+        self.hosts = [self.new_id() for _n in range(24)]
         self.services = ['web', 'db', 'batch', 'api']
         self.monitors = []
         for i in range(24):
@@ -78,7 +78,7 @@ class Mackerel(Vendor):
 
     def new_id(self):
         while True:
-            value = ''.join(self.rng.choice(ALPHABET) for _ in range(11))
+            value = ''.join(self.rng.choice(ALPHABET) for _n in range(11))
             if value not in self.used_ids:
                 self.used_ids.add(value)
                 return value

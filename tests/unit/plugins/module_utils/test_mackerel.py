@@ -217,7 +217,7 @@ def test_run_writes_stops_after_a_permission_failure():
 
     results = client.run_writes(list(range(20)), work, 8)
     assert sent == [0]
-    assert all(err is not None for _, _, err in results)
+    assert all(res[2] is not None for res in results)
 
 
 def test_memo_size_is_checked_before_sending():
