@@ -325,7 +325,9 @@ class MackerelClient:
         last = None
         for _round in range(max(MIN_CLOSE_ROUNDS, self.transport.retries + 1)):
             try:
-                return self.close_alert(alert_id, reason), True
+                closed = self.close_alert(alert_id, reason)
+                # a server that answers 200 for an alert someone else already closed returns it unchanged
+                return closed, closed.get('reason') == reason or not is_closed(closed)
             except errors.OutcomeUnknownError as exc:
                 last = exc
                 current = self.get_alert(alert_id)

@@ -59,7 +59,7 @@ class FakeTransport:
                 out['nextId'] = page[-1]['id']
             return out
         alert = next(a for a in self.alerts if a['id'] == parts[1])
-        if method == 'POST':
+        if method == 'POST' and alert['status'] != 'OK':   # a closed alert comes back unchanged (variant "200")
             alert.update(status='OK', reason=body['reason'], closedAt=2000)
         if method == 'PUT':
             alert['memo'] = body['memo']
@@ -184,6 +184,13 @@ def test_close_refused_on_an_already_closed_alert_is_not_changed():
     client.transport.script[('POST', '/api/v0/alerts/a0000/close')] = [
         errors.HTTPError('request rejected', 400, platform='mackerel')]
     after, changed = client.close_checked('a0000', 'CHG-1')
+    assert not changed and after['reason'] == 'someone else'
+
+
+def test_close_answered_200_with_someone_elses_close_is_not_changed():
+    alerts = make_alerts(1)
+    alerts[0].update(status='OK', closedAt=5, reason='someone else')
+    after, changed = client_for(alerts).close_checked('a0000', 'CHG-1')
     assert not changed and after['reason'] == 'someone else'
 
 
