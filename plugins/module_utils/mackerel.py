@@ -18,6 +18,7 @@ __metaclass__ = type
 import json
 import threading
 
+from ansible_collections.alertops.core.plugins.module_utils import alerts as model
 from ansible_collections.alertops.core.plugins.module_utils import bulk, errors, pager, timeutil, transport
 
 try:
@@ -88,6 +89,27 @@ def normalise_log(log):
 def vendor_view(alert):
     """The alert without the fields this client added."""
     return dict((k, v) for k, v in alert.items() if k not in NORMALISED_FIELDS)
+
+
+def to_model(alert):
+    """The normalised alert model (module_utils/alerts.py) of a Mackerel alert.
+
+    Severity is the alert status (CRITICAL, WARNING, UNKNOWN; a closed alert's OK becomes info). Mackerel alerts carry
+    no monitor name, so the title is the alert message (check, external) or "<type> alert of monitor <id>"; the source
+    is the host id, for query alerts the series name and labels.
+    """
+    source = alert.get('hostId') or ''
+    series = alert.get('series')
+    if not source and isinstance(series, dict):
+        labels = series.get('labels') or {}
+        source = '%s{%s}' % (series.get('name') or '', ','.join('%s=%s' % kv for kv in sorted(labels.items())))
+    title = alert.get('message') or '%s alert of monitor %s' % (alert.get('type') or 'unknown', alert.get('monitorId'))
+    return model.make_alert(PLATFORM, alert.get('id'), is_closed(alert) or alert.get('status') == 'OK',
+                            alert.get('status'), title, source, alert.get('openedAt'), alert.get('closedAt'),
+                            vendor_view(alert))
+
+
+normalise = to_model
 
 
 def is_closed(alert):
