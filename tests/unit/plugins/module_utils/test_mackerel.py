@@ -248,3 +248,18 @@ def test_to_model_maps_onto_the_normalised_alert():
     assert (query['status'], query['severity'], query['source']) == ('open', 'critical', 'http.duration{service=web}')
     assert mackerel.to_model({'id': 'a3', 'status': 'WARNING', 'type': 'check', 'message': 'disk full',
                               'openedAt': 1})['title'] == 'disk full'
+
+
+def test_proxy_and_ca_environment_is_resolved_once_per_session(monkeypatch):
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example:3128')
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/ssl/corp.pem')
+    monkeypatch.delenv('NO_PROXY', raising=False)
+    monkeypatch.delenv('no_proxy', raising=False)
+    client = mackerel.MackerelClient.from_params({'url': 'https://api.mackerelio.com', 'api_key': KEY})
+    session = client.transport.session
+    assert session.trust_env is False
+    assert session.proxies['https'] == 'http://proxy.example:3128'
+    assert session.verify == '/etc/ssl/corp.pem'
+    monkeypatch.setenv('NO_PROXY', 'api.mackerelio.com')
+    bypass = mackerel.MackerelClient.from_params({'url': 'https://api.mackerelio.com', 'api_key': KEY, 'ca_path': '/x.pem'})
+    assert 'https' not in bypass.transport.session.proxies and bypass.transport.session.verify == '/x.pem'
