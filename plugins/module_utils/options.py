@@ -108,9 +108,11 @@ def connection_params(platform, params):
     return picked
 
 
-def _doc_option(opt, platform=None):
+def _doc_option(opt, platform=None, plugin_env=False):
     where = '%s: ' % platform if platform else ''
     doc = {'description': [where + opt['description']], 'type': opt['type']}
+    if plugin_env and opt.get('env'):
+        doc['env'] = [{'name': e} for e in opt['env']]
     if 'default' in opt and not platform:
         doc['default'] = opt['default']
     elif 'default' in opt:
@@ -169,4 +171,8 @@ def rendered_doc_fragments(root):
     for name, doc in fragments.items():
         text = yaml.safe_dump(doc, sort_keys=True, default_flow_style=False, width=110)
         out[os.path.join(root, 'plugins', 'doc_fragments', name + '.py')] = _FRAGMENT_TEMPLATE % ('---\n' + text)
+    # plugins read the common options through their own config system, so those carry env: entries
+    common = {'options': dict((o['name'], _doc_option(o, plugin_env=True)) for o in CONNECTION_OPTIONS['common'])}
+    path = os.path.join(root, 'plugins', 'doc_fragments', 'lookup.py')
+    out[path] += '\n    COMMON = r\"\"\"\n---\n%s\"\"\"\n' % yaml.safe_dump(common, sort_keys=True, default_flow_style=False, width=110)
     return out
