@@ -239,10 +239,10 @@ def test_to_model_maps_onto_the_normalised_alert():
     closed = mackerel.normalise_alert({'id': 'a1', 'status': 'OK', 'monitorId': 'm1', 'type': 'host', 'hostId': 'h1',
                                        'openedAt': 1700000000, 'closedAt': 1700000600, 'reason': 'done'})
     got = mackerel.to_model(closed)
+    raw = dict((k, v) for k, v in closed.items() if k not in ('opened_at', 'closed_at'))
     assert got == {'platform': 'mackerel', 'id': 'a1', 'status': 'closed', 'severity': 'info',
                    'title': 'host alert of monitor m1', 'source': 'h1', 'opened_at': '2023-11-14T22:13:20Z',
-                   'closed_at': '2023-11-14T22:23:20Z', 'raw': dict((k, v) for k, v in closed.items()
-                                                                     if k not in ('opened_at', 'closed_at'))}
+                   'closed_at': '2023-11-14T22:23:20Z', 'raw': raw}
     query = mackerel.to_model({'id': 'a2', 'status': 'CRITICAL', 'monitorId': 'm2', 'type': 'query', 'openedAt': 1,
                                'series': {'name': 'http.duration', 'labels': {'service': 'web'}}})
     assert (query['status'], query['severity'], query['source']) == ('open', 'critical', 'http.duration{service=web}')
