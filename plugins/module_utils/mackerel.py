@@ -273,6 +273,10 @@ class MackerelClient:
                     out.append(alert)
                     if max_items is not None and len(out) >= max_items:
                         return out
+            # Mackerel lists newest first: once a whole page opened before opened_after, no later page can match
+            opened = [a.get('openedAt') for a in page if a.get('openedAt') is not None]
+            if filters.opened_after is not None and opened and max(opened) < filters.opened_after:
+                break
         return out
 
     def get_alert(self, alert_id):

@@ -263,3 +263,13 @@ def test_proxy_and_ca_environment_is_resolved_once_per_session(monkeypatch):
     monkeypatch.setenv('NO_PROXY', 'api.mackerelio.com')
     bypass = mackerel.MackerelClient.from_params({'url': 'https://api.mackerelio.com', 'api_key': KEY, 'ca_path': '/x.pem'})
     assert 'https' not in bypass.transport.session.proxies and bypass.transport.session.verify == '/x.pem'
+
+
+def test_opened_after_stops_paging_once_a_whole_page_is_older():
+    client = client_for(make_alerts(1000), page_size=100)
+    fake = client.transport
+    # alerts are 60 s apart, newest first: 150 alerts are at or after this time -> pages 1 and 2 hold them,
+    # page 2 still reaches back past it, page 3 is the first page entirely older
+    found = client.list_alerts(filters=mackerel.Filters(opened_after=1700000000 - 149 * 60))
+    assert [a['id'] for a in found] == ['a%04d' % i for i in range(150) if make_alerts(1000)[i]['status'] != 'OK']
+    assert len([c for c in fake.calls if c[1] == '/api/v0/alerts']) == 3
