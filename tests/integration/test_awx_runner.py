@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AWX readiness: a playbook run through ansible-runner the way an AWX job template runs it, and the EE definition.
+
+The runner's private data dir holds only what the AWX credential types (extensions/awx/credential_types) inject,
+plus ANSIBLE_COLLECTIONS_PATH; the test checks the effect on the simulator and that no secret reaches the artifacts.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
+CREDENTIAL_TYPES = os.path.join(ROOT, 'extensions', 'awx', 'credential_types')
+EE_FILE = os.path.join(ROOT, 'meta', 'execution-environment.yml')
+BIN = os.path.dirname(sys.executable)
+
+
+def injected_env(platform, values):
+    """Render a credential type's env injectors with the given input values (as AWX would)."""
+    with open(os.path.join(CREDENTIAL_TYPES, platform + '.yml')) as handle:
+        ctype = yaml.safe_load(handle)
+    fields = dict((f['id'], f) for f in ctype['inputs']['fields'])
+    assert set(ctype['inputs']['required']) <= set(fields)
+    out = {}
+    for var, template in ctype['injectors']['env'].items():
+        name = re.match(r"\{\{ (\w+)", template).group(1)
+        value = values.get(name, fields[name].get('default', ''))
+        out[var] = str(value) if not isinstance(value, bool) else str(value)
+    return out, ctype
+
+
+def test_credential_types_inject_exactly_the_module_env():
+    expected = {
+        'log360': ({'LOG360_URL', 'LOG360_TOKEN'}, {'token'}),
+        'mackerel': ({'MACKEREL_APIBASE', 'MACKEREL_APIKEY'}, {'api_key'}),
+        'opsramp': ({'OPSRAMP_URL', 'OPSRAMP_TENANT_ID', 'OPSRAMP_CLIENT_ID', 'OPSRAMP_CLIENT_SECRET', 'OPSRAMP_TOKEN'},
+                    {'client_secret', 'token'}),
+    }
+    for platform, (env, secrets) in expected.items():
+        with open(os.path.join(CREDENTIAL_TYPES, platform + '.yml')) as handle:
+            ctype = yaml.safe_load(handle)
+        assert ctype['kind'] == 'cloud' and ctype['name'] and ctype['description']
+        assert set(ctype['injectors']['env']) == env | {'ALERTOPS_VALIDATE_CERTS'}
+        fields = dict((f['id'], f) for f in ctype['inputs']['fields'])
+        assert set(f for f in fields if fields[f].get('secret')) == secrets
+        assert 'url' in ctype['inputs']['required']
+
+
+def test_job_template_run_through_ansible_runner(sim, collections_base, tmp_path):
+    ansible_runner = pytest.importorskip('ansible_runner')
+    mackerel_keys = sim.control('mackerel', 'credentials')['keys']
+    ops = sim.control('opsramp', 'credentials')
+    client = ops['clients']['manage']
+    env = {}
+    env.update(injected_env('mackerel', {'url': sim.url, 'api_key': mackerel_keys['read_write']})[0])
+    env.update(injected_env('opsramp', {'url': sim.url, 'tenant_id': ops['tenant_id'], 'client_id': client['client_id'],
+                                        'client_secret': client['client_secret']})[0])
+    env['ANSIBLE_COLLECTIONS_PATH'] = collections_base
+    target = next(a for a in sim.control('mackerel', 'alerts')['alerts'] if a['status'] != 'OK')
+
+    pdd = tmp_path / 'pdd'
+    (pdd / 'env').mkdir(parents=True)
+    (pdd / 'inventory').mkdir()
+    (pdd / 'project').mkdir()
+    (pdd / 'env' / 'envvars').write_text(yaml.safe_dump(env))
+    (pdd / 'env' / 'extravars').write_text(yaml.safe_dump({'close_id': target['id'], 'change_id': 'CHG-AWX-1'}))
+    (pdd / 'env' / 'settings').write_text(yaml.safe_dump({'job_timeout': 300, 'idle_timeout': 120}))
+    (pdd / 'inventory' / 'hosts').write_text(
+        'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
+    shutil.copy(os.path.join(HERE, 'playbooks', 'awx_job.yml'), str(pdd / 'project' / 'awx_job.yml'))
+    sim.clear_log()
+
+    run = ansible_runner.run(private_data_dir=str(pdd), playbook='awx_job.yml', quiet=True, verbosity=4,
+                             ident='awxjob')
+    stdout = run.stdout.read()
+    assert run.status == 'successful', stdout[-4000:]
+    assert run.rc == 0
+    assert 'Traceback' not in stdout
+
+    # the effect: exactly one close, of the target, with the reason from the extra vars
+    writes = [r for r in sim.requests() if r['method'] in ('POST', 'PUT', 'DELETE')
+              and not r['path'].endswith('/oauth/token')]
+    assert [(r['method'], r['path']) for r in writes] == [('POST', '/api/v0/alerts/%s/close' % target['id'])]
+    assert json.loads(writes[0]['body'])['reason'] == 'CHG-AWX-1: closed from AWX'
+    assert sim.requests(platform='opsramp', path='/alerts/search')
+    after = dict((a['id'], a) for a in sim.control('mackerel', 'alerts')['alerts'])
+    assert after[target['id']]['status'] == 'OK'
+
+    # no secret in the artifacts (env/envvars holds them, as in AWX; runner's own "command" file echoes the env)
+    secrets = [mackerel_keys['read_write'], client['client_secret']] + sim.control('opsramp', 'issued_tokens')['tokens']
+    assert len(secrets) > 2, 'the job should have fetched an OpsRamp token'
+    artifacts = pdd / 'artifacts' / 'awxjob'
+    checked = 0
+    # ansible-runner's own artifacts/<ident>/command records the full process env (so the envvars): it is the
+    # runner's copy of env/envvars, not output of the job, and AWX does not publish it; every other file is checked
+    files = [p for p in sorted(artifacts.rglob('*')) if p.is_file() and p.name != 'command']
+    assert artifacts / 'stdout' in files and len([p for p in files if p.parent.name == 'job_events']) > 10
+    for path in files:
+        text = path.read_text(errors='replace')
+        checked += 1
+        for secret in secrets:
+            assert secret not in text, 'secret found in %s' % path
+    assert checked > 12
+    events = json.dumps(list(run.events))
+    assert not [s for s in secrets if s in events]
+
+
+def test_execution_environment_definition_builds_a_context(tmp_path):
+    """ansible-builder create works on meta/execution-environment.yml and the context installs requests."""
+    with open(EE_FILE) as handle:
+        ee = yaml.safe_load(handle)
+    with open(os.path.join(ROOT, 'galaxy.yml')) as handle:
+        version = yaml.safe_load(handle)['version']
+    assert ee['version'] == 3
+    tarball = 'alertops-core-%s.tar.gz' % version
+    assert any(c['name'].endswith('/' + tarball) for c in ee['dependencies']['galaxy']['collections']), \
+        'meta/execution-environment.yml must install the tarball of galaxy.yml version %s' % version
+
+    # the layout the EE file expects: meta/ next to requirements.txt, bindep.txt and the built tarball
+    base = tmp_path / 'coll'
+    (base / 'meta').mkdir(parents=True)
+    shutil.copy(EE_FILE, str(base / 'meta'))
+    for name in ('requirements.txt', 'bindep.txt'):
+        shutil.copy(os.path.join(ROOT, name), str(base / name))
+    (base / tarball).write_bytes(b'placeholder for ansible-galaxy collection build output')
+    context = tmp_path / 'context'
+    proc = subprocess.run([os.path.join(BIN, 'ansible-builder'), 'create', '-f', str(base / 'meta' / 'execution-environment.yml'),
+                           '--context', str(context), '--output-filename', 'Containerfile'],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120, check=False)
+    output = proc.stdout.decode('utf-8', 'replace')
+    assert proc.returncode == 0, output
+    assert (context / 'Containerfile').is_file()
+    requirements = (context / '_build' / 'requirements.txt').read_text()
+    assert re.search(r'^requests\b', requirements, re.M), requirements
+    assert (context / '_build' / 'collections' / tarball).is_file()
+    galaxy = yaml.safe_load((context / '_build' / 'requirements.yml').read_text())
+    assert {'name': 'collections/' + tarball, 'type': 'file'} in galaxy['collections']
+    assert 'ansible-core==' in (context / 'Containerfile').read_text() or 'ansible-core' in output + \
+        (context / 'Containerfile').read_text()
