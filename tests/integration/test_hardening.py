@@ -1,0 +1,335 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Hardening suite: bad input, secrets at -vvvv, check mode, faults, and 50 hosts at once.
+
+At the end of the session one line sums it up (summed over xdist workers):
+``hardening: cases=N faults_injected=N alerts_lost=N alerts_doubled=N secrets_found=N``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import collections
+import fcntl
+import json
+import os
+import re
+import ssl
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from conftest import start_simulator
+
+WRITE_METHODS = ('POST', 'PUT', 'DELETE')
+TOKEN_PATH = re.compile(r'/oauth/token$')
+MACKEREL_CLOSE = re.compile(r'^/api/v0/alerts/([^/]+)/close$')
+OPSRAMP_ACTION = re.compile(r'/alerts/([^/]+)/actions/(\w+)$')
+FIGURES = collections.Counter(cases=0, faults_injected=0, alerts_lost=0, alerts_doubled=0, secrets_found=0)
+
+
+# ------------------------------------------------------------------------------------------------- summary line
+def _summary_dir():
+    run = os.environ.get('PYTEST_XDIST_TESTRUNUID') or 'single-%d' % os.getpid()
+    path = os.path.join(tempfile.gettempdir(), 'alertops-hardening-' + run)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope='session', autouse=True)
+def hardening_summary(request):
+    """Print the figures once: the last xdist worker to finish sums every worker's figures and prints the line."""
+    yield
+    workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT') or 1)
+    folder = _summary_dir()
+    with open(os.path.join(folder, 'lock'), 'a') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        name = os.environ.get('PYTEST_XDIST_WORKER') or 'main'
+        with open(os.path.join(folder, name + '.json'), 'w') as handle:
+            json.dump(dict(FIGURES), handle)
+        parts = [f for f in os.listdir(folder) if f.endswith('.json')]
+        if len(parts) < workers:
+            return
+        total = collections.Counter()
+        for part in parts:
+            with open(os.path.join(folder, part)) as handle:
+                total.update(json.load(handle))
+    line = 'hardening: cases=%(cases)d faults_injected=%(faults_injected)d alerts_lost=%(alerts_lost)d ' \
+           'alerts_doubled=%(alerts_doubled)d secrets_found=%(secrets_found)d' % total
+    capman = request.config.pluginmanager.getplugin('capturemanager')
+    with capman.global_and_fixture_disabled():
+        sys.stderr.write('\n' + line + '\n')
+        sys.stderr.flush()
+    for part in os.listdir(folder):
+        os.unlink(os.path.join(folder, part))
+    os.rmdir(folder)
+
+
+# ------------------------------------------------------------------------------------------------- helpers
+def writes(sim, **kwargs):
+    return [r for r in sim.requests(**kwargs) if r['method'] in WRITE_METHODS and not TOKEN_PATH.search(r['path'])]
+
+
+def assert_ok(result):
+    assert result.rc == 0, result
+    assert 'Traceback' not in result.output, result
+
+
+def count_secrets(output, secrets):
+    found = sum(output.count(s) for s in secrets if s)
+    FIGURES['secrets_found'] += found
+    return found
+
+
+def all_secrets(sim, extra=()):
+    secrets = list(sim.control('mackerel', 'credentials')['keys'].values())
+    secrets += list(sim.control('log360', 'credentials')['tokens'].values())
+    for client in sim.control('opsramp', 'credentials')['clients'].values():
+        secrets.append(client['client_secret'])
+    secrets += sim.control('opsramp', 'issued_tokens')['tokens']
+    return [s for s in set(secrets) | set(extra) if s]
+
+
+def opsramp_token(sim):
+    """A real OAuth2 token from the simulator (as a user would paste it)."""
+    client = sim.control('opsramp', 'credentials')['clients']['manage']
+    data = urllib.parse.urlencode(dict(grant_type='client_credentials', **dict(
+        (k, client[k]) for k in ('client_id', 'client_secret')))).encode()
+    with urllib.request.urlopen(urllib.request.Request(sim.url + '/tenancy/auth/oauth/token', data=data), timeout=30) as resp:
+        return json.loads(resp.read().decode())['access_token']
+
+
+def tls_control(tls, path):
+    context = ssl.create_default_context(cafile=tls.cert)
+    with urllib.request.urlopen(tls.url + path, timeout=30, context=context) as resp:
+        return json.loads(resp.read().decode())
+
+
+def open_mackerel(sim):
+    return [a for a in sim.control('mackerel', 'alerts')['alerts'] if a['status'] != 'OK']
+
+
+def open_opsramp(sim):
+    return [a for a in sim.control('opsramp', 'alerts')['alerts']
+            if not a.get('closed') and not a.get('acknowledged') and not a.get('suppressed')]
+
+
+@pytest.fixture(scope='module')
+def tls_sim(tmp_path_factory):
+    # its own folder: start_simulator names the port file after the pytest process, which the main simulator uses
+    proc, tls = start_simulator(str(tmp_path_factory.mktemp('tls-sim')), ['--tls'])
+    yield tls
+    proc.terminate()
+    proc.wait(10)
+
+
+# ------------------------------------------------------------------------------------------------- bad input
+EXPECT = {
+    # Log360
+    'l_html': 'HTML page', 'l_truncated': 'not valid JSON', 'l_bad_time': 'option start_time',
+    'l_reversed': 'before start_time', 'l_wrong_kind': 'kind=logs', 'l_too_many_ids': 'at most 100',
+    'l_missing_token': 'LOG360_TOKEN', 'l_wrong_token': 'HTTP 401', 'l_expired_token': 'token invalid, revoked or expired',
+    'l_scope_alerts': 'scope alerts.READ', 'l_scope_search': 'scope search.READ', 'l_scope_jobs_read': 'scope jobs.READ',
+    'l_scope_jobs_delete': 'scope jobs.DELETE', 'l_unknown_job': 'not found', 'l_wait_unknown': 'not found',
+    'l_expired_job': 'expired: results live 24 h', 'l_failed_wait': 'FAILED', 'l_failed_results': 'ended FAILED, it has no results',
+    'l_page_type': "'page'", 'l_format_choice': 'xml', 'l_tls': 'certificate',
+    # Mackerel
+    'm_html': 'HTML', 'm_truncated': 'not valid JSON', 'm_limit': 'option limit must be between 1 and 100',
+    'm_limit_zero': 'option limit must be between 1 and 100', 'm_bad_time': 'option opened_after',
+    'm_reversed': 'opened_before', 'm_unknown_id': 'no such alert: NoSuchAlert1', 'm_info_unknown': 'no such alert NoSuchAlert2',
+    'm_wrong_key': 'HTTP 401', 'm_missing_key': 'MACKEREL_APIKEY', 'm_read_only': 'Write permission',
+    'm_no_access': 'IP address range', 'm_no_reason': 'option reason is required', 'm_no_selection': 'all_alerts',
+    'm_max_items_type': "'max_items'", 'm_status_choice': 'BROKEN', 'm_tls': 'certificate',
+    # OpsRamp
+    'o_html': 'HTML', 'o_truncated': 'not valid JSON', 'o_unknown': 'HTTP 404',
+    'o_unknown_action': 'no such alert', 'o_bad_query_key': 'unknown key(s) state', 'o_bad_time': 'option start_time',
+    'o_reversed': 'is before start_time', 'o_no_id': 'needs id', 'o_wrong_secret': 'HTTP 401',
+    'o_wrong_token': 'Invalid access token', 'o_expired_token': 'HTTP 401', 'o_missing_creds': 'OPSRAMP_CLIENT_SECRET',
+    'o_read_only': 'HTTP 403', 'o_bad_tenant': 'option tenant_id', 'o_state_choice': 'deleted',
+    'o_snooze_type': "'snooze_duration'", 'o_query_type': "'query'", 'o_tls': 'certificate',
+    # lookup
+    'k_platform': 'nagios', 'k_bad_time': 'opened_after', 'k_wrong_key': 'HTTP 401', 'k_opsramp_unknown': '999999',
+    'k_log360_scope': 'scope alerts.READ', 'k_max_items_type': 'max_items', 'k_tls': 'certificate',
+}
+
+
+def test_bad_input_fails_clearly_changes_nothing_and_shows_no_secret(sim, play, tls_sim):
+    assert tls_control(tls_sim, '/_sim/log360/credentials') == sim.control('log360', 'credentials')
+    l360 = sim.control('log360', 'credentials')['tokens']
+    m_keys = sim.control('mackerel', 'credentials')['keys']
+    ops = sim.control('opsramp', 'credentials')
+    expired_token = opsramp_token(sim)
+    sim.advance(8000)                                    # past the ~2 h token lifetime
+    jobs = dict(
+        job_done=sim.control('log360', 'jobs', {'hits': 30, 'duration': 0})['request_id'],
+        job_old=sim.control('log360', 'jobs', {'hits': 30, 'duration': 0, 'age': 90000})['request_id'],
+        job_failed=sim.control('log360', 'jobs', {'hits': 30, 'duration': 0, 'fail': True})['request_id'])
+    mk_open = open_mackerel(sim)
+    op_open = open_opsramp(sim)
+    wrong_secret, wrong_token = 'opsrampWrongSecretZ9y8x7w6v5u4', 'opsrampWrongTokenQ1w2e3r4t5y6u7'
+    sim.configure(faults={'script': [
+        {'platform': 'log360', 'method': 'GET', 'path': '^/api/v2/jobs$', 'fault': 'html', 'count': 1},
+        {'platform': 'log360', 'method': 'GET', 'path': '^/api/v2/jobs/results$', 'fault': 'truncated', 'count': 1},
+        {'platform': 'mackerel', 'method': 'GET', 'path': '^/api/v0/alerts/%s$' % mk_open[-1]['id'], 'fault': 'html'},
+        {'platform': 'mackerel', 'method': 'GET', 'path': '^/api/v0/alerts/%s$' % mk_open[-2]['id'], 'fault': 'truncated'},
+        {'platform': 'opsramp', 'method': 'GET', 'path': '/alerts/%s$' % op_open[-1]['uniqueId'], 'fault': 'html'},
+        {'platform': 'opsramp', 'method': 'GET', 'path': '/alerts/%s$' % op_open[-2]['uniqueId'], 'fault': 'truncated'},
+    ]})
+    evars = dict(jobs, expect=EXPECT, l360_tokens=l360, m_keys=m_keys, tls_url=tls_sim.url,
+                 m_html_id=mk_open[-1]['id'], m_truncated_id=mk_open[-2]['id'], m_good_ids=[a['id'] for a in mk_open[:3]],
+                 o_html_id=op_open[-1]['uniqueId'], o_truncated_id=op_open[-2]['uniqueId'],
+                 o_good_ids=[a['uniqueId'] for a in op_open[:2]], o_wrong_secret=wrong_secret, o_wrong_token=wrong_token,
+                 o_expired_token=expired_token, o_read_client=ops['clients']['read'])
+    mk_before = sim.control('mackerel', 'alerts')
+    op_before = sim.control('opsramp', 'alerts')
+    jobs_before = sorted(j['request_id'] for j in sim.control('log360', 'jobs')['jobs'])
+    sim.clear_log()
+    result = play('hardening_bad_input.yml', extra_vars=evars, verbosity=4)
+    FIGURES['cases'] += len(EXPECT)
+    assert_ok(result)
+    assert 'ok: [localhost] => (item=%s)' % sorted(EXPECT)[0] in result.output or 'item=' in result.output
+    # no state changed: no write accepted anywhere, data identical, no job created or deleted
+    accepted = [(r['method'], r['path'], r['status']) for r in writes(sim) if r['status'] is None or r['status'] < 400]
+    assert accepted == []
+    assert [r for r in tls_sim_requests(tls_sim) if r['method'] in WRITE_METHODS] == []
+    assert sim.control('mackerel', 'alerts') == mk_before
+    assert sim.control('opsramp', 'alerts') == op_before
+    assert sorted(j['request_id'] for j in sim.control('log360', 'jobs')['jobs']) == jobs_before
+    # validation failures are caught before anything is sent
+    assert not [r for r in sim.requests(platform='mackerel') if r['query'].get('limit') in (['101'], ['0'])]
+    assert not [r for r in writes(sim, platform='log360') if r['status'] not in (401, 403)]   # only refused submits
+    secrets = all_secrets(sim, extra=(wrong_secret, wrong_token, expired_token))
+    assert count_secrets(result.output, secrets) == 0
+
+
+@pytest.mark.xfail(strict=True, reason='plugins/module_utils/transport.py: validate_certs=false sets session.verify=False, '
+                   'but requests (trust_env) replaces it per request with REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE when set, '
+                   'so Log360 and OpsRamp still verify (CERTIFICATE_VERIFY_FAILED); Mackerel sets trust_env=False and works')
+def test_validate_certs_off_works_with_a_self_signed_server(sim, play, tls_sim):
+    # the environment of an execution environment / most CI images: a CA bundle named in REQUESTS_CA_BUNDLE
+    bundle = '/etc/ssl/certs/ca-certificates.crt'
+    result = play('hardening_tls_off.yml', extra_vars={'tls_url': tls_sim.url},
+                  env={'REQUESTS_CA_BUNDLE': bundle, 'CURL_CA_BUNDLE': bundle})
+    assert_ok(result)
+
+
+def tls_sim_requests(tls):
+    return tls_control(tls, '/_sim/requests')['requests']
+
+
+# ------------------------------------------------------------------------------------------------- check mode
+def test_check_mode_sends_no_write(sim, play):
+    mk = [a['id'] for a in open_mackerel(sim)[:4]]
+    ops = [a['uniqueId'] for a in open_opsramp(sim)[:3]]
+    job = sim.control('log360', 'jobs', {'hits': 1500, 'duration': 0})['request_id']
+    before = (sim.control('mackerel', 'alerts'), sim.control('opsramp', 'alerts'))
+    sim.clear_log()
+    result = play('hardening_check_mode.yml', check=True, verbosity=4,
+                  extra_vars={'m_ids': mk, 'o_ids': ops, 'job_done': job})
+    assert_ok(result)
+    assert writes(sim) == []
+    assert (sim.control('mackerel', 'alerts'), sim.control('opsramp', 'alerts')) == before
+    assert job in [j['request_id'] for j in sim.control('log360', 'jobs')['jobs']]
+    assert count_secrets(result.output, all_secrets(sim)) == 0
+
+
+# ------------------------------------------------------------------------------------------------- faults
+FAULTS = {'rate_503': 0.10, 'rate_drop_before': 0.025, 'rate_drop_after': 0.025, 'burst_429': 23,
+          'burst_429_length': 3, 'retry_after': '0', 'seed': 5}
+
+
+def effective_actions(log, pattern, action=None):
+    """id -> number of writes that took effect (answered 2xx, or dropped after the server acted)."""
+    out = collections.Counter()
+    for r in log:
+        match = pattern.search(r['path'])
+        if r['method'] != 'POST' or not match or (action and match.group(match.lastindex) != action):
+            continue
+        if (r['status'] is not None and 200 <= r['status'] < 300) or r['fault'] == 'drop_after':
+            out[match.group(1)] += 1
+    return out
+
+
+def tally(target, acted):
+    lost = len(set(target) - set(acted))
+    doubled = len([i for i, n in acted.items() if n > 1])
+    FIGURES['alerts_lost'] += lost
+    FIGURES['alerts_doubled'] += doubled
+    return lost, doubled
+
+
+def test_faults_every_target_exactly_once(sim, play):
+    now = int(time.time())
+    raised = sim.control('mackerel', 'raise', {'count': 40, 'monitor_id': 'HardeningMon1', 'host_id': 'hardenhost01',
+                                               'at': now - 60})['alerts']
+    m_target = [a['id'] for a in raised]
+    o_raised = sim.control('opsramp', 'raise', {'count': 20, 'device': 'harden-01', 'at': now - 60})['alerts']
+    o_close, o_ack = [a['uniqueId'] for a in o_raised[:12]], [a['uniqueId'] for a in o_raised[12:]]
+    occ_id = sim.control('opsramp', 'credentials')['occurrence_alerts']['ties']
+    occ_count = len(sim.control('opsramp', 'occurrences?id=%s' % occ_id)['occurrences'])
+    job = sim.control('log360', 'jobs', {'hits': 2500, 'duration': 0})['request_id']
+    mk_before = dict((a['id'], a) for a in sim.control('mackerel', 'alerts')['alerts'])
+    sim.configure(faults=FAULTS)
+    sim.clear_log()
+    result = play('hardening_faults.yml', env={'ALERTOPS_RETRIES': '12'}, extra_vars={
+        'm_monitor': 'HardeningMon1', 'm_count': len(m_target), 'o_close_ids': o_close, 'o_ack_ids': o_ack,
+        'o_occ_id': occ_id, 'o_occ_count': occ_count, 'job_done': job, 'job_hits': 2500})
+    log = sim.requests()
+    injected = collections.Counter(r['fault'] for r in log if r['fault'])
+    FIGURES['faults_injected'] += sum(injected.values())
+    assert_ok(result)
+    assert 'failed=0' in result.output
+    assert set(injected) >= {'503', '429', 'drop_before', 'drop_after'}, injected
+    m_acted = effective_actions([r for r in log if r['platform'] == 'mackerel'], MACKEREL_CLOSE)
+    assert tally(m_target, m_acted) == (0, 0)
+    assert set(m_acted) == set(m_target)                  # nothing else closed
+    o_log = [r for r in log if r['platform'] == 'opsramp']
+    o_closed = effective_actions(o_log, OPSRAMP_ACTION, 'close')
+    o_acked = effective_actions(o_log, OPSRAMP_ACTION, 'acknowledge')
+    assert tally(o_close, o_closed) == (0, 0) and tally(o_ack, o_acked) == (0, 0)
+    assert set(o_closed) == set(o_close) and set(o_acked) == set(o_ack)
+    assert set(effective_actions(o_log, OPSRAMP_ACTION)) == set(o_close) | set(o_ack)
+    after = dict((a['id'], a) for a in sim.control('mackerel', 'alerts')['alerts'])
+    for alert_id, alert in mk_before.items():
+        if alert_id not in m_target:
+            assert after[alert_id] == alert
+
+
+# ------------------------------------------------------------------------------------------------- load
+def test_fifty_hosts_each_close_their_own_alerts(sim, play, tmp_path):
+    hosts, per_host = 50, 2
+    at = int(time.time()) - 120
+    lines = ['[load]']
+    target = {}
+    for n in range(hosts):
+        host_id = 'loadHost%03d' % n
+        raised = sim.control('mackerel', 'raise', {'count': per_host, 'host_id': host_id, 'at': at})['alerts']
+        target.update((a['id'], host_id) for a in raised)
+        lines.append('h%03d ansible_connection=local ansible_python_interpreter=%s mackerel_host_id=%s'
+                     % (n, sys.executable, host_id))
+    inventory = tmp_path / 'load-hosts.ini'
+    inventory.write_text('\n'.join(lines) + '\n')
+    before = dict((a['id'], a) for a in sim.control('mackerel', 'alerts')['alerts'])
+    sim.configure(faults=dict(FAULTS, rate_503=0.05, rate_drop_before=0.02, rate_drop_after=0.02, burst_429=31, seed=9,
+                              platforms=['mackerel']))
+    sim.clear_log()
+    started = time.time()
+    result = play('hardening_load.yml', inventory=str(inventory), forks=25, extra_vars={'per_host': per_host},
+                  env={'ALERTOPS_RETRIES': '12'})
+    elapsed = time.time() - started
+    log = sim.requests(platform='mackerel')
+    FIGURES['faults_injected'] += len([r for r in log if r['fault']])
+    assert_ok(result)
+    assert re.search(r'h049\s+: ok=2 .*failed=0', result.output), result
+    acted = effective_actions(log, MACKEREL_CLOSE)
+    assert tally(target, acted) == (0, 0)
+    assert set(acted) == set(target)
+    after = dict((a['id'], a) for a in sim.control('mackerel', 'alerts')['alerts'])
+    for alert_id, host_id in target.items():
+        assert after[alert_id]['reason'] == 'CHG-LOAD: h%s' % host_id[-3:]
+    assert all(after[i] == a for i, a in before.items() if i not in target)
+    assert elapsed < 110
