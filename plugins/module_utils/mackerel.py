@@ -16,7 +16,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import threading
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts as model
@@ -144,27 +143,6 @@ def _time(value, option, now):
     return None if value in (None, '') else timeutil.to_epoch(value, option, now=now)
 
 
-def resolve_environment_once(session, base_url):
-    """Read the proxy and CA bundle environment variables once, not on every request.
-
-    With ``trust_env`` on, requests scans the whole process environment on every request to find proxy settings.
-    On a fast network that scan costs about as much as the request itself. Every Mackerel request goes to the
-    one base URL, so the same settings are resolved here once (HTTP(S)_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE,
-    CURL_CA_BUNDLE) and then ``trust_env`` is turned off. Mackerel is authenticated by header, so ``.netrc`` does
-    not apply anyway.
-    """
-    try:
-        from requests.utils import get_environ_proxies
-    except ImportError:  # pragma: no cover - the transport already failed clearly without requests
-        return
-    session.proxies.update(get_environ_proxies(base_url))
-    if session.verify is True:
-        bundle = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE')
-        if bundle:
-            session.verify = bundle
-    session.trust_env = False
-
-
 class Filters:
     """Client-side alert filters (Mackerel's list endpoint has none besides withClosed)."""
 
@@ -232,7 +210,6 @@ class MackerelClient:
         transport_ = transport.from_params(PLATFORM, params, params.get('url') or 'https://api.mackerelio.com',
                                            headers={'X-Api-Key': api_key}, secrets=[api_key], on_secret=on_secret,
                                            describe_error=describe_error, **kwargs)
-        resolve_environment_once(transport_.session, transport_.base_url)
         return cls(transport_)
 
     # -- reads ----------------------------------------------------------------------------------------------

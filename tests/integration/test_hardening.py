@@ -206,9 +206,6 @@ def test_bad_input_fails_clearly_changes_nothing_and_shows_no_secret(sim, play, 
     assert count_secrets(result.output, secrets) == 0
 
 
-@pytest.mark.xfail(strict=True, reason='plugins/module_utils/transport.py: validate_certs=false sets session.verify=False, '
-                   'but requests (trust_env) replaces it per request with REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE when set, '
-                   'so Log360 and OpsRamp still verify (CERTIFICATE_VERIFY_FAILED); Mackerel sets trust_env=False and works')
 def test_validate_certs_off_works_with_a_self_signed_server(sim, play, tls_sim):
     # the environment of an execution environment / most CI images: a CA bundle named in REQUESTS_CA_BUNDLE
     bundle = '/etc/ssl/certs/ca-certificates.crt'

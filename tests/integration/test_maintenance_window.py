@@ -96,7 +96,7 @@ def test_change_window_closes_exactly_what_the_change_caused_and_rerun_changes_n
     sim.clear_log()
     again = play('mw_window.yml', dict(evars, phase='end'))
     assert again.rc == 0, again
-    assert [r for r in vendor_writes(sim, 'mackerel') + vendor_writes(sim, 'opsramp')] == []
+    assert vendor_writes(sim, "mackerel") + vendor_writes(sim, "opsramp") == []
     assert 'changed=0' in again.output.split('PLAY RECAP')[-1], changed_tasks(again.output)
     assert json.loads((tmp_path / 'reports' / 'CHG-1001-audit.json').read_text()) == audit
 
