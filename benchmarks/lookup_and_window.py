@@ -28,7 +28,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'unit'))
 
-import conftest as unit_conftest  # noqa: E402,F401  pylint: disable=wrong-import-position  (collection finder)
+# importing the unit tests' conftest installs the collection finder, so the lookup loader finds alertops.core
+import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 from ansible.plugins.loader import lookup_loader  # noqa: E402  pylint: disable=wrong-import-position
 
