@@ -35,20 +35,21 @@ from ansible.plugins.loader import lookup_loader  # noqa: E402  pylint: disable=
 
 SIMULATOR = os.path.join(ROOT, 'tests', 'simulator', 'server.py')
 
-BARE = """
-import sys, requests
-url, key = sys.argv[1], sys.argv[2]
-s = requests.Session(); s.headers['X-Api-Key'] = key
-alerts, next_id = [], None
-while True:
-    params = {'limit': 100}
-    if next_id: params['nextId'] = next_id
-    data = s.get(url + '/api/v0/alerts', params=params, timeout=30).json()
-    alerts.extend(data['alerts'])
-    next_id = data.get('nextId')
-    if not next_id: break
-print(len(alerts))
-"""
+def bare_listing(url, key):
+    """What a hand-written script does: one requests.Session, nextId paging, nothing else."""
+    import requests  # pylint: disable=import-outside-toplevel
+    session = requests.Session()
+    session.headers['X-Api-Key'] = key
+    alerts, next_id = [], None
+    while True:
+        params = {'limit': 100}
+        if next_id:
+            params['nextId'] = next_id
+        data = session.get(url + '/api/v0/alerts', params=params, timeout=30).json()
+        alerts.extend(data['alerts'])
+        next_id = data.get('nextId')
+        if not next_id:
+            return alerts
 
 WINDOW_PLAY = """
 - hosts: localhost
@@ -122,13 +123,13 @@ def bench_lookup(url, count):
         lookup_s = time.perf_counter() - t0
         lookup_requests = len(list_requests(url))
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, '-c', BARE, url, env['MACKEREL_APIKEY']], capture_output=True, check=True)
+        bare = bare_listing(url, env['MACKEREL_APIKEY'])
         bare_s = time.perf_counter() - t0
-        assert int(out.stdout) == count == len(found), (out.stdout, count, len(found))
+        assert len(bare) == count == len(found), (len(bare), count, len(found))
         if not best or lookup_s / bare_s < best['ratio']:
             best = dict(lookup_s=lookup_s, bare_s=bare_s, ratio=lookup_s / bare_s, requests=lookup_requests)
-    print('lookup of %d Mackerel alerts: %.3f s, bare requests.Session script: %.3f s (interpreter start included), '
-          'ratio %.2fx (goal <= 1.3x); list requests: %d (goal exactly %d)'
+    print('lookup of %d Mackerel alerts: %.3f s, bare requests.Session loop: %.3f s, '
+          'ratio %.2fx (goal <= 1.3x; both in one process); list requests: %d (goal exactly %d)'
           % (count, best['lookup_s'], best['bare_s'], best['ratio'], best['requests'], (count + 99) // 100))
     return best
 

@@ -245,9 +245,8 @@ class LookupModule(LookupBase):
         filters = Filters(host_id=self.get_option('host_id'), monitor_id=self.get_option('monitor_id'),
                           type=self.get_option('type'), opened_after=self.get_option('opened_after'),
                           opened_before=self.get_option('opened_before'))
-        found = client.list_alerts(with_closed=self.get_option('with_closed'), max_items=self.get_option('max_items'),
-                                   filters=filters)
-        return [mackerel_model(a) for a in found]
+        return client.list_alerts(with_closed=self.get_option('with_closed'), max_items=self.get_option('max_items'),
+                                  filters=filters, model=True)
 
     def _opsramp(self, client, ids):
         if self.get_option('occurrences'):

@@ -193,6 +193,10 @@ class Filters:
         return True
 
 
+def _vendor_object(alert):
+    return alert
+
+
 class MackerelClient:
     PLATFORM = PLATFORM
 
@@ -213,7 +217,7 @@ class MackerelClient:
         return cls(transport_)
 
     # -- reads ----------------------------------------------------------------------------------------------
-    def _page(self, with_closed, limit):
+    def _page(self, with_closed, limit, convert=None):
         def fetch(cursor):
             params = {}
             if with_closed:
@@ -226,28 +230,33 @@ class MackerelClient:
             if not isinstance(data, dict) or not isinstance(data.get('alerts'), list):
                 raise errors.ResponseError('the alert list has no "alerts" array', platform=PLATFORM,
                                            operation='list alerts')
-            return [normalise_alert(a) for a in data['alerts']], data.get('nextId') or None
+            return [(convert or normalise_alert)(a) for a in data['alerts']], data.get('nextId') or None
         return fetch
 
-    def iter_alert_pages(self, with_closed=False, limit=None, max_items=None):
+    def iter_alert_pages(self, with_closed=False, limit=None, max_items=None, convert=None):
         """Pages (lists of normalised alerts), newest first, following ``nextId`` to the end or ``max_items``."""
         limit = check_limit(limit)
         if max_items is not None and limit is None and max_items < MAX_LIMIT:
             limit = max(int(max_items), 1)
         elif max_items is not None and limit is not None:
             limit = max(min(limit, int(max_items)), 1)
-        return pager.iter_pages(self._page(with_closed, limit), max_items=max_items, platform=PLATFORM,
+        return pager.iter_pages(self._page(with_closed, limit, convert), max_items=max_items, platform=PLATFORM,
                                 operation='list alerts')
 
-    def list_alerts(self, with_closed=False, limit=None, max_items=None, filters=None):
-        """Every alert (newest first); with ``filters`` only matching ones, ``max_items`` counting matches."""
+    def list_alerts(self, with_closed=False, limit=None, max_items=None, filters=None, model=False):
+        """Every alert (newest first); with ``filters`` only matching ones, ``max_items`` counting matches.
+
+        ``model=True`` returns the collection's normalised alert model (to_model) straight from the vendor objects,
+        in one pass (the lookup lists thousands of alerts; converting twice would cost as much as the requests).
+        """
+        convert = to_model if model else None
         if not filters:
-            return [a for page in self.iter_alert_pages(with_closed, limit, max_items) for a in page]
+            return [a for page in self.iter_alert_pages(with_closed, limit, max_items, convert) for a in page]
         out = []
-        for page in self.iter_alert_pages(with_closed, limit):
+        for page in self.iter_alert_pages(with_closed, limit, convert=_vendor_object):
             for alert in page:
                 if filters.match(alert):
-                    out.append(alert)
+                    out.append((convert or normalise_alert)(alert))
                     if max_items is not None and len(out) >= max_items:
                         return out
             # Mackerel lists newest first: once a whole page opened before opened_after, no later page can match

