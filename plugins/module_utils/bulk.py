@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, NotFoundError, ValidationError
 
 MAX_CONCURRENCY = 64
 
@@ -39,3 +39,24 @@ def run_bounded(items, work, concurrency):
         return [guarded(item) for item in items]
     with ThreadPoolExecutor(max_workers=min(concurrency, len(items))) as pool:
         return list(pool.map(guarded, items))
+
+
+def read_all(ids, read, concurrency, platform):
+    """``{id: read(id)}`` for every id, read with bounded concurrency, before anything is written.
+
+    Unknown ids (NotFoundError) are collected and reported together as one ValidationError naming them all, so a
+    typo in a list of ids fails the task with nothing changed; any other error is raised as it is.
+    """
+    found, unknown, vendor = {}, [], None
+    for item, result, error in run_bounded(ids, read, concurrency):
+        if isinstance(error, NotFoundError):
+            unknown.append(item)
+            vendor = vendor or error.vendor
+        elif error is not None:
+            raise error
+        else:
+            found[item] = result
+    if unknown:
+        raise ValidationError('option id: no such alert: %s (nothing was changed)' % ', '.join(unknown),
+                              platform=platform, vendor=vendor)
+    return found

@@ -308,18 +308,7 @@ class MackerelClient:
             if len(missing) > GET_THRESHOLD:
                 self._collect(found, missing, with_closed=True, limit=limit)
         missing = [i for i in wanted if i not in found]
-        unknown, vendor = [], None
-        for alert_id, alert, error in bulk.run_bounded(missing, self.get_alert, concurrency):
-            if isinstance(error, errors.NotFoundError):
-                unknown.append(alert_id)
-                vendor = vendor or error.vendor
-            elif error is not None:
-                raise error
-            else:
-                found[alert_id] = alert
-        if unknown:
-            raise errors.ValidationError('option id: no such alert: %s (nothing was changed)' % ', '.join(unknown),
-                                         platform=PLATFORM, vendor=vendor)
+        found.update(bulk.read_all(missing, self.get_alert, concurrency, PLATFORM))
         return found
 
     def _collect(self, found, wanted, with_closed, limit):

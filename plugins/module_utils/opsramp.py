@@ -588,17 +588,7 @@ class OpsRampClient:
         Unknown ids are found first (one GET each) and fail the task before anything is written.
         """
         ids = list(dict.fromkeys(check_alert_id(i) for i in ids))
-        found, unknown = {}, []
-        for alert_id, alert, error in bulk.run_bounded(ids, self.get_alert, concurrency):
-            if isinstance(error, errors.NotFoundError):
-                unknown.append(alert_id)
-            elif error is not None:
-                raise error
-            else:
-                found[alert_id] = alert
-        if unknown:
-            raise errors.ValidationError('option id: no such alert: %s (nothing was changed)' % ', '.join(unknown),
-                                         platform=PLATFORM)
+        found = bulk.read_all(ids, self.get_alert, concurrency, PLATFORM)
         stop = threading.Event()
 
         def work(alert_id):

@@ -61,3 +61,16 @@ def test_run_bounded_keeps_order_and_limits_concurrency():
 def test_run_bounded_rejects_bad_concurrency(bad):
     with pytest.raises(ValidationError, match='option concurrency must be between 1 and 64'):
         bulk.run_bounded([1], lambda x: x, bad)
+
+
+def test_read_all_reports_every_unknown_id_at_once():
+    def read(item):
+        if item.startswith('x'):
+            raise NotFoundError('not found', 404, vendor='Alert Not Found.')
+        return {'id': item}
+
+    assert bulk.read_all(['a', 'b'], read, 4, 'mackerel') == {'a': {'id': 'a'}, 'b': {'id': 'b'}}
+    with pytest.raises(ValidationError) as err:
+        bulk.read_all(['a', 'x1', 'b', 'x2'], read, 4, 'mackerel')
+    assert str(err.value) == ('mackerel: option id: no such alert: x1, x2 (nothing was changed) '
+                              '(server said: Alert Not Found.)')
