@@ -35,6 +35,7 @@ from ansible.plugins.loader import lookup_loader  # noqa: E402  pylint: disable=
 
 SIMULATOR = os.path.join(ROOT, 'tests', 'simulator', 'server.py')
 
+
 def bare_listing(url, key):
     """What a hand-written script does: one requests.Session, nextId paging, nothing else."""
     import requests  # pylint: disable=import-outside-toplevel
@@ -50,6 +51,7 @@ def bare_listing(url, key):
         next_id = data.get('nextId')
         if not next_id:
             return alerts
+
 
 WINDOW_PLAY = """
 - hosts: localhost
