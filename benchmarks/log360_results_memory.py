@@ -23,12 +23,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 MODULE = os.path.join(ROOT, 'plugins', 'modules', 'log360_job_results.py')
-SIMULATOR = os.path.join(ROOT, 'tests', 'simulator', 'server.py')
+sys.path.append(os.path.join(ROOT, 'tests', 'simulator'))
+
+import launch  # noqa: E402  pylint: disable=wrong-import-position
 
 MEASURE = r'''
 import json, resource, subprocess, sys, time
@@ -46,30 +47,6 @@ def call(url, path, body=None, method=None):
                                  headers={'Content-Type': 'application/json'})
     with urllib.request.urlopen(req, timeout=60) as resp:
         return json.loads(resp.read().decode() or 'null')
-
-
-def start_simulator(workdir):
-    port_file = os.path.join(workdir, 'port.json')
-    log = open(os.path.join(workdir, 'sim.log'), 'w')
-    proc = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--port-file', port_file, '--max-lifetime', '1800'],
-                            stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 20
-    while not os.path.exists(port_file):
-        if proc.poll() is not None or time.time() > deadline:
-            raise SystemExit('simulator did not start; see %s' % log.name)
-        time.sleep(0.05)
-    with open(port_file) as handle:
-        return proc, json.load(handle)['url']
-
-
-def collections_path(workdir):
-    parts = ROOT.split(os.sep)
-    if len(parts) >= 4 and parts[-3] == 'ansible_collections':
-        return os.sep.join(parts[:-3])
-    base = os.path.join(workdir, 'collections')
-    os.makedirs(os.path.join(base, 'ansible_collections', 'alertops'))
-    os.symlink(ROOT, os.path.join(base, 'ansible_collections', 'alertops', 'core'))
-    return base
 
 
 def run_module(workdir, base, url, token, request_id, dest):
@@ -98,9 +75,10 @@ def main():
     parser.add_argument('--limit-mb', type=float, default=50.0)
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix='alertops-bench-')
-    proc, url = start_simulator(workdir)
+    proc, info = launch.start(workdir)
+    url = info['url']
     try:
-        base = collections_path(workdir)
+        base = launch.collections_base(workdir)
         token = call(url, '/_sim/log360/credentials')['env']['LOG360_TOKEN']
         figures = {}
         ok = True

@@ -27,13 +27,14 @@ import urllib.request
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'unit'))
+sys.path.append(os.path.join(ROOT, 'tests', 'simulator'))
 
 # importing the unit tests' conftest installs the collection finder, so the lookup loader finds alertops.core
 import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 from ansible.plugins.loader import lookup_loader  # noqa: E402  pylint: disable=wrong-import-position
 
-SIMULATOR = os.path.join(ROOT, 'tests', 'simulator', 'server.py')
+import launch  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def bare_listing(url, key):
@@ -89,18 +90,6 @@ def call(url, method='GET', body=None):
         return json.loads(resp.read().decode() or 'null')
 
 
-def start(workdir):
-    port_file = os.path.join(workdir, 'port.json')
-    proc = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--port-file', port_file, '--max-lifetime', '1800'],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _i in range(200):
-        if os.path.exists(port_file):
-            break
-        time.sleep(0.05)
-    with open(port_file) as handle:
-        return proc, json.load(handle)['url']
-
-
 def creds(url):
     env = {'LOG360_URL': url, 'MACKEREL_APIBASE': url, 'OPSRAMP_URL': url}
     for platform in ('log360', 'mackerel', 'opsramp'):
@@ -154,10 +143,7 @@ def playbook(workdir, text, env, extra):
 
 def bench_window(url, workdir, count, uri_count):
     call(url + '/_sim/reset', 'POST', {})
-    base = os.path.join(workdir, 'collections')
-    if not os.path.exists(base):
-        os.makedirs(os.path.join(base, 'ansible_collections', 'alertops'))
-        os.symlink(ROOT, os.path.join(base, 'ansible_collections', 'alertops', 'core'))
+    base = launch.collections_base(workdir)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=base, ANSIBLE_PYTHON_INTERPRETER=sys.executable,
                ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', **creds(url))
     hosts = call(url + '/_sim/mackerel/hosts')['hosts'][:2]
@@ -190,7 +176,8 @@ def main():
     parser.add_argument('--uri-alerts', type=int, default=100)
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix='alertops-bench-')
-    proc, url = start(workdir)
+    proc, info = launch.start(workdir)
+    url = info['url']
     try:
         lookup = bench_lookup(url, args.lookup_alerts)
         window = bench_window(url, workdir, args.window_alerts, args.uri_alerts)

@@ -30,7 +30,9 @@ import time
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
-SIMULATOR = os.path.join(ROOT, 'tests', 'simulator', 'server.py')
+sys.path.append(os.path.join(ROOT, 'tests', 'simulator'))
+
+import launch  # noqa: E402  pylint: disable=wrong-import-position
 
 MODULE_PLAY = """
 - hosts: localhost
@@ -148,29 +150,6 @@ def median(values):
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2.0
 
 
-def start_simulator(workdir):
-    port_file = os.path.join(workdir, 'port.json')
-    proc = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--port-file', port_file, '--max-lifetime', '1800'],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 20
-    while not os.path.exists(port_file):
-        if proc.poll() is not None or time.time() > deadline:
-            raise SystemExit('the simulator did not start')
-        time.sleep(0.05)
-    with open(port_file) as handle:
-        return proc, Sim(json.load(handle)['url'])
-
-
-def collections_path(workdir):
-    parts = ROOT.split(os.sep)
-    if len(parts) >= 4 and parts[-3] == 'ansible_collections':
-        return os.sep.join(parts[:-3])
-    base = os.path.join(workdir, 'collections')
-    os.makedirs(os.path.join(base, 'ansible_collections', 'alertops'))
-    os.symlink(ROOT, os.path.join(base, 'ansible_collections', 'alertops', 'core'))
-    return base
-
-
 def run_play(workdir, env, text, extra):
     play = os.path.join(workdir, 'play.yml')
     out = os.path.join(workdir, 'out.json')
@@ -199,10 +178,11 @@ def main():
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix='alertops-bench-')
-    proc, sim = start_simulator(workdir)
+    proc, info = launch.start(workdir)
+    sim = Sim(info['url'])
     try:
         key = sim.call('GET', '/_sim/mackerel/credentials')['env']['MACKEREL_APIKEY']
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(workdir), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=launch.collections_base(workdir), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
                    ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1',
                    MACKEREL_APIBASE=sim.url, MACKEREL_APIKEY=key, ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'tmp'))
         rows = []

@@ -23,7 +23,6 @@ import collections
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,34 +34,18 @@ ROW = '%-10s %-34s %9d %9s %8d %9.3f %7s'
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 
 
-def collection_path():
-    parts = ROOT.split(os.sep)
-    if len(parts) >= 4 and parts[-3] == 'ansible_collections':
-        return os.sep.join(parts[:-3])
-    base = tempfile.mkdtemp(prefix='alertops-bench-')
-    os.makedirs(os.path.join(base, 'ansible_collections', 'alertops'))
-    os.symlink(ROOT, os.path.join(base, 'ansible_collections', 'alertops', 'core'))
-    return base
+sys.path.append(os.path.join(ROOT, 'tests', 'simulator'))
+import launch  # noqa: E402  pylint: disable=wrong-import-position
 
-
-sys.path.insert(0, collection_path())
+sys.path.insert(0, launch.collections_base(tempfile.mkdtemp(prefix='alertops-bench-')))
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient  # noqa: E402
 
 
 class Sim:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix='alertops-bench-sim-')
-        port_file = os.path.join(self.dir, 'port.json')
-        self.proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'tests', 'simulator', 'server.py'), '--port', '0',
-                                      '--port-file', port_file, '--max-lifetime', '1800'],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 20
-        while not os.path.exists(port_file):
-            if time.time() > deadline or self.proc.poll() is not None:
-                raise SystemExit('the simulator did not start')
-            time.sleep(0.05)
-        with open(port_file) as handle:
-            self.url = json.load(handle)['url']
+        self.proc, info = launch.start(self.dir)
+        self.url = info['url']
 
     def call(self, method, path, body=None):
         req = urllib.request.Request(self.url + path, method=method, data=json.dumps(body).encode() if body is not None else None,

@@ -22,8 +22,10 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
-SIMULATOR = os.path.join(ROOT, 'tests', 'simulator', 'server.py')
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
+sys.path.append(os.path.join(ROOT, 'tests', 'simulator'))
+
+import launch  # noqa: E402  pylint: disable=wrong-import-position
 
 
 class Sim:
@@ -63,17 +65,7 @@ class Sim:
 
 
 def start_simulator(workdir, extra_args=()):
-    port_file = os.path.join(workdir, 'sim-port-%d.json' % os.getpid())
-    log = open(os.path.join(workdir, 'sim-%d.log' % os.getpid()), 'w')
-    proc = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--port-file', port_file,
-                             '--max-lifetime', '3600'] + list(extra_args), stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 20
-    while not os.path.exists(port_file):
-        if proc.poll() is not None or time.time() > deadline:
-            raise RuntimeError('simulator did not start; see %s' % log.name)
-        time.sleep(0.05)
-    with open(port_file) as handle:
-        info = json.load(handle)
+    proc, info = launch.start(workdir, extra_args, max_lifetime=3600)
     return proc, Sim(info['url'], info['pid'], info.get('cert'))
 
 
@@ -87,13 +79,7 @@ def workdir():
 @pytest.fixture(scope='session')
 def collections_base(workdir):
     """ANSIBLE_COLLECTIONS_PATH: the real tree when checked out inside one, else a symlinked tree."""
-    parts = ROOT.split(os.sep)
-    if len(parts) >= 4 and parts[-3] == 'ansible_collections':
-        return os.sep.join(parts[:-3])
-    base = os.path.join(workdir, 'collections')
-    os.makedirs(os.path.join(base, 'ansible_collections', 'alertops'))
-    os.symlink(ROOT, os.path.join(base, 'ansible_collections', 'alertops', 'core'))
-    return base
+    return launch.collections_base(workdir)
 
 
 @pytest.fixture(scope='session')
