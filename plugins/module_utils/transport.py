@@ -35,7 +35,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
 
 from ansible_collections.alertops.core.plugins.module_utils import errors
 
-USER_AGENT = 'alertops.core/0.1.0'
+USER_AGENT = 'alertops.core/0.2.0'
 MASK = '********'
 RETRY_STATUSES = (429, 502, 503, 504)
 # A write answered with one of these certainly did not happen, so it may simply be sent again.
