@@ -45,6 +45,29 @@ MAX_BACKOFF = 30.0
 MAX_SERVER_WAIT = 120.0
 
 
+DONE, RETRY, REFRESH = 'done', 'retry', 'refresh'
+
+
+class Prepared:
+    """One attempt ready to send: ``session.request(method, url, **kwargs)``."""
+
+    def __init__(self, method, url, operation, kwargs):
+        self.method = method
+        self.url = url
+        self.operation = operation
+        self.kwargs = kwargs
+
+
+class _Attempts:
+    """The retry state of one request()."""
+
+    def __init__(self, idempotent, accept_statuses):
+        self.idempotent = idempotent
+        self.accept_statuses = accept_statuses
+        self.attempt = 0
+        self.refreshed = False
+
+
 class Response:
     """A finished HTTP exchange; ``json()`` turns a non-JSON body into a clear ResponseError."""
 
@@ -100,6 +123,9 @@ class Transport:
         self._on_secret = on_secret
         self._sleep = sleep
         self._lock = threading.Lock()
+        # Client-side pacing (set by the vendor client): ``before_send(method, url)`` before every attempt and
+        # ``after_response(status, headers)`` after every answer; see _before_send / _after_response.
+        self.pacer = None
         self.stats = {'requests': 0, 'retries': 0}
         for secret in secrets:
             self.add_secret(secret)
@@ -204,60 +230,99 @@ class Transport:
         Writes (``idempotent=False``, default for POST) are only re-sent when the server certainly did not
         act (429, 503, connection refused). When the outcome is unknown, OutcomeUnknownError is raised so
         the caller can read the object again before deciding to repeat the write.
+
+        Three steps per attempt: ``_prepare`` (URL, headers, body), ``_send`` (one exchange, classified as a
+        Response or a connection failure) and ``_decide`` (return, refresh the credential, retry or raise).
         """
         method = method.upper()
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
-        refreshed = False
-        attempt = 0
+        state = _Attempts(idempotent, accept_statuses)
         while True:
-            req_headers = dict(headers or {})
-            if self.auth is not None:
-                req_headers.update(self.auth.headers())
-            kwargs = dict(params=params, headers=req_headers, timeout=timeout or self.request_timeout, stream=False)
-            if json_body is not None:
-                kwargs['data'] = json.dumps(json_body)
-                req_headers.setdefault('Content-Type', 'application/json')
-            elif form is not None:
-                kwargs['data'] = urlencode(form)
-                req_headers.setdefault('Content-Type', 'application/x-www-form-urlencoded')
-            with self._lock:
-                self.stats['requests'] += 1
-            try:
-                raw = self.session.request(method, self.url(path), **kwargs)
-                body = raw.content
-            except requests.exceptions.SSLError as exc:
-                raise errors.TLSError(
-                    self.redact('TLS verification failed: %s' % _root_cause(exc)), platform=self.platform, operation=operation,
-                    hint='Install the CA with ca_path, or set validate_certs: false for a lab server with a self-signed certificate')
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                not_sent = _certainly_not_sent(exc)
-                if attempt < self.retries and (idempotent or not_sent):
-                    self._retry_wait(attempt)
-                    attempt += 1
-                    continue
-                cls = errors.TransportError if (not_sent or idempotent) else errors.OutcomeUnknownError
-                raise cls(self.redact('%s after %d attempt(s): %s' % (
-                    'could not connect' if not_sent else 'the connection failed', attempt + 1, _root_cause(exc))),
-                    platform=self.platform, operation=operation,
-                    hint='Check url, the network path and the server' if not_sent else None)
-            response = Response(self, operation, raw.status_code, raw.headers, body, raw.headers.get('Content-Type', ''))
-            status = raw.status_code
-            if 200 <= status < 300 or status in accept_statuses:
+            prepared = self._prepare(method, path, operation, params, json_body, form, headers, timeout)
+            response, failure = self._send(prepared)
+            step = self._decide(prepared, response, failure, state)
+            if step == DONE:
                 return response
-            if status in (401, 407) and self.auth is not None and not refreshed and self.auth.refresh():
-                refreshed = True
-                continue
-            retry_ok = status in RETRY_STATUSES if idempotent else status in WRITE_SAFE_RETRY_STATUSES
-            if retry_ok and attempt < self.retries:
-                self._retry_wait(attempt, raw.headers)
-                attempt += 1
-                continue
-            if not idempotent and status in (502, 504):
-                err = self._http_error(response)
-                raise errors.OutcomeUnknownError(err.message, platform=self.platform, operation=operation, status=status,
-                                                 vendor=err.vendor)
-            raise self._http_error(response)
+            if step == RETRY:
+                self._retry_wait(state.attempt, response.headers if response is not None else None)
+                state.attempt += 1
+            elif step == REFRESH:
+                state.refreshed = True
+
+    # -- step 1: prepare ------------------------------------------------------------------------------------
+    def _prepare(self, method, path, operation, params, json_body, form, headers, timeout):
+        """Everything needed to send one attempt (the auth headers are read again for every attempt)."""
+        req_headers = dict(headers or {})
+        if self.auth is not None:
+            req_headers.update(self.auth.headers())
+        kwargs = dict(params=params, headers=req_headers, timeout=timeout or self.request_timeout, stream=False)
+        if json_body is not None:
+            kwargs['data'] = json.dumps(json_body)
+            req_headers.setdefault('Content-Type', 'application/json')
+        elif form is not None:
+            kwargs['data'] = urlencode(form)
+            req_headers.setdefault('Content-Type', 'application/x-www-form-urlencoded')
+        return Prepared(method, self.url(path), operation, kwargs)
+
+    # -- step 2: send and classify --------------------------------------------------------------------------
+    def _before_send(self, prepared):
+        """THE place where client-side pacing plugs in: called right before every attempt goes on the wire
+        (retries and token requests included). A ``pacer`` may sleep here to keep under a rate limit."""
+        if self.pacer is not None:
+            self.pacer.before_send(prepared.method, prepared.url)
+
+    def _after_response(self, prepared, response):
+        """Every answer's status and headers (rate-limit headers included) reach the ``pacer`` here."""
+        if self.pacer is not None:
+            self.pacer.after_response(response.status, response.headers)
+
+    def _send(self, prepared):
+        """One exchange. Returns ``(Response, None)`` for any HTTP answer or ``(None, exc)`` for a connection
+        failure that the retry policy may act on; TLS failures raise at once (retrying cannot help)."""
+        self._before_send(prepared)
+        with self._lock:
+            self.stats['requests'] += 1
+        try:
+            raw = self.session.request(prepared.method, prepared.url, **prepared.kwargs)
+            body = raw.content
+        except requests.exceptions.SSLError as exc:
+            raise errors.TLSError(
+                self.redact('TLS verification failed: %s' % _root_cause(exc)), platform=self.platform,
+                operation=prepared.operation,
+                hint='Install the CA with ca_path, or set validate_certs: false for a lab server with a self-signed certificate')
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+            return None, exc
+        response = Response(self, prepared.operation, raw.status_code, raw.headers, body, raw.headers.get('Content-Type', ''))
+        self._after_response(prepared, response)
+        return response, None
+
+    # -- step 3: decide -------------------------------------------------------------------------------------
+    def _decide(self, prepared, response, failure, state):
+        """DONE, REFRESH or RETRY for this attempt's outcome, or raise the typed error that ends the request."""
+        operation = prepared.operation
+        if failure is not None:
+            not_sent = _certainly_not_sent(failure)
+            if state.attempt < self.retries and (state.idempotent or not_sent):
+                return RETRY
+            cls = errors.TransportError if (not_sent or state.idempotent) else errors.OutcomeUnknownError
+            raise cls(self.redact('%s after %d attempt(s): %s' % (
+                'could not connect' if not_sent else 'the connection failed', state.attempt + 1, _root_cause(failure))),
+                platform=self.platform, operation=operation,
+                hint='Check url, the network path and the server' if not_sent else None)
+        status = response.status
+        if 200 <= status < 300 or status in state.accept_statuses:
+            return DONE
+        if status in (401, 407) and self.auth is not None and not state.refreshed and self.auth.refresh():
+            return REFRESH
+        retry_ok = status in RETRY_STATUSES if state.idempotent else status in WRITE_SAFE_RETRY_STATUSES
+        if retry_ok and state.attempt < self.retries:
+            return RETRY
+        if not state.idempotent and status in (502, 504):
+            err = self._http_error(response)
+            raise errors.OutcomeUnknownError(err.message, platform=self.platform, operation=operation, status=status,
+                                             vendor=err.vendor)
+        raise self._http_error(response)
 
     def _retry_wait(self, attempt, headers=None):
         with self._lock:

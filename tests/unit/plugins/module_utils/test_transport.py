@@ -224,3 +224,21 @@ def test_bad_url_is_a_validation_error():
 def test_from_params_uses_the_common_options(stub):
     http = transport.from_params('demo', {'validate_certs': False, 'request_timeout': 3, 'retries': 5}, stub.url)
     assert (http.session.verify, http.request_timeout, http.retries) == (False, 3.0, 5)
+
+
+def test_the_pacer_sees_every_attempt_and_every_answer(stub):
+    stub.script = [(503, {}, {'Retry-After': '0', 'X-RateLimit-Remaining': '4'}), (200, {'n': 3}, {'X-RateLimit-Remaining': '3'})]
+    events = []
+
+    class Pacer:
+        def before_send(self, method, url):
+            events.append(('send', method, url))
+
+        def after_response(self, status, headers):
+            events.append(('answer', status, headers.get('X-RateLimit-Remaining')))
+
+    http, _sleeps = make(stub)
+    http.pacer = Pacer()
+    assert http.request('GET', '/x', 'get x').json() == {'n': 3}
+    assert events == [('send', 'GET', stub.url + '/x'), ('answer', 503, '4'),
+                      ('send', 'GET', stub.url + '/x'), ('answer', 200, '3')]
