@@ -15,7 +15,8 @@ description:
   - Lists alerts from one platform and returns them in one shape, whatever the vendor, so playbooks and roles can
     compare, filter and report them together. Every alert has C(platform), C(id), C(status) (V(open) or V(closed)),
     C(severity) (V(critical), V(warning), V(info) or V(unknown)), C(title), C(source) (host or device),
-    C(opened_at) and C(closed_at) (ISO 8601 UTC) and C(raw) (the vendor object).
+    C(opened_at) and C(closed_at) (ISO 8601 UTC), C(close_reason), C(closed_by), C(acknowledged), C(host_id),
+    C(monitor_id) and C(raw) (the vendor object).
   - B(mackerel) walks every page of the alert list (open alerts only unless O(with_closed=true)); the host, monitor,
     type and time filters are applied on the client, and paging stops early once the newest-first list is older than
     O(opened_after).
@@ -102,7 +103,7 @@ options:
     default: 5
 extends_documentation_fragment:
   - alertops.core.lookup
-  - alertops.core.lookup.common
+  - alertops.core.lookup_common
 notes:
   - Runs on the controller. Secrets are masked in every error message.
 seealso:
@@ -174,6 +175,26 @@ _list:
     raw:
       description: The vendor object.
       type: dict
+    close_reason:
+      description: Why it was closed, where the vendor says (Mackerel C(reason)); null while open.
+      type: str
+      version_added: 0.2.0
+    closed_by:
+      description: Who closed it, where the vendor says (OpsRamp C(statusHistory.closedBy)); null otherwise.
+      type: str
+      version_added: 0.2.0
+    acknowledged:
+      description: Whether the alert is acknowledged (OpsRamp); false elsewhere.
+      type: bool
+      version_added: 0.2.0
+    host_id:
+      description: The host (Mackerel C(hostId)) or resource (OpsRamp C(device.id)) the alert belongs to, or null.
+      type: str
+      version_added: 0.2.0
+    monitor_id:
+      description: The monitor that raised it (Mackerel C(monitorId)), or null.
+      type: str
+      version_added: 0.2.0
 """
 
 from ansible.errors import AnsibleLookupError

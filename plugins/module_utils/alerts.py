@@ -14,6 +14,10 @@ __metaclass__ = type
 from ansible_collections.alertops.core.plugins.module_utils.timeutil import to_iso
 
 FIELDS = ('platform', 'id', 'status', 'severity', 'title', 'source', 'opened_at', 'closed_at', 'raw')
+# What the change-window planner needs besides FIELDS, so that no role or planner reads a vendor field under raw:
+# why and by whom an alert was closed (None when the vendor does not say), whether it is acknowledged, and the
+# scope keys (the host/resource and the monitor it belongs to).
+EXTRA_FIELDS = ('close_reason', 'closed_by', 'acknowledged', 'host_id', 'monitor_id')
 SEVERITIES = ('critical', 'warning', 'info', 'unknown')
 
 # Vendor severity words (Mackerel status, OpsRamp currentState, Log360 severity) -> one vocabulary.
@@ -33,7 +37,8 @@ def normalise_severity(value):
     return _SEVERITY_WORDS.get(str(value).strip().lower(), 'unknown')
 
 
-def make_alert(platform, alert_id, closed, severity, title, source, opened_at, closed_at, raw):
+def make_alert(platform, alert_id, closed, severity, title, source, opened_at, closed_at, raw, close_reason=None,
+               closed_by=None, acknowledged=False, host_id=None, monitor_id=None):
     """One normalised alert. Times may be epoch seconds/ms or None; they come out as ISO 8601 UTC."""
     return {
         'platform': platform,
@@ -45,4 +50,9 @@ def make_alert(platform, alert_id, closed, severity, title, source, opened_at, c
         'opened_at': to_iso(opened_at) if opened_at is not None else None,
         'closed_at': to_iso(closed_at) if closed_at is not None else None,
         'raw': raw,
+        'close_reason': close_reason if closed else None,
+        'closed_by': closed_by if closed else None,
+        'acknowledged': bool(acknowledged),
+        'host_id': str(host_id) if host_id not in (None, '') else None,
+        'monitor_id': str(monitor_id) if monitor_id not in (None, '') else None,
     }

@@ -106,7 +106,8 @@ def to_model(alert):
     title = alert.get('message') or '%s alert of monitor %s' % (alert.get('type') or 'unknown', alert.get('monitorId'))
     return model.make_alert(PLATFORM, alert.get('id'), is_closed(alert) or alert.get('status') == 'OK',
                             alert.get('status'), title, source, alert.get('openedAt'), alert.get('closedAt'),
-                            vendor_view(alert))
+                            vendor_view(alert), close_reason=alert.get('reason'), host_id=alert.get('hostId'),
+                            monitor_id=alert.get('monitorId'))
 
 
 normalise = to_model
@@ -137,6 +138,18 @@ def check_alert_id(alert_id):
     if not text or '/' in text or '?' in text or '#' in text:
         raise errors.ValidationError('option id: %r is not a Mackerel alert id' % (alert_id,), platform=PLATFORM)
     return text
+
+
+def check_object_id(object_id, kind='alert'):
+    text = str(object_id or '').strip()
+    if not text or any(c in text for c in '/?#%') or text in ('.', '..'):
+        raise errors.ValidationError('option id: %r is not a Mackerel %s id' % (object_id, kind), platform=PLATFORM)
+    return text
+
+
+def display_name(obj):
+    """What Mackerel's UI shows for a host or monitor: displayName, else name, else the id."""
+    return (obj or {}).get('displayName') or (obj or {}).get('name') or (obj or {}).get('id')
 
 
 def _time(value, option, now):
@@ -274,6 +287,24 @@ class MackerelClient:
             raise errors.ResponseError('the answer is not an alert object', platform=PLATFORM,
                                        operation='get alert %s' % alert_id)
         return normalise_alert(data)
+
+    def _get_object(self, kind, object_id):
+        object_id = check_object_id(object_id, kind)
+        operation = 'get %s %s' % (kind, object_id)
+        data = self.transport.request('GET', '/api/v0/%ss/%s' % (kind, quote(object_id, safe='')), operation).json()
+        if isinstance(data, dict) and isinstance(data.get(kind), dict):
+            data = data[kind]
+        if not isinstance(data, dict) or 'id' not in data:
+            raise errors.ResponseError('the answer is not a %s object' % kind, platform=PLATFORM, operation=operation)
+        return data
+
+    def get_host(self, host_id):
+        """The host object (``GET /api/v0/hosts/<id>`` answers ``{"host": {...}}``): id, name, displayName, status..."""
+        return self._get_object('host', host_id)
+
+    def get_monitor(self, monitor_id):
+        """The monitor object (``GET /api/v0/monitors/<id>`` answers ``{"monitor": {...}}``): id, type, name..."""
+        return self._get_object('monitor', monitor_id)
 
     def alert_logs(self, alert_id, limit=None, max_items=None):
         alert_id = check_alert_id(alert_id)

@@ -216,12 +216,21 @@ def normalise(alert):
     source = device.get('name') or device.get('hostName') or device.get('resourceName') or ''
     closed = bool(alert.get('closed'))
     closed_at = None
+    history = alert.get('statusHistory') or {}
     if closed:
-        history = alert.get('statusHistory') or {}
         closed_at = timeutil.parse_vendor(history.get('closedTime') or alert.get('updatedTime'))
     return alerts.make_alert(PLATFORM, alert.get('uniqueId'), closed, alert.get('currentState'), alert.get('subject'),
                              source, timeutil.parse_vendor(alert.get('createdDate') or alert.get('alertTime')),
-                             closed_at, dict((k, v) for k, v in alert.items() if k not in NORMALISED_FIELDS))
+                             closed_at, dict((k, v) for k, v in alert.items() if k not in NORMALISED_FIELDS),
+                             close_reason=action_description(alert), closed_by=history.get('closedBy'),
+                             acknowledged=alert.get('acknowledged'), host_id=device.get('id'))
+
+
+def action_description(alert):
+    """The description sent with the alert's last action, where the server gives it back (INFERENCE: the v2 spec
+    documents the request field only; the bundled simulator returns it as ``lastActionDescription``). None otherwise."""
+    text = alert.get('lastActionDescription')
+    return text if isinstance(text, str) and text else None
 
 
 def occurrence_to_model(alert_id, occurrence):

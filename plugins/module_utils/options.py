@@ -171,8 +171,10 @@ def rendered_doc_fragments(root):
     for name, doc in fragments.items():
         text = yaml.safe_dump(doc, sort_keys=True, default_flow_style=False, width=110)
         out[os.path.join(root, 'plugins', 'doc_fragments', name + '.py')] = _FRAGMENT_TEMPLATE % ('---\n' + text)
-    # plugins read the common options through their own config system, so those carry env: entries
+    # plugins read the common options through their own config system, so those carry env: entries. Their own
+    # fragment file: 'alertops.core.lookup.common' resolved to the modules' common.py (no env:), so the lookup
+    # ignored ALERTOPS_VALIDATE_CERTS, ALERTOPS_CA_PATH, ALERTOPS_RETRIES and ALERTOPS_REQUEST_TIMEOUT.
     common = {'options': dict((o['name'], _doc_option(o, plugin_env=True)) for o in CONNECTION_OPTIONS['common'])}
-    path = os.path.join(root, 'plugins', 'doc_fragments', 'lookup.py')
-    out[path] += '\n    COMMON = r\"\"\"\n---\n%s\"\"\"\n' % yaml.safe_dump(common, sort_keys=True, default_flow_style=False, width=110)
+    text = yaml.safe_dump(common, sort_keys=True, default_flow_style=False, width=110)
+    out[os.path.join(root, 'plugins', 'doc_fragments', 'lookup_common.py')] = _FRAGMENT_TEMPLATE % ('---\n' + text)
     return out

@@ -14,6 +14,8 @@ Control API (JSON, never faulted, never logged):
   GET    /_sim/config                      -> current variants and faults
   POST   /_sim/config  {"variants": {...}, "faults": {...}}   -> merged into the config
   POST   /_sim/clock   {"advance": seconds} -> move the simulated clock forward
+  POST   /_sim/fail_next {"platform", "method" (POST), "path" (regex), "fault" (500), "count" (1)}
+                                           -> the next matching vendor request fails (a write: nothing is done)
   GET|POST /_sim/<platform>/<action>        -> vendor control (seed data, raise alerts, inspect state)
 """
 
@@ -242,6 +244,8 @@ class Simulator:
                     if 'seed' in ((body or {}).get('faults') or {}):
                         self.fault_rng = random.Random(self.config['faults']['seed'])
                 return Reply(200, self.config)
+            if parts[1:] == ['fail_next']:
+                return self.fail_next(body or {})
             if parts[1:] == ['clock']:
                 self.clock_offset += float((body or {}).get('advance', 0))
                 return Reply(200, {'now': self.now(), 'offset': self.clock_offset})
@@ -250,6 +254,15 @@ class Simulator:
                 if vendor is not None:
                     return vendor.control(req, '/'.join(parts[2:]))
         return Reply(404, {'error': 'unknown control path %s' % req.path})
+
+    def fail_next(self, body):
+        """Make the next request matching platform/method/path fail once (or ``count`` times) with ``fault``
+        (default 500: the server answers an error and does nothing; see DEFAULT_FAULTS['script'] for the others)."""
+        entry = {'platform': body.get('platform'), 'method': (body.get('method') or 'POST').upper(),
+                 'path': body.get('path') or '', 'fault': str(body.get('fault') or '500'),
+                 'count': int(body.get('count', 1))}
+        self.config['faults']['script'] = list(self.config['faults'].get('script') or []) + [entry]
+        return Reply(200, {'script': self.config['faults']['script']})
 
     def filter_log(self, query):
         entries = self.log

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Simulated Mackerel API v0 alerts (see ../../../shared/reference/vendor-apis.md section 2).
 
-Endpoints: GET /api/v0/alerts (withClosed, nextId keyset paging, limit <= 100, newest first), GET/PUT
+Endpoints: GET /api/v0/hosts/<id>, GET /api/v0/monitors/<id>, GET /api/v0/alerts (withClosed, nextId keyset paging, limit <= 100, newest first), GET/PUT
 /api/v0/alerts/<id> (bare alert / memo), POST /api/v0/alerts/<id>/close, GET /api/v0/alerts/<id>/logs.
 
 Keys (header X-Api-Key): KEYS['read_write'] (default credentials), KEYS['read_only'] (403 on every write),
@@ -22,6 +22,10 @@ Control actions (/_sim/mackerel/<action>):
   POST seed {"count": 1000, "closed": 0, "at": <epoch s of the newest>, "spread": 1 (s between alerts)}
             -> replace all data with count open (+ closed) alerts; {"open": n, "closed": m}
   GET  hosts -> {"hosts": [...], "monitors": [{"id", "type"}...]}
+  POST close {"id": ..., "reason": "...", "at": <epoch s>} -> the alert, closed as someone else (in the UI) would
+       close it: no request is logged
+Hosts and monitors (read only): GET /api/v0/hosts/<id> -> {"host": {"id", "name", "displayName", "status", "roles",
+...}}, GET /api/v0/monitors/<id> -> {"monitor": {"id", "type", "name"}}; unknown -> 404.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -56,6 +60,7 @@ class Mackerel(Vendor):
         self.logs = {}
         self.hosts = [self.new_id() for _n in range(24)]
         self.services = ['web', 'db', 'batch', 'api']
+        self.host_status = {}
         self.monitors = []
         for i in range(24):
             self.monitors.append({'id': self.new_id(), 'type': TYPES[i % len(TYPES)]})
@@ -148,6 +153,8 @@ class Mackerel(Vendor):
         if key == KEYS['no_access']:
             return self.error(403, 'Forbidden: the request comes from outside the permitted IP address range')
         parts = req.path.rstrip('/').split('/')[3:]  # after /api/v0
+        if len(parts) == 2 and parts[0] in ('hosts', 'monitors') and req.method == 'GET':
+            return self.get_host(parts[1]) if parts[0] == 'hosts' else self.get_monitor(parts[1])
         if not parts or parts[0] != 'alerts':
             return self.error(404, 'Not Found')
         if req.method in ('POST', 'PUT', 'DELETE') and key == KEYS['read_only']:
@@ -166,6 +173,25 @@ class Mackerel(Vendor):
         if len(parts) == 3 and parts[2] == 'logs' and req.method == 'GET':
             return self.alert_logs(alert, req)
         return self.error(404, 'Not Found')
+
+    def host_object(self, host_id):
+        n = self.hosts.index(host_id)
+        return {'id': host_id, 'name': 'app-%02d.example.internal' % n, 'displayName': 'app-%02d' % n,
+                'status': self.host_status.get(host_id, 'working'), 'memo': '', 'isRetired': False,
+                'roles': {self.services[n % len(self.services)]: ['app']}, 'createdAt': 1600000000 + n}
+
+    def get_host(self, host_id):
+        if host_id not in self.hosts:
+            return self.error(404, 'Host Not Found.')
+        return Reply(200, {'host': self.host_object(host_id)})
+
+    def get_monitor(self, monitor_id):
+        monitor = next((m for m in self.monitors if m['id'] == monitor_id), None)
+        if monitor is None:
+            return self.error(404, 'Monitor Not Found.')
+        n = self.monitors.index(monitor)
+        return Reply(200, {'monitor': {'id': monitor_id, 'type': monitor['type'],
+                                       'name': '%s monitor %02d' % (monitor['type'], n), 'memo': ''}})
 
     def list_alerts(self, req):
         limit, err = self.limit(req)
@@ -271,8 +297,22 @@ class Mackerel(Vendor):
             return self.control_raise(body)
         if action == 'seed' and req.method == 'POST':
             return self.control_seed(body)
-        return Reply(404, {'error': 'unknown control action %s for mackerel (credentials, raise, alerts, seed, hosts)'
-                                    % action})
+        if action == 'close' and req.method == 'POST':
+            return self.control_close(body)
+        return Reply(404, {'error': 'unknown control action %s for mackerel (credentials, raise, alerts, seed, hosts, '
+                                    'close)' % action})
+
+    def control_close(self, body):
+        """Close an alert as someone else would (in the UI): no API request is logged."""
+        alert = self.alerts.get(str(body.get('id')))
+        if alert is None:
+            return Reply(404, {'error': 'no alert %s' % body.get('id')})
+        if alert['status'] != 'OK':
+            alert['status'] = 'OK'
+            alert['reason'] = body.get('reason') or 'closed by someone else'
+            alert['closedAt'] = int(body.get('at') or self.sim.now())
+            self.logs[alert['id']].insert(0, self.make_log(alert, 'OK', 'manual', alert['closedAt']))
+        return Reply(200, json.loads(json.dumps(alert)))
 
     def control_raise(self, body):
         type_ = body.get('type') or 'host'

@@ -48,6 +48,8 @@ Control actions (/_sim/opsramp/<action>):
        (creates the alert if needed; a tie puts ``size`` rows from ``position`` (newest first) on one second;
        with identical, every 3rd tie group holds pairs of byte-identical occurrences)
   GET  occurrences?id=<alertId> -> {"occurrences": [...]} (newest first)
+  POST close {"id": ..., "reason": "...", "by": "jane.doe"} -> the alert, closed as someone else would close it
+       (statusHistory.closedBy, lastActionDescription = reason); no request is logged
 """
 
 from __future__ import absolute_import, division, print_function
@@ -477,6 +479,14 @@ class OpsRamp(Vendor):
                                         resource_id=body.get('resource_id'))
                 created.append(self.public(alert))
             return Reply(200, {'alerts': created})
+        if action == 'close' and req.method == 'POST':
+            alert = self.alerts.get(str(body.get('id')))
+            if alert is None:
+                return Reply(404, {'error': 'no alert %s' % body.get('id')})
+            if not alert['closed']:
+                self.set_flag(alert, 'closed', True, body.get('reason') or 'closed by someone else')
+                alert['statusHistory']['closedBy'] = body.get('by') or 'jane.doe'
+            return Reply(200, self.public(alert))
         if action == 'seed_occurrences' and req.method == 'POST':
             alert_id = str(body.get('alert_id') or BIG_ALERT)
             count = int(body.get('count', 10000))
@@ -489,7 +499,7 @@ class OpsRamp(Vendor):
                                             spacing=tuple(body.get('spacing') or (1, 20)), newest=body.get('newest'))
             return Reply(200, {'alert_id': alert_id, 'count': count, 'seconds': seconds})
         return Reply(404, {'error': 'unknown control action %s for opsramp (credentials, raise, alerts, issued_tokens, '
-                                    'seed_occurrences, occurrences)' % action})
+                                    'seed_occurrences, occurrences, close)' % action})
 
     def credentials_help(self):
         manage = CLIENTS['manage']

@@ -18,13 +18,19 @@ from ansible_collections.alertops.core.plugins.module_utils.errors import NotFou
 def test_make_alert_normalises_status_severity_and_times():
     alert = alerts.make_alert('mackerel', 42, False, 'CRITICAL', 'disk full', 'web-1', 1445399342, None, {'id': 42})
     assert alert == {'platform': 'mackerel', 'id': '42', 'status': 'open', 'severity': 'critical', 'title': 'disk full',
-                     'source': 'web-1', 'opened_at': '2015-10-21T03:49:02Z', 'closed_at': None, 'raw': {'id': 42}}
+                     'source': 'web-1', 'opened_at': '2015-10-21T03:49:02Z', 'closed_at': None, 'raw': {'id': 42},
+                     'close_reason': None, 'closed_by': None, 'acknowledged': False, 'host_id': None, 'monitor_id': None}
     closed = alerts.make_alert('opsramp', 'a', True, 'Ok', None, None, 1445399342000, 1445399400, {})
     assert closed['status'] == 'closed'
     assert closed['severity'] == 'info'
     assert closed['opened_at'] == '2015-10-21T03:49:02Z'
     assert closed['closed_at'] == '2015-10-21T03:50:00Z'
-    assert sorted(closed) == sorted(alerts.FIELDS)
+    assert sorted(closed) == sorted(alerts.FIELDS + alerts.EXTRA_FIELDS)
+    why = alerts.make_alert('mackerel', 'x', True, 'OK', '', '', 1, 2, {}, close_reason='CHG-1: done', closed_by='me',
+                            host_id='h1', monitor_id='m1')
+    assert (why['close_reason'], why['closed_by'], why['host_id'], why['monitor_id']) == ('CHG-1: done', 'me', 'h1', 'm1')
+    # an open alert has no close reason, whatever the vendor object still carries
+    assert alerts.make_alert('mackerel', 'x', False, 'CRITICAL', '', '', 1, None, {}, close_reason='old')['close_reason'] is None
 
 
 @pytest.mark.parametrize('word,expected', [('CRITICAL', 'critical'), ('Critical', 'critical'), ('trouble', 'warning'),

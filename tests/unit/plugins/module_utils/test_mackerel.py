@@ -242,7 +242,8 @@ def test_to_model_maps_onto_the_normalised_alert():
     raw = dict((k, v) for k, v in closed.items() if k not in ('opened_at', 'closed_at'))
     assert got == {'platform': 'mackerel', 'id': 'a1', 'status': 'closed', 'severity': 'info',
                    'title': 'host alert of monitor m1', 'source': 'h1', 'opened_at': '2023-11-14T22:13:20Z',
-                   'closed_at': '2023-11-14T22:23:20Z', 'raw': raw}
+                   'closed_at': '2023-11-14T22:23:20Z', 'raw': raw, 'close_reason': 'done', 'closed_by': None,
+                   'acknowledged': False, 'host_id': 'h1', 'monitor_id': 'm1'}
     query = mackerel.to_model({'id': 'a2', 'status': 'CRITICAL', 'monitorId': 'm2', 'type': 'query', 'openedAt': 1,
                                'series': {'name': 'http.duration', 'labels': {'service': 'web'}}})
     assert (query['status'], query['severity'], query['source']) == ('open', 'critical', 'http.duration{service=web}')
@@ -273,3 +274,28 @@ def test_opened_after_stops_paging_once_a_whole_page_is_older():
     found = client.list_alerts(filters=mackerel.Filters(opened_after=1700000000 - 149 * 60))
     assert [a['id'] for a in found] == ['a%04d' % i for i in range(150) if make_alerts(1000)[i]['status'] != 'OK']
     assert len([c for c in fake.calls if c[1] == '/api/v0/alerts']) == 3
+
+
+def test_get_host_and_monitor_unwrap_and_check_ids():
+    seen = []
+
+    class FakeTransport:
+        retries = 0
+
+        def request(self, method, path, operation, **kwargs):
+            seen.append((method, path, operation))
+
+            class Answer:
+                def json(self):
+                    kind = path.split('/')[3][:-1]
+                    return {kind: {'id': path.rsplit('/', 1)[-1], 'name': 'n-' + kind, 'displayName': ''}}
+            return Answer()
+
+    client = mackerel.MackerelClient(FakeTransport())
+    assert client.get_host('h1') == {'id': 'h1', 'name': 'n-host', 'displayName': ''}
+    assert client.get_monitor('m1')['name'] == 'n-monitor'
+    assert seen == [('GET', '/api/v0/hosts/h1', 'get host h1'), ('GET', '/api/v0/monitors/m1', 'get monitor m1')]
+    assert mackerel.display_name({'id': 'h1', 'name': 'n', 'displayName': 'web-1'}) == 'web-1'
+    assert mackerel.display_name({'id': 'h1', 'name': 'n', 'displayName': ''}) == 'n'
+    with pytest.raises(errors.ValidationError):
+        client.get_host('../alerts')
