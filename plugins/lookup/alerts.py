@@ -87,7 +87,9 @@ options:
     description: V(opsramp) occurrences only; newest occurrence time.
     type: str
   severity:
-    description: V(log360) only; V(critical), V(trouble) or V(attention).
+    description:
+      - V(log360) only; V(critical), V(trouble) or V(attention), in any case; the normalised words V(warning)
+        (= V(trouble)) and V(info) (= V(attention)) are accepted too.
     type: str
   profile_ids:
     description: V(log360) only; alert profile ids.

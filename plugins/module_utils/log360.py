@@ -24,6 +24,7 @@ import json
 import re
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts, errors, pager, timeutil, transport, waiter
+from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vocabulary, resolve
 
 PLATFORM = 'log360'
 PAGE_SIZE = 1000
@@ -31,6 +32,9 @@ KINDS = ('alerts', 'logs')
 TIME_FORMATS = ('iso8601', 'epoch_ms')
 SEVERITIES = ('critical', 'trouble', 'attention')
 STATUSES = ('open', 'in_progress', 'closed')
+# the lookup's normalised words map one to one onto Log360's (module_utils/alerts.py maps them back)
+SEVERITY_WORDS = Vocabulary(SEVERITIES, {'warning': 'trouble', 'info': 'attention'})
+STATUS_WORDS = Vocabulary(STATUSES, {'inprogress': 'in_progress'})
 RESPONSE_TYPES = ('client', 'server')
 TERMINAL_STAGES = ('SUCCESS', 'FAILED')
 MAX_IDS = 100
@@ -285,12 +289,8 @@ class Log360Client:
             unused = [n for n, v in (('severity', severity), ('status', status), ('profile_ids', profile_ids)) if v]
         if unused:
             raise errors.ValidationError('option(s) %s do not apply to kind=%s' % (', '.join(unused), kind), platform=PLATFORM)
-        if severity not in (None, '') and severity not in SEVERITIES:
-            raise errors.ValidationError('option severity must be one of %s, got %r' % (', '.join(SEVERITIES), severity),
-                                         platform=PLATFORM)
-        if status not in (None, '') and status not in STATUSES:
-            raise errors.ValidationError('option status must be one of %s, got %r' % (', '.join(STATUSES), status),
-                                         platform=PLATFORM)
+        severity = resolve(severity, SEVERITY_WORDS, 'severity', platform=PLATFORM)
+        status = resolve(status, STATUS_WORDS, 'status', platform=PLATFORM)
         body = {'query': query if query not in (None, '') else '*'}
         if self.time_format == 'iso8601':
             body['start_time'] = _iso_ms(start)

@@ -20,6 +20,7 @@ import threading
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts as model
 from ansible_collections.alertops.core.plugins.module_utils import bulk, errors, pager, timeutil, transport
+from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vocabulary, resolve
 
 try:
     from urllib.parse import quote
@@ -31,6 +32,9 @@ MAX_LIMIT = 100
 MAX_MEMO_BYTES = 80 * 1024
 STATUSES = ('OK', 'CRITICAL', 'WARNING', 'UNKNOWN')
 TYPES = ('connectivity', 'host', 'service', 'external', 'check', 'expression', 'anomalyDetection', 'query')
+# the lookup's normalised words map one to one onto Mackerel's statuses (an OK alert is info in the lookup)
+STATUS_WORDS = Vocabulary(STATUSES, {'critical': 'CRITICAL', 'warning': 'WARNING', 'info': 'OK', 'unknown': 'UNKNOWN'})
+TYPE_WORDS = Vocabulary(TYPES, {'anomaly_detection': 'anomalyDetection'})
 # ids up to this many are read one GET each; more are found through the (cheaper) listing
 GET_THRESHOLD = 10
 # a close whose outcome was unknown is checked and re-sent at most (retries + 1) times, and at least this often
@@ -161,15 +165,10 @@ class Filters:
 
     def __init__(self, status=None, type=None, monitor_id=None, host_id=None, opened_after=None, opened_before=None,
                  now=None):
-        self.status = set(status or [])
-        self.type = set(type or [])
+        self.status = set(resolve(status, STATUS_WORDS, 'status', multiple=True, platform=PLATFORM) or [])
+        self.type = set(resolve(type, TYPE_WORDS, 'type', multiple=True, platform=PLATFORM) or [])
         self.monitor_id = set(monitor_id or [])
         self.host_id = set(host_id or [])
-        for name, values, allowed in (('status', self.status, STATUSES), ('type', self.type, TYPES)):
-            bad = sorted(values - set(allowed))
-            if bad:
-                raise errors.ValidationError('option %s: unknown value(s) %s; use %s'
-                                             % (name, ', '.join(bad), ', '.join(allowed)), platform=PLATFORM)
         try:
             self.opened_after = _time(opened_after, 'opened_after', now)
             self.opened_before = _time(opened_before, 'opened_before', now)

@@ -63,9 +63,15 @@ EXAMPLES = r"""
     request_id: "{{ search.request_id }}"
     state: absent
 
-- name: Delete several jobs
+- name: Finished jobs older than six hours
+  alertops.core.log360_job_info:
+    finished_only: true
+    older_than: 6h
+  register: old_jobs
+
+- name: Delete several jobs (the module returns them in its jobs list)
   alertops.core.log360_job:
-    request_id: "{{ old_jobs | map(attribute='request_id') | list }}"
+    request_id: "{{ old_jobs.jobs | map(attribute='request_id') | list }}"
     state: absent
 """
 

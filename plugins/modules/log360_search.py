@@ -53,14 +53,15 @@ options:
     default: iso8601
   severity:
     description:
-      - Only alerts of this severity (O(kind=alerts) only).
-    type: str
-    choices: [critical, trouble, attention]
+      - Only alerts of this severity (O(kind=alerts) only), one of V(critical), V(trouble) or V(attention).
+      - Forgiving, like every severity and status option of the collection - any case; the lookup's normalised words
+        V(warning) (= V(trouble)) and V(info) (= V(attention)); a list of exactly one value such as V([critical]).
+    type: raw
   status:
     description:
-      - Only alerts in this status (O(kind=alerts) only).
-    type: str
-    choices: [open, in_progress, closed]
+      - Only alerts in this status (O(kind=alerts) only), one of V(open), V(in_progress) or V(closed).
+      - Any case; V(in progress) and V(in-progress) mean V(in_progress); a list of exactly one value is accepted.
+    type: raw
   profile_ids:
     description:
       - Only alerts raised by these alert profiles (O(kind=alerts) only, at most 100).
@@ -248,8 +249,8 @@ def main():
         start_time=dict(type='str', default='-24h'),
         end_time=dict(type='str', default='now'),
         time_format=dict(type='str', choices=['iso8601', 'epoch_ms'], default='iso8601'),
-        severity=dict(type='str', choices=['critical', 'trouble', 'attention']),
-        status=dict(type='str', choices=['open', 'in_progress', 'closed']),
+        severity=dict(type='raw'),
+        status=dict(type='raw'),
         profile_ids=dict(type='list', elements='str'),
         log_source_ids=dict(type='list', elements='str'),
         log_types=dict(type='list', elements='str'),

@@ -72,15 +72,19 @@ options:
     type: bool
     default: false
   status:
-    description: Select alerts with one of these statuses.
+    description:
+      - Select alerts with one of these statuses.
+      - V(OK), V(CRITICAL), V(WARNING), V(UNKNOWN), in any case. The lookup's normalised words map one to one -
+        V(critical), V(warning), V(unknown), and V(info) (= V(OK), a closed alert). A single word is a list of one.
     type: list
     elements: str
-    choices: [OK, CRITICAL, WARNING, UNKNOWN]
   type:
-    description: Select alerts of monitors of one of these types.
+    description:
+      - Select alerts of monitors of one of these types.
+      - V(connectivity), V(host), V(service), V(external), V(check), V(expression), V(anomalyDetection), V(query), in
+        any case (V(anomaly_detection) too). A single word is a list of one.
     type: list
     elements: str
-    choices: [connectivity, host, service, external, check, expression, anomalyDetection, query]
   monitor_id:
     description: Select alerts raised by one of these monitors.
     type: list
@@ -315,8 +319,8 @@ def main():
         reason=dict(type='str'),
         memo=dict(type='str'),
         with_closed=dict(type='bool', default=False),
-        status=dict(type='list', elements='str', choices=list(mackerel.STATUSES)),
-        type=dict(type='list', elements='str', choices=list(mackerel.TYPES)),
+        status=dict(type='list', elements='str'),
+        type=dict(type='list', elements='str'),
         monitor_id=dict(type='list', elements='str'),
         host_id=dict(type='list', elements='str'),
         opened_after=dict(type='str'),

@@ -74,6 +74,19 @@ seealso:
 """
 
 EXAMPLES = r"""
+# Alert ids are the uniqueId of the alerts opsramp_alert_info (or the alerts lookup, field id) returns
+- name: Find the open critical alerts of the changed resource
+  alertops.core.opsramp_alert_info:
+    query:
+      resourceIds: [res-web-01]
+      states: [Critical]
+      actions: OPEN
+  register: found
+
+- name: Their ids
+  ansible.builtin.set_fact:
+    new_alert_ids: "{{ found.alerts | map(attribute='uniqueId') | list }}"
+
 - name: Acknowledge the alerts a change caused
   alertops.core.opsramp_alert:
     id: "{{ new_alert_ids }}"

@@ -145,7 +145,7 @@ def test_filters_are_client_side_inclusive_and_validated():
         mackerel.Filters(opened_after='yesterday-ish')
     with pytest.raises(errors.ValidationError, match='opened_before .* is before opened_after'):
         mackerel.Filters(opened_after=2000, opened_before=1000)
-    with pytest.raises(errors.ValidationError, match='option type: unknown value'):
+    with pytest.raises(errors.ValidationError, match="option type: 'nope' is not one of"):
         mackerel.Filters(type=['nope'])
     with_max = client_for(make_alerts(250)).list_alerts(filters=mackerel.Filters(type=['query']), max_items=5)
     assert [a['type'] for a in with_max] == ['query'] * 5

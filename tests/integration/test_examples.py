@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every documented example runs: the EXAMPLES of every module, lookup and filter, and the README's YAML blocks.
+
+Each source becomes one playbook run against the simulator (fresh state per source). New plugins are picked up
+automatically (every file in plugins/modules, plugins/lookup, plugins/filter/*.yml). An example gets its values in
+four ways, documented in docs/DEVELOPING.md ("Examples that run"):
+
+* PLACEHOLDERS: literal text in the example (a URL, an id, a path) replaced by a value of the simulator;
+* VARIABLES: play variables (a vault variable, a window) the example uses without defining;
+* SETUP: tasks run before the example when its Jinja uses that variable (a registered search, a list of ids);
+* SIM_VARIANTS: an example task written for a server that behaves differently runs on its own, against the simulator
+  switched to that variant;
+* connection settings come from the environment, as AWX injects them (LOG360_URL, MACKEREL_APIKEY, ...).
+
+A filter example (``name: "{{ expression }}"`` blocks) runs as set_fact; a ``# => value`` comment right above it is
+asserted.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import ast
+import glob
+import json
+import os
+import re
+
+import pytest
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
+
+
+# -- values for the examples ---------------------------------------------------------------------------------------
+def sim_values(sim, tmp_path):
+    """The simulator's own ids and URL, read after the reset."""
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    mackerel_alerts = sim.control('mackerel', 'alerts')['alerts']
+    open_ids = [a['id'] for a in mackerel_alerts if a['status'] != 'OK']
+    return {'url': sim.url, 'host0': hosts[0], 'host1': hosts[1], 'mackerel_alert': open_ids[0], 'tmp': str(tmp_path)}
+
+
+# literal text in an example -> the simulator's value (a format string over sim_values)
+PLACEHOLDERS = {
+    'https://siem.example.com:8400': '{url}',        # README quick start
+    '2vJ965ygiXf': '{host0}', '2tFrtykgMib': '{host1}',   # Mackerel host ids (mackerel_alert, mackerel_alert_info)
+    '4HCEHx4Wb': '{host0}', '4HCEHx5Xc': '{host1}',       # Mackerel host ids (README, lookup)
+    '2wpLU5fBXbG': '{mackerel_alert}',                    # an open Mackerel alert
+    '389547': '100',                                      # an OpsRamp alert id ('175' is seeded as it is)
+    '/var/tmp/alerts.jsonl': '{tmp}/alerts.jsonl', '/tmp/alerts.jsonl': '{tmp}/alerts.jsonl',
+}
+
+# play variables every example may use
+VARIABLES = {
+    'vault_log360_token': "{{ lookup('ansible.builtin.env', 'LOG360_TOKEN') }}",
+    'mackerel_api_key': "{{ lookup('ansible.builtin.env', 'MACKEREL_APIKEY') }}",
+    'window_start': '-24h', 'window_end': 'now', 'change_start': '-2h', 'change_end': 'now',
+    'closed_alerts': [], 'left_open_alerts': [],
+}
+
+# tasks that give a variable its value, run before an example whose Jinja uses the variable
+SETUP = {
+    'search': [{'name': 'Setup - a finished Log360 alert search',
+                'alertops.core.log360_search': {'kind': 'alerts', 'start_time': '-24h', 'end_time': 'now', 'wait': True},
+                'register': 'search'}],
+    'old_jobs': [{'name': 'Setup - the Log360 jobs', 'alertops.core.log360_job_info': {}, 'register': 'old_jobs'}],
+    'baseline_alert_ids': [{'name': 'Setup - three open Mackerel alert ids', 'ansible.builtin.set_fact': {
+        'baseline_alert_ids': "{{ (query('alertops.core.alerts', platform='mackerel') | map(attribute='id') | list)[:3] }}"}}],
+    'new_alert_ids': [{'name': 'Setup - two open OpsRamp alert ids', 'ansible.builtin.set_fact': {
+        'new_alert_ids': "{{ (query('alertops.core.alerts', platform='opsramp') | map(attribute='id') | list)[:2] }}"}}],
+    'alerts': [{'name': 'Setup - normalised alerts', 'ansible.builtin.set_fact': {
+        'alerts': "{{ query('alertops.core.alerts', platform='mackerel', with_closed=true) }}"}}],
+}
+
+# example task name -> simulator variants it is written for (it runs in a play of its own against them)
+SIM_VARIANTS = {
+    'A server that wants Unix milliseconds': {'log360_time_format': 'epoch_ms'},
+}
+
+
+# -- the examples ----------------------------------------------------------------------------------------------------
+def _python_examples(pattern):
+    out = []
+    for path in sorted(glob.glob(os.path.join(ROOT, pattern))):
+        tree = ast.parse(open(path).read())
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == 'EXAMPLES' for t in node.targets):
+                out.append((os.path.relpath(path, ROOT), 'tasks', ast.literal_eval(node.value)))
+    return out
+
+
+def _filter_examples():
+    out = []
+    for path in sorted(glob.glob(os.path.join(ROOT, 'plugins', 'filter', '*.yml'))):
+        doc = yaml.safe_load(open(path))
+        if doc.get('EXAMPLES'):
+            out.append((os.path.relpath(path, ROOT), 'filter', doc['EXAMPLES']))
+    return out
+
+
+def _readme_examples():
+    text = open(os.path.join(ROOT, 'README.md')).read()
+    return [('README.md#yaml-%d' % (n + 1), 'play', block)
+            for n, block in enumerate(re.findall(r'```ya?ml\n(.*?)```', text, re.S))]
+
+
+def all_examples():
+    return (_python_examples('plugins/modules/*.py') + _python_examples('plugins/lookup/*.py') + _filter_examples()
+            + _readme_examples())
+
+
+EXAMPLES = all_examples()
+
+
+def filter_tasks(text):
+    """``name: "{{ expr }}"`` blocks separated by blank lines -> set_fact tasks, with ``# => value`` asserted."""
+    tasks = []
+    for chunk in re.split(r'\n\s*\n', text.strip()):
+        comments = [line.strip()[1:].strip() for line in chunk.splitlines() if line.strip().startswith('#')]
+        code = '\n'.join(line for line in chunk.splitlines() if not line.strip().startswith('#'))
+        data = yaml.safe_load(code) if code.strip() else None
+        if not isinstance(data, dict):
+            continue
+        for name, expression in data.items():
+            tasks.append({'name': 'Example - %s' % (comments[0] if comments else name),
+                          'ansible.builtin.set_fact': {name: expression}})
+            expected = [c[3:].strip() for c in comments if c.startswith('=> ')]
+            if expected:
+                tasks.append({'name': 'Example result of %s' % name, 'ansible.builtin.assert': {
+                    'that': ['(%s | to_json) == (%s | to_json)' % (name, json.dumps(json.loads(expected[0])))],
+                    'fail_msg': '%s is {{ %s }}, the example says %s' % (name, name, expected[0])}})
+    return tasks
+
+
+def jinja_names(text):
+    """Names used inside {{ ... }} of an example."""
+    names = set()
+    for expression in re.findall(r'\{\{(.*?)\}\}', text, re.S):
+        names.update(re.findall(r'[A-Za-z_][A-Za-z0-9_]*', expression))
+    return names
+
+
+def build_playbooks(kind, text):
+    """[(simulator variants, playbook)]: the example, and one play per task that needs other variants."""
+    if kind == 'play':
+        plays = yaml.safe_load(text)
+        for one in plays:
+            one['vars'] = dict(VARIABLES, **(one.get('vars') or {}))
+        return [({}, plays)]
+    tasks = filter_tasks(text) if kind == 'filter' else yaml.safe_load(text)
+    used = jinja_names(text)
+    setup = [task for name in sorted(SETUP) if name in used for task in SETUP[name]]
+
+    def playbook(some):
+        return [{'name': 'Documented example', 'hosts': 'localhost', 'gather_facts': False, 'vars': dict(VARIABLES),
+                 'tasks': setup + some}]
+    special = [t for t in tasks if t.get('name') in SIM_VARIANTS]
+    out = [({}, playbook([t for t in tasks if t not in special]))]
+    return out + [(SIM_VARIANTS[t['name']], playbook([t])) for t in special]
+
+
+@pytest.mark.parametrize('source, kind, text', EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_example_runs(play, sim, tmp_path, source, kind, text):
+    values = sim_values(sim, tmp_path)
+    for literal, replacement in PLACEHOLDERS.items():
+        text = text.replace(literal, replacement.format(**values))
+    for number, (variants, content) in enumerate(build_playbooks(kind, text)):
+        if variants:
+            sim.configure(variants=variants)
+        playbook = tmp_path / ('example-%d.yml' % number)
+        playbook.write_text(yaml.safe_dump(content, sort_keys=False, width=200))
+        result = play(str(playbook))
+        assert result.rc == 0, '%s: the documented example fails\n%s\n%s' % (source, playbook.read_text(), result)
+        assert re.search(r'ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0', result.output), result
+
+
+def test_every_plugin_has_examples():
+    documented = set(e[0] for e in EXAMPLES)
+    plugins = [os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, 'plugins', 'modules', '*.py'))
+               + glob.glob(os.path.join(ROOT, 'plugins', 'lookup', '*.py'))]
+    assert plugins and not [p for p in plugins if p not in documented]
+    assert len([e for e in EXAMPLES if e[1] == 'play']) >= 2   # the README's Quick start and change window
