@@ -14,8 +14,10 @@ class ModuleDocFragment(object):
 options:
   api_key:
     description:
-    - Mackerel organisation API key, sent as C(X-Api-Key). Writes need a key with Write permission.
-    - If not set, the environment variable E(MACKEREL_APIKEY) is used.
+    - Mackerel organisation API key, sent as C(X-Api-Key). Writes need a key with Write permission. E(MACKEREL_APIKEY)
+      is the name mkr uses, E(MACKEREL_API_KEY) the one of the Terraform provider and other tools; when both are
+      set, E(MACKEREL_APIKEY) wins.
+    - If not set, the environment variable E(MACKEREL_APIKEY) or E(MACKEREL_API_KEY) is used.
     - Required, here or through its environment variable.
     - Never logged; masked in every message.
     type: str

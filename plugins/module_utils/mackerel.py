@@ -45,7 +45,7 @@ NORMALISED_FIELDS = ('opened_at', 'closed_at', 'created_at', 'logs')
 HINTS = {
     400: 'The request was rejected; check the options (limit at most 100, a non-empty reason)',
     401: 'The API key is invalid or was revoked: create a new one under Organization > API keys and update api_key '
-         '(MACKEREL_APIKEY)',
+         '(MACKEREL_APIKEY or MACKEREL_API_KEY)',
     403: 'The API key lacks the permission this operation needs, or the request comes from outside the IP address '
          'range the key is restricted to',
     404: 'The alert does not exist (check the id)',
@@ -220,7 +220,7 @@ class MackerelClient:
         api_key = params.get('api_key')
         if not api_key:
             raise errors.ValidationError('option api_key is required (set it on the task, in module_defaults, or in '
-                                         'the environment variable MACKEREL_APIKEY)', platform=PLATFORM)
+                                         'the environment variable MACKEREL_APIKEY or MACKEREL_API_KEY)', platform=PLATFORM)
         pool = max(int(concurrency or 1), 10)
         kwargs.setdefault('pool_size', pool)
         transport_ = transport.from_params(PLATFORM, params, params.get('url') or 'https://api.mackerelio.com',

@@ -9,9 +9,15 @@ Every OpsRamp quirk lives here:
   the configured path answers 404); ``expires_in`` as a number or a string; one token per client, shared by every
   thread, refreshed before it expires or once after a 401/407 (the transport's ``auth`` hook). Every issued token is
   registered as a secret, so it is masked in every message and in everything a module returns.
-* ``queryString`` built from a dict (``key:value`` joined by ``+``; list values joined by ``,``); requests
-  URL-encodes the whole value, so every literal ``+`` goes out as ``%2B`` as the documentation demands.
-* Times as ``yyyy-MM-ddTHH:mm:ss+0000`` (GMT).
+* ``queryString`` built from a dict (``key:value`` joined by ``+``; list values joined by ``,``) and encoded here, not by
+  requests: the field separator ``+`` goes out as ``%2B`` and a space as ``%20`` (requests would send a space as ``+``,
+  which a server reads back as a field separator).
+* Times in answers as ``yyyy-MM-ddTHH:mm:ss+0000`` (GMT); times inside ``queryString`` in the documented space form
+  ``yyyy-MM-ddTHH:mm:ss 0000`` (every OpsRamp example writes it so; a server that splits the decoded queryString on
+  every ``+`` would read ``+0000`` as a new field).
+* Alert action names: the current API reference spells ``unAcknowledge`` and ``unSuppress`` (and adds ``heal``); the
+  2021 spec and older docs ``unsuppress`` / ``unacknowledge``. The current spelling is sent first; a 400/404 answer
+  to it makes the client try the legacy spelling once, and the spelling that worked is kept for the rest of the run.
 * Error bodies: ``{"error", "error_description"}`` (auth, throttling), ``{"code", "message"}`` objects and
   ``[{"code", "fieldName", "message"}]`` arrays.
 * Search: page-number paging over a live newest-first list (items shift between pages: de-duplicated on uniqueId).
@@ -44,6 +50,7 @@ TOKEN_MARGIN = 60.0        # refresh this many seconds before the token expires
 DEFAULT_EXPIRES_IN = 3600.0
 MAX_ACTION_ROUNDS = 4
 TIME_FORMAT = '%Y-%m-%dT%H:%M:%S+0000'
+QUERY_TIME_FORMAT = '%Y-%m-%dT%H:%M:%S 0000'   # the documented queryString form (the offset after a space)
 _VENDOR_TIME = re.compile(r'^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\+0000$')
 
 # queryString variables of GET .../alerts/search (OpsRamp Alerts API v2)
@@ -51,15 +58,21 @@ QUERY_KEYS = ('states', 'startDate', 'endDate', 'priority', 'uniqueId', 'deviceS
               'actions', 'alertTypes', 'metrics', 'duration', 'alertTimeBase', 'clientIds', 'ticketId', 'apps')
 TIME_QUERY_KEYS = ('startDate', 'endDate')
 
-# module state -> (action path segment, flag, flag value wanted)
+# module state -> (action path segment in the current API reference, flag, flag value wanted)
 STATES = {
     'acknowledged': ('acknowledge', 'acknowledged', True),
     'unacknowledged': ('unAcknowledge', 'acknowledged', False),
     'suppressed': ('suppress', 'suppressed', True),
-    'unsuppressed': ('unsuppress', 'suppressed', False),
+    'unsuppressed': ('unSuppress', 'suppressed', False),
+    'healed': ('heal', 'healed', True),
     'closed': ('close', 'closed', True),
 }
-FLAGS = ('acknowledged', 'suppressed', 'closed')
+# current spelling -> the legacy one (2021 spec: unsuppress; older docs: unacknowledge), tried once on 400/404
+LEGACY_ACTIONS = {'unAcknowledge': 'unacknowledge', 'unSuppress': 'unsuppress'}
+FLAGS = ('acknowledged', 'suppressed', 'closed', 'healed')
+# every queryString ``actions`` value of an alert that is not closed: under either reading of OPEN (any alert not
+# closed, or only the ones nobody acted on) this list selects exactly the alerts that are not closed
+NOT_CLOSED_ACTIONS = ('OPEN', 'ACKNOWLEDGED', 'SUPPRESSED', 'TICKETED')
 NORMALISED_FIELDS = ('created_at', 'updated_at')
 
 HINTS = {
@@ -116,8 +129,18 @@ def _error_text(data):
 
 # -- times and query strings -------------------------------------------------------------------------------------
 def format_time(epoch):
-    """Epoch seconds -> ``yyyy-MM-ddTHH:mm:ss+0000`` (GMT), the format OpsRamp wants."""
+    """Epoch seconds -> ``yyyy-MM-ddTHH:mm:ss+0000`` (GMT), the format of OpsRamp's answers."""
     return time.strftime(TIME_FORMAT, time.gmtime(int(epoch)))
+
+
+def query_time(epoch):
+    """Epoch seconds -> ``yyyy-MM-ddTHH:mm:ss 0000`` (GMT), the form every documented queryString example uses."""
+    return time.strftime(QUERY_TIME_FORMAT, time.gmtime(int(epoch)))
+
+
+def encode_params(params):
+    """The query string of a GET, encoded here: ``+`` -> ``%2B``, space -> ``%20`` (never ``+``), ``:`` and ``,`` kept."""
+    return '&'.join('%s=%s' % (quote(str(k), safe=''), quote(str(v), safe=':,')) for k, v in params)
 
 
 def to_epoch_second(value, option, now=None):
@@ -143,15 +166,19 @@ def _query_value(key, value):
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if key in TIME_QUERY_KEYS:
-        return format_time(to_epoch_second(value, 'query.%s' % key))
-    return str(value)
+        return query_time(to_epoch_second(value, 'query.%s' % key))
+    text = str(value)
+    if '+' in text:
+        raise errors.ValidationError('option query.%s: %r contains "+", which OpsRamp reads as the separator of '
+                                     'queryString fields' % (key, text), platform=PLATFORM)
+    return text
 
 
 def build_query_string(query):
     """``{'states': ['Critical', 'Warning'], 'priority': 'P1'}`` -> ``states:Critical,Warning+priority:P1``.
 
     Keys are checked against OpsRamp's queryString variables (unknown -> ValidationError listing the valid ones).
-    The value is sent as one URL parameter, so requests encodes every ``+`` as ``%2B`` and spaces as ``+``.
+    Dates are written in the documented space form; ``encode_params`` sends ``+`` as ``%2B`` and spaces as ``%20``.
     """
     if not query:
         return None
@@ -207,7 +234,36 @@ def normalise_occurrence(occurrence):
 
 
 def flags(alert):
-    return dict((f, bool(alert.get(f))) for f in FLAGS)
+    """The action flags of an alert; ``healed`` is its current state being Ok (what the ``heal`` action sets)."""
+    out = dict((f, bool(alert.get(f))) for f in FLAGS if f != 'healed')
+    out['healed'] = str(alert.get('currentState') or '').lower() == 'ok'
+    return out
+
+
+def not_closed_query(query):
+    """``query`` (a dict) with ``actions`` set to every not-closed action, unless the caller set ``actions``."""
+    query = dict(query or {})
+    if query.get('actions') in (None, '', []):
+        query['actions'] = list(NOT_CLOSED_ACTIONS)
+    return query
+
+
+def window_query(query, start=None, end=None):
+    """``query`` with the window pushed in as ``startDate``/``endDate`` on the alerts' creation time.
+
+    ``alertTimeBase:created`` is added (unless set): on the update time an alert opened inside the window but updated
+    after its end would be left out. A bound the caller already set in ``query`` is kept.
+    """
+    query = dict(query or {})
+    if start is None and end is None:
+        return query
+    if start is not None and query.get('startDate') in (None, ''):
+        query['startDate'] = int(start)
+    if end is not None and query.get('endDate') in (None, ''):
+        query['endDate'] = int(end)
+    if query.get('alertTimeBase') in (None, ''):
+        query['alertTimeBase'] = 'created'
+    return query
 
 
 def normalise(alert):
@@ -411,6 +467,7 @@ class OpsRampClient:
         self.transport = transport_
         self.tenant_id = tenant_id
         self.auth = auth
+        self.action_spelling = {}  # current action name -> the spelling this server accepted (learned once per run)
 
     @classmethod
     def from_params(cls, params, on_secret=None, concurrency=None, **kwargs):
@@ -451,10 +508,10 @@ class OpsRampClient:
 
         def fetch(page_no):
             page_no = page_no or 1
-            params = {'pageNo': page_no, 'pageSize': page_size}
+            params = [('pageNo', page_no), ('pageSize', page_size)]
             if query_string:
-                params['queryString'] = query_string
-            data = self.transport.request('GET', self._path('search'), operation, params=params).json()
+                params.append(('queryString', query_string))
+            data = self.transport.request('GET', self._path('search'), operation, params=encode_params(params)).json()
             if isinstance(data, list):  # tolerate a bare list
                 data = {'results': data, 'nextPage': False}
             if not isinstance(data, dict) or not isinstance(data.get('results'), list):
@@ -490,14 +547,15 @@ class OpsRampClient:
     def occurrence_page(self, alert_id, start, end, page_size=PAGE_SIZE):
         parts = []
         if start is not None:
-            parts.append('startTime:%s' % format_time(start))
+            parts.append('startTime:%s' % query_time(start))
         if end is not None:
-            parts.append('endTime:%s' % format_time(end))
-        params = {'pageSize': page_size}
+            parts.append('endTime:%s' % query_time(end))
+        params = [('pageSize', page_size)]
         if parts:
-            params['queryString'] = '+'.join(parts)
+            params.append(('queryString', '+'.join(parts)))
         operation = self.occ_operation(alert_id)
-        data = self.transport.request('GET', self._path(alert_id, 'occurrences'), operation, params=params).json()
+        data = self.transport.request('GET', self._path(alert_id, 'occurrences'), operation,
+                                      params=encode_params(params)).json()
         if not isinstance(data, dict) or not isinstance(data.get('results', []), list):
             raise errors.ResponseError('the occurrences answer has no "results" array', platform=PLATFORM,
                                        operation=operation)
@@ -525,13 +583,33 @@ class OpsRampClient:
 
     # -- actions ----------------------------------------------------------------------------------------------
     def post_action(self, alert_id, state, description=None, snooze_duration=None):
-        """POST one action. Returns the alert from the answer, or None when the answer has no alert body."""
+        """POST one action. Returns the alert from the answer, or None when the answer has no alert body.
+
+        The current spelling goes first; when the server answers 400/404 to it and a legacy spelling exists, that is
+        sent once. Whichever worked is used for the rest of the run (so a bulk action costs no extra request per
+        alert). When both fail, the error names both answers.
+        """
         action = STATES[state][0]
         body = {'description': description if description is not None else '%s by alertops.core' % action}
         if state == 'suppressed' and snooze_duration is not None:
             body['snoozeDuration'] = snooze_duration
         operation = '%s alert %s' % (action, alert_id)
-        response = self.transport.request('POST', self._path(alert_id, 'actions', action), operation, json_body=body)
+        spelling = self.action_spelling.get(action, action)
+        try:
+            response = self.transport.request('POST', self._path(alert_id, 'actions', spelling), operation, json_body=body)
+        except errors.HTTPError as exc:
+            legacy = LEGACY_ACTIONS.get(action)
+            if exc.status not in (400, 404) or legacy is None or action in self.action_spelling:
+                raise
+            try:
+                response = self.transport.request('POST', self._path(alert_id, 'actions', legacy), operation,
+                                                  json_body=body)
+            except errors.HTTPError as second:
+                exc.vendor = '%s; the legacy spelling %s answered HTTP %s%s' % (
+                    exc.vendor or 'no error text', legacy, second.status, ': %s' % second.vendor if second.vendor else '')
+                raise exc
+            spelling = legacy
+        self.action_spelling.setdefault(action, spelling)
         try:
             data = response.json(allow_empty=True)
         except errors.ResponseError:

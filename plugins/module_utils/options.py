@@ -30,8 +30,10 @@ CONNECTION_OPTIONS = {
     'mackerel': [
         dict(name='url', type='str', env=['MACKEREL_APIBASE'], default='https://api.mackerelio.com',
              description='Mackerel API base URL (V(https://kcps-mackerel.io) for KCPS).'),
-        dict(name='api_key', type='str', env=['MACKEREL_APIKEY'], secret=True, required=True,
-             description='Mackerel organisation API key, sent as C(X-Api-Key). Writes need a key with Write permission.'),
+        dict(name='api_key', type='str', env=['MACKEREL_APIKEY', 'MACKEREL_API_KEY'], secret=True, required=True,
+             description=('Mackerel organisation API key, sent as C(X-Api-Key). Writes need a key with Write permission. '
+                          'E(MACKEREL_APIKEY) is the name mkr uses, E(MACKEREL_API_KEY) the one of the Terraform provider '
+                          'and other tools; when both are set, E(MACKEREL_APIKEY) wins.')),
     ],
     'opsramp': [
         dict(name='url', type='str', env=['OPSRAMP_URL'], required=True,

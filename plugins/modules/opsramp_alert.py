@@ -10,13 +10,18 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: opsramp_alert
-short_description: Acknowledge, suppress or close OpsRamp alerts, idempotently and in bulk
+short_description: Acknowledge, suppress, heal or close OpsRamp alerts, idempotently and in bulk
 version_added: 0.1.0
 description:
   - Brings one alert or a list of alerts into O(state) with OpsRamp's alert actions
     (C(POST /api/v2/tenants/{tenantId}/alerts/{alertId}/actions/{action}), body C({"description", "snoozeDuration"})).
-  - Idempotent against the alert's flags (C(acknowledged), C(suppressed), C(closed)). An alert that already has the
-    wanted flag is not sent anything, so a repeated run, and check mode, send no action at all.
+  - Idempotent against the alert's flags (C(acknowledged), C(suppressed), C(closed), and C(healed), which is
+    C(currentState) being C(Ok)). An alert that already has the wanted flag is not sent anything, so a repeated run,
+    and check mode, send no action at all.
+  - Action names follow OpsRamp's current API reference (C(acknowledge), C(suppress), C(close), C(unAcknowledge),
+    C(unSuppress), C(heal)). When the server answers 400 or 404 to C(unAcknowledge) or C(unSuppress), the legacy
+    spelling (C(unacknowledge), C(unsuppress)) is tried once, and the spelling that worked is used for the other
+    alerts of the task.
   - Every id is read first. Unknown ids fail the task before anything is written.
   - An action other than V(closed) on a closed alert fails that alert with a clear message (OpsRamp cannot act on
     closed alerts). The other alerts are still handled. V(closed) on a closed alert is simply unchanged.
@@ -34,7 +39,7 @@ attributes:
     description: Reads the alerts and reports what would change; sends no action.
     support: full
   diff_mode:
-    description: Shows the flags (C(acknowledged), C(suppressed), C(closed)) of each changed alert before and after.
+    description: Shows the flags (C(acknowledged), C(suppressed), C(closed), C(healed)) of each changed alert before and after.
     support: full
   action_group:
     description: Use C(group/alertops.core.opsramp) or C(group/alertops.core.all) in C(module_defaults).
@@ -52,11 +57,13 @@ options:
     description:
       - V(acknowledged) and V(unacknowledged) set or clear the C(acknowledged) flag (actions C(acknowledge),
         C(unAcknowledge)).
-      - V(suppressed) and V(unsuppressed) set or clear the C(suppressed) flag (actions C(suppress), C(unsuppress)).
+      - V(suppressed) and V(unsuppressed) set or clear the C(suppressed) flag (actions C(suppress), C(unSuppress)).
+      - V(healed) heals the alerts (action C(heal)): their C(currentState) becomes C(Ok). An alert already in state
+        C(Ok) is left alone.
       - V(closed) closes the alerts (action C(close)).
     type: str
     required: true
-    choices: [acknowledged, unacknowledged, suppressed, unsuppressed, closed]
+    choices: [acknowledged, unacknowledged, suppressed, unsuppressed, healed, closed]
   description:
     description:
       - 'The reason recorded with the action, for example V(CHG-1234: planned maintenance).'
@@ -100,6 +107,12 @@ EXAMPLES = r"""
     snooze_duration: 30
     description: "CHG-1234: noisy during the change"
 
+- name: Heal an alert whose cause is fixed
+  alertops.core.opsramp_alert:
+    id: "175"
+    state: healed
+    description: "CHG-1234: disk replaced"
+
 - name: Close them
   alertops.core.opsramp_alert:
     id: "{{ new_alert_ids }}"
@@ -122,7 +135,7 @@ alerts:
       description: Whether this alert was (or, in check mode, would be) changed.
       type: bool
     before:
-      description: The alert's flags before (C(acknowledged), C(suppressed), C(closed)).
+      description: The alert's flags before (C(acknowledged), C(suppressed), C(closed), C(healed)).
       type: dict
     after:
       description: The flags after the action (predicted in check mode, and when OpsRamp answers without a body).

@@ -22,7 +22,10 @@ description:
     when many occurrences share one second across page boundaries, whether the server treats C(endTime) as
     inclusive or exclusive. Genuinely identical occurrences are all kept.
   - The search pages by page number over a live, newest-first list, so alerts that move between pages while it
-    runs are returned once (de-duplicated on C(uniqueId)).
+    runs are returned once (de-duplicated on C(uniqueId)). Filters go into the query, so the server does the
+    selecting. O(with_closed=false) sends C(actions:OPEN,ACKNOWLEDGED,SUPPRESSED,TICKETED), O(start_time) and
+    O(end_time) send C(startDate)/C(endDate) with C(alertTimeBase:created), and paging stops once O(max_items)
+    alerts are in.
   - Authenticates with OAuth2 client credentials (one token per run, renewed when it expires) or a static token.
 author:
   - alertops.core contributors (@alertops)
@@ -57,13 +60,20 @@ options:
         V(clientIds), V(ticketId) and V(apps). Any other key fails the task before anything is sent.
       - V(startDate) and V(endDate) accept the same time formats as O(start_time).
     type: dict
+  with_closed:
+    description:
+      - Search only. V(false) asks the server for alerts that are not closed (C(actions) of every not-closed kind,
+        unless O(query) sets C(actions) itself). V(true) (the default) returns what O(query) selects.
+    type: bool
+    default: true
   occurrences:
     description: With O(id), return the alert's occurrences instead of the alert.
     type: bool
     default: false
   start_time:
     description:
-      - Occurrences at or after this time. Without O(occurrences), the search's C(startDate).
+      - Occurrences at or after this time. Without O(occurrences), the search's C(startDate) on the alerts' creation
+        time (C(alertTimeBase:created) is sent unless O(query) sets C(alertTimeBase)).
       - ISO 8601 (V(2026-11-23T10:00:00Z)), epoch seconds or milliseconds, or relative (V(now), V(-24h), V(-30m)).
     type: str
   end_time:
@@ -85,6 +95,13 @@ EXAMPLES = r"""
       states: [Critical]
       actions: OPEN
   register: critical
+
+- name: The 50 newest alerts opened in the last day that are not closed (a few pages, not the whole tenant)
+  alertops.core.opsramp_alert_info:
+    with_closed: false
+    start_time: -24h
+    max_items: 50
+  register: recent
 
 - name: One alert
   alertops.core.opsramp_alert_info:
@@ -156,11 +173,12 @@ def _validate(p):
     query = dict(p['query'] or {})
     if p['id'] is None:
         for option, key, value in (('start_time', 'startDate', start), ('end_time', 'endDate', end)):
-            if value is not None:
-                if key in query:
-                    raise ValidationError('option %s and query.%s are the same filter; set only one' % (option, key),
-                                          platform=opsramp.PLATFORM)
-                query[key] = value
+            if value is not None and key in query:
+                raise ValidationError('option %s and query.%s are the same filter; set only one' % (option, key),
+                                      platform=opsramp.PLATFORM)
+        query = opsramp.window_query(query, start, end)
+        if not p['with_closed']:
+            query = opsramp.not_closed_query(query)
         opsramp.build_query_string(query)  # unknown keys fail here, before anything is sent
     return start, end, query
 
@@ -185,6 +203,7 @@ def main():
     module = AlertOpsModule(opsramp.OpsRampClient, argument_spec=dict(
         id=dict(type='str'),
         query=dict(type='dict'),
+        with_closed=dict(type='bool', default=True),
         occurrences=dict(type='bool', default=False),
         start_time=dict(type='str'),
         end_time=dict(type='str'),

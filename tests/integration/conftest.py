@@ -133,7 +133,11 @@ def play(sim, collections_base, workdir, tmp_path):
             'OPSRAMP_URL': sim.url,
         })
         full_env.update(sim_credentials(sim))
-        full_env.update(env or {})
+        for var, value in (env or {}).items():   # None unsets a variable
+            if value is None:
+                full_env.pop(var, None)
+            else:
+                full_env[var] = value
         cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), os.path.join(PLAYBOOKS, name),
                '-e', '@' + str(vars_file)]
         if inventory:

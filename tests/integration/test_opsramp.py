@@ -18,6 +18,8 @@ import time
 import urllib.parse
 import urllib.request
 
+import re
+
 import pytest
 
 OCCURRENCES = r'^/api/v2/tenants/client_7/alerts/\d+/occurrences$'
@@ -69,8 +71,9 @@ def test_occurrences_exactly_once_under_both_endtime_semantics(sim, play, endtim
     for entry in gets:
         assert entry['status'] == 200 and entry['query']['pageSize'] == ['100']
         qs = entry['query'].get('queryString', [''])[0]
-        assert ' ' not in qs                      # every + went out as %2B, so it decodes back to +
-        assert qs == '' or qs.startswith(('startTime:', 'endTime:'))
+        # the documented space form, the space sent as %20 and the separator as %2B: no literal + on the wire
+        assert '+' not in entry['raw_query'] and '+0000' not in qs
+        assert qs == '' or re.match(r'^(startTime:\S+ 0000\+)?endTime:\S+ 0000$', qs), qs
     # 430 rows: 5 pages at least; ties and learning the endTime semantics cost at most a few more
     assert len(gets) <= 7 + 4 + 2, [e['query'] for e in gets]
     assert len(sim.requests(platform='opsramp', path=TOKEN)) == 3   # one token per module run
@@ -91,15 +94,17 @@ def test_search_all_by_query_and_get(sim, play):
     after = dict((a['uniqueId'], a) for a in sim.control('opsramp', 'alerts')['alerts'])
     for uid in got['open_crit']:
         assert after[uid]['currentState'] in ('Critical', 'Warning') and not after[uid]['closed']
+    # the strict default reading of actions:OPEN: alerts nobody acted on
     assert set(a['uniqueId'] for a in before if a['currentState'] in ('Critical', 'Warning')
-               and not a['closed']) <= set(got['open_crit'])
+               and not (a['closed'] or a['acknowledged'] or a['suppressed'] or a['ticketed'])) <= set(got['open_crit'])
     recent = set(got['recent'])
     assert set(a['uniqueId'] for a in before if epoch(a['createdDate']) >= now - 3600 + 60) <= recent
     assert recent <= set(a['uniqueId'] for a in after.values() if epoch(a['createdDate']) >= now - 3600)
     searches = sim.requests(platform='opsramp', path='/alerts/search$')
     qs = [e['query'].get('queryString', [''])[0] for e in searches]
     assert 'states:Critical,Warning+actions:OPEN' in qs
-    assert any(q.startswith('startDate:') and q.endswith('+0000') for q in qs)
+    assert any(re.match(r'^startDate:\S+ 0000\+alertTimeBase:created$', q) for q in qs), qs
+    assert all('+' not in e['raw_query'] for e in searches)
     assert all(e['query']['pageNo'] for e in searches)
 
 
@@ -114,7 +119,7 @@ def test_every_action_idempotent(sim, play, response, closed_action):
     posts = sim.requests(platform='opsramp', method='POST', path=ACTIONS)
     counts = collections.Counter(e['path'].rsplit('/', 1)[1] for e in posts)
     # one POST per alert per real change; repeats, check mode and the closed alert sent none
-    assert counts == {'acknowledge': 6, 'unAcknowledge': 5, 'suppress': 5, 'unsuppress': 5, 'close': 5}, counts
+    assert counts == {'acknowledge': 6, 'unAcknowledge': 5, 'suppress': 5, 'unSuppress': 5, 'close': 5}, counts
     assert all(e['status'] == 200 for e in posts)
     suppress = [json.loads(e['body']) for e in posts if e['path'].endswith('/suppress')]
     assert suppress[0] == {'description': 'CHG-42: noisy', 'snoozeDuration': 30}

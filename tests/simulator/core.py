@@ -221,7 +221,8 @@ class Simulator:
             self.seq += 1
             self.log.append({
                 'seq': self.seq, 'time': round(self.now(), 3), 'platform': platform, 'method': req.method,
-                'path': req.path, 'query': req.query_all, 'headers': req.headers,
+                'path': req.path, 'query': req.query_all, 'raw_query': getattr(req, 'raw_query', ''),
+                'headers': req.headers,
                 'body': req.body.decode('utf-8', 'replace') if req.body else '', 'status': status, 'fault': fault,
             })
 

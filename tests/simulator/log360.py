@@ -411,7 +411,8 @@ class Log360(Vendor):
 
     def credentials_help(self):
         creds = self.credentials()
-        return ['log360: LOG360_URL=<this url> LOG360_TOKEN=%s' % creds['env']['LOG360_TOKEN']] + [
+        url = getattr(self.sim, 'base_url', None) or 'http://127.0.0.1:8400'
+        return ['log360: LOG360_URL=%s LOG360_TOKEN=%s' % (url, creds['env']['LOG360_TOKEN'])] + [
             'log360 token %s: %s' % (name, token) for name, token in sorted(creds['tokens'].items()) if name != 'full']
 
     def control(self, req, action):

@@ -275,7 +275,9 @@ class Mackerel(Vendor):
 
     # -- control --------------------------------------------------------------------------------------------
     def credentials_help(self):
-        return ['mackerel: MACKEREL_APIKEY=%s (read-only key %s)' % (KEYS['read_write'], KEYS['read_only'])]
+        url = getattr(self.sim, 'base_url', None) or 'http://127.0.0.1:8400'
+        return ['mackerel: MACKEREL_APIBASE=%s MACKEREL_APIKEY=%s (read-only key %s)'
+                % (url, KEYS['read_write'], KEYS['read_only'])]
 
     def control(self, req, action):
         body = {}

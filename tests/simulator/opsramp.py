@@ -10,7 +10,8 @@ Endpoints:
   GET  /api/v2/tenants/{tenantId}/alerts/{alertId}
   GET  /api/v2/tenants/{tenantId}/alerts/{alertId}/occurrences?pageSize=&queryString=startTime:..+endTime:..
   POST /api/v2/tenants/{tenantId}/alerts/{alertId}/actions/{action}  {"description", "snoozeDuration"}
-       action: acknowledge, unAcknowledge, suppress, unsuppress, close
+       action (current API reference): acknowledge, suppress, close, unAcknowledge, unSuppress, heal
+       (heal: currentState becomes Ok); the legacy names unacknowledge / unsuppress per opsramp_action_names
   POST /api/v2/tenants/{tenantId}/alerts/{alertId}/acknowledge       (the older form)
 
 Credentials: tenant TENANT; CLIENTS['manage'] (default, may act) and CLIENTS['read'] (403 on every action).
@@ -35,6 +36,16 @@ Variants (sim.configure(variants={...})):
                          X-RateLimit-Limit/-Remaining/-Reset on every answer)
   opsramp_rate_window    60: window length in seconds for opsramp_rate_limit (simulated clock)
   opsramp_latency        0: seconds every API answer is delayed (lets a test act while a module is paging)
+  opsramp_query_plus     "split" (default, strict): the decoded queryString is split on EVERY "+" (a date written
+                         "...+0000" becomes a field "0000" -> 400); "fields": "+" or a space only before a known key
+  opsramp_action_names   "current" (default): only acknowledge, suppress, close, unAcknowledge, unSuppress, heal;
+                         "legacy": only acknowledge, suppress, close, unacknowledge, unsuppress (no heal);
+                         "both": either spelling. Matching is case-sensitive; anything else -> opsramp_bad_action_status
+  opsramp_bad_action_status 400 (default) | 404: the answer to an action name the server does not know
+  opsramp_actions_open   "status" (default, strict): queryString actions:OPEN matches only alerts nobody acted on
+                         (not acknowledged, suppressed, ticketed or closed); "not_closed": every alert not closed
+  opsramp_time_base      "updated" (default, strict): startDate/endDate without alertTimeBase filter on updatedTime;
+                         "created": on the creation time
 
 Control actions (/_sim/opsramp/<action>):
   GET  credentials -> {"env": {"OPSRAMP_TENANT_ID", "OPSRAMP_CLIENT_ID", "OPSRAMP_CLIENT_SECRET"}, "tenant_id",
@@ -69,7 +80,15 @@ CLIENTS = {
     'read': {'client_id': 'opsrampSimReadKey0b7d2e94c1a6f835', 'client_secret': 'opsrampSimReadSecret3e9a7c05b2d84f61a0c7e5d2',
              'scope': 'global:read'},
 }
-ACTIONS = ('acknowledge', 'unAcknowledge', 'suppress', 'unsuppress', 'close')
+ACTION_NAMES = {
+    'current': ('acknowledge', 'suppress', 'close', 'unAcknowledge', 'unSuppress', 'heal'),
+    'legacy': ('acknowledge', 'suppress', 'close', 'unacknowledge', 'unsuppress'),
+}
+ACTION_NAMES['both'] = ACTION_NAMES['current'] + ('unacknowledge', 'unsuppress')
+ACTION_EFFECT = {'acknowledge': ('acknowledged', True), 'unAcknowledge': ('acknowledged', False),
+                 'unacknowledge': ('acknowledged', False), 'suppress': ('suppressed', True),
+                 'unSuppress': ('suppressed', False), 'unsuppress': ('suppressed', False), 'close': ('closed', True),
+                 'heal': ('healed', True)}
 QUERY_KEYS = ('states', 'startDate', 'endDate', 'priority', 'uniqueId', 'deviceStatus', 'resourceType', 'resourceIds',
               'actions', 'alertTypes', 'metrics', 'duration', 'alertTimeBase', 'clientIds', 'ticketId', 'apps')
 STATES = ('Critical', 'Warning', 'Info', 'Ok')
@@ -96,13 +115,22 @@ def parse_time(text):
     return calendar.timegm(time.strptime(match.group(1), '%Y-%m-%dT%H:%M:%S'))
 
 
-def split_query(text, keys):
-    """Decoded queryString -> {key: value}; '+' (or a space, a '+' sent unencoded) separates ``key:value`` fields."""
+def split_query(text, keys, strict=True):
+    """Decoded queryString -> {key: value}.
+
+    strict (the documented reading): "+" separates fields, so the decoded text is split on every "+"; a date written
+    with "+0000" then yields a field without ":" (ValueError). Lenient: "+" (or a space, a "+" sent unencoded) only
+    before a known key separates fields.
+    """
     if not text:
         return {}
-    pattern = r'[+ ](?=(?:%s):)' % '|'.join(re.escape(k) for k in keys + ('startTime', 'endTime'))
+    if strict:
+        parts = text.strip().split('+')
+    else:
+        pattern = r'[+ ](?=(?:%s):)' % '|'.join(re.escape(k) for k in keys + ('startTime', 'endTime'))
+        parts = re.split(pattern, text.strip())
     out = {}
-    for part in re.split(pattern, text.strip()):
+    for part in parts:
         if ':' not in part:
             raise ValueError(part)
         key, value = part.split(':', 1)
@@ -118,6 +146,8 @@ class OpsRamp(Vendor):
         'opsramp_token_ttl': 7199, 'opsramp_token_paths': 'both', 'opsramp_auth_echo': False,
         'opsramp_action_response': 'empty', 'opsramp_closed_action': 'error', 'opsramp_search_live': False,
         'opsramp_rate_limit': 0, 'opsramp_rate_window': 60, 'opsramp_latency': 0,
+        'opsramp_query_plus': 'split', 'opsramp_action_names': 'current', 'opsramp_bad_action_status': 400,
+        'opsramp_actions_open': 'status', 'opsramp_time_base': 'updated',
     }
 
     # -- data -----------------------------------------------------------------------------------------------
@@ -177,6 +207,13 @@ class OpsRamp(Vendor):
         now = fmt(self.sim.now())
         alert['updatedTime'] = now
         history = alert['statusHistory']
+        if flag == 'healed':
+            alert['oldState'], alert['currentState'] = alert['currentState'], 'Ok'
+            alert['statusHistory']['healedTime'] = now
+            alert['healedTimeString'] = now
+            if description is not None:
+                alert['lastActionDescription'] = description
+            return
         verb = {'acknowledged': 'acknowledged', 'suppressed': 'suppressed', 'closed': 'closed'}[flag]
         if value:
             history[verb + 'By'] = 'api-client'
@@ -337,9 +374,12 @@ class OpsRamp(Vendor):
         return self.error(405, {'code': '0006', 'message': 'Method %s not allowed on %s' % (req.method, req.path)})
 
     # -- search ---------------------------------------------------------------------------------------------
+    def strict_plus(self):
+        return self.variant('opsramp_query_plus') != 'fields'
+
     def search(self, req):
         try:
-            query = split_query(req.query.get('queryString'), QUERY_KEYS)
+            query = split_query(req.query.get('queryString'), QUERY_KEYS, self.strict_plus())
         except ValueError as exc:
             return self.error(400, [{'code': '0002', 'fieldName': 'queryString', 'message': 'Invalid field: %s' % exc}])
         bad = [k for k in query if k not in QUERY_KEYS]
@@ -358,8 +398,13 @@ class OpsRamp(Vendor):
         if (query.get('startDate') and start is None) or (query.get('endDate') and end is None):
             return self.error(400, [{'code': '0002', 'fieldName': 'queryString',
                                      'message': 'Date format must be yyyy-MM-ddTHH:mm:ssZ'}])
+        base = query.get('alertTimeBase') or self.variant('opsramp_time_base')
+        if base not in ('created', 'updated'):
+            return self.error(400, [{'code': '0002', 'fieldName': 'queryString',
+                                     'message': 'alertTimeBase must be created or updated'}])
         out = []
         for alert in self.ordered():
+            when = alert['_created'] if base == 'created' else parse_time(alert['updatedTime'])
             if values.get('states') and alert['currentState'] not in values['states']:
                 continue
             if values.get('priority') and alert['priority'] not in values['priority']:
@@ -372,9 +417,9 @@ class OpsRamp(Vendor):
                 continue
             if values.get('actions') and not any(self.action_match(alert, a) for a in values['actions']):
                 continue
-            if start is not None and alert['_created'] < start:
+            if start is not None and when < start:
                 continue
-            if end is not None and alert['_created'] > end:
+            if end is not None and when > end:
                 continue
             out.append(self.public(alert))
         total = len(out)
@@ -384,16 +429,20 @@ class OpsRamp(Vendor):
                            'pageSize': page_size, 'totalPages': pages, 'nextPage': page_no < pages,
                            'previousPageNo': page_no - 1 if page_no > 1 else None, 'descendingOrder': True})
 
-    @staticmethod
-    def action_match(alert, action):
+    def action_match(self, alert, action):
         action = action.upper()
-        return {'ACKNOWLEDGED': alert['acknowledged'], 'SUPPRESSED': alert['suppressed'], 'CLOSED': alert['closed'],
-                'OPEN': not alert['closed'], 'TICKETED': alert['ticketed']}.get(action, False)
+        if self.variant('opsramp_actions_open') == 'not_closed':
+            is_open = not alert['closed']
+        else:  # OPEN: nobody acted on it
+            is_open = not (alert['closed'] or alert['acknowledged'] or alert['suppressed'] or alert['ticketed'])
+        return {'ACKNOWLEDGED': alert['acknowledged'] and not alert['closed'],
+                'SUPPRESSED': alert['suppressed'] and not alert['closed'], 'CLOSED': alert['closed'],
+                'OPEN': is_open, 'TICKETED': alert['ticketed'] and not alert['closed']}.get(action, False)
 
     # -- occurrences ----------------------------------------------------------------------------------------
     def list_occurrences(self, alert_id, req):
         try:
-            query = split_query(req.query.get('queryString'), ())
+            query = split_query(req.query.get('queryString'), (), self.strict_plus())
         except ValueError as exc:
             return self.error(400, [{'code': '0002', 'fieldName': 'queryString', 'message': 'Invalid field: %s' % exc}])
         bad = [k for k in query if k not in ('startTime', 'endTime')]
@@ -423,8 +472,10 @@ class OpsRamp(Vendor):
 
     # -- actions --------------------------------------------------------------------------------------------
     def act(self, alert, action, req):
-        if action not in ACTIONS:
-            return self.error(400, {'code': '0002', 'message': 'Invalid action %s; supported: %s' % (action, ', '.join(ACTIONS))})
+        names = ACTION_NAMES.get(self.variant('opsramp_action_names'), ACTION_NAMES['current'])
+        if action not in names:
+            return self.error(int(self.variant('opsramp_bad_action_status') or 400),
+                              {'code': '0002', 'message': 'Invalid action %s; supported: %s' % (action, ', '.join(names))})
         body = self.body(req)
         if body is None:
             return self.error(400, [{'code': '0002', 'fieldName': 'body', 'message': 'invalid JSON'}])
@@ -438,9 +489,7 @@ class OpsRamp(Vendor):
         snooze = body.get('snoozeDuration')
         if action == 'suppress' and snooze is not None and not isinstance(snooze, int):
             return self.error(400, [{'code': '0002', 'fieldName': 'snoozeDuration', 'message': 'must be a number'}])
-        flag, value = {'acknowledge': ('acknowledged', True), 'unAcknowledge': ('acknowledged', False),
-                       'suppress': ('suppressed', True), 'unsuppress': ('suppressed', False),
-                       'close': ('closed', True)}[action]
+        flag, value = ACTION_EFFECT[action]
         self.set_flag(alert, flag, value, description, snooze)
         return self.action_reply(alert)
 
@@ -503,5 +552,6 @@ class OpsRamp(Vendor):
 
     def credentials_help(self):
         manage = CLIENTS['manage']
-        return ['opsramp: OPSRAMP_URL=<this url> OPSRAMP_TENANT_ID=%s OPSRAMP_CLIENT_ID=%s OPSRAMP_CLIENT_SECRET=%s'
-                % (TENANT, manage['client_id'], manage['client_secret'])]
+        url = getattr(self.sim, 'base_url', None) or 'http://127.0.0.1:8400'
+        return ['opsramp: OPSRAMP_URL=%s OPSRAMP_TENANT_ID=%s OPSRAMP_CLIENT_ID=%s OPSRAMP_CLIENT_SECRET=%s'
+                % (url, TENANT, manage['client_id'], manage['client_secret'])]

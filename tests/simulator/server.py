@@ -81,8 +81,10 @@ def main(argv=None):
         with open(tmp, 'w') as handle:
             json.dump({'port': port, 'pid': os.getpid(), 'url': '%s://127.0.0.1:%d' % (scheme, port), 'cert': cert}, handle)
         os.replace(tmp, args.port_file)
-    print('alertops simulator listening on %s://%s:%d (vendors: %s)' % (
-        scheme, args.host, port, ', '.join(v.name for v in sim.vendors)), flush=True)
+    # every vendor's banner line names this URL, so a copied line never sends a key to the real SaaS
+    sim.base_url = '%s://%s:%d' % (scheme, args.host, port)
+    print('alertops simulator listening on %s (vendors: %s)' % (
+        sim.base_url, ', '.join(v.name for v in sim.vendors)), flush=True)
     for vendor in sim.vendors:
         for line in getattr(vendor, 'credentials_help', lambda: [])():
             print('  ' + line, flush=True)

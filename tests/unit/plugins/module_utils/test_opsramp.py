@@ -15,12 +15,13 @@ import pytest
 
 from ansible_collections.alertops.core.plugins.module_utils import errors, opsramp
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import (
-    OAuth2Auth, OccurrenceWalker, build_query_string, describe_error, format_time, to_epoch_second)
+    OAuth2Auth, OccurrenceWalker, build_query_string, describe_error, encode_params, format_time, not_closed_query,
+    to_epoch_second, window_query)
 
 try:
-    from urllib.parse import urlencode
+    from urllib.parse import parse_qs
 except ImportError:  # pragma: no cover
-    from urllib import urlencode
+    from urlparse import parse_qs
 
 
 class FakeResponse:
@@ -40,12 +41,33 @@ def test_format_time_from_every_input_form():
 def test_query_string_join_lists_and_encoding():
     qs = build_query_string({'states': ['Critical', 'Warning'], 'priority': 'P1', 'actions': 'OPEN'})
     assert qs == 'states:Critical,Warning+priority:P1+actions:OPEN'
-    encoded = urlencode({'queryString': qs})
-    assert '%2B' in encoded and '+' not in encoded.replace('%2B', '')
-    # a literal + inside a value is encoded too, and times use the OpsRamp format
-    qs = build_query_string({'startDate': '2026-11-23T10:00:00Z', 'metrics': 'a+b c'})
-    assert qs == 'startDate:2026-11-23T10:00:00+0000+metrics:a+b c'
-    assert urlencode({'queryString': qs}).endswith('startDate%3A2026-11-23T10%3A00%3A00%2B0000%2Bmetrics%3Aa%2Bb+c')
+    encoded = encode_params([('queryString', qs)])
+    assert encoded == 'queryString=states:Critical,Warning%2Bpriority:P1%2Bactions:OPEN'
+    # dates in the documented space form; the space goes out as %20 (never +), the separator as %2B
+    qs = build_query_string({'startDate': '2026-11-23T10:00:00Z', 'metrics': 'a b'})
+    assert qs == 'startDate:2026-11-23T10:00:00 0000+metrics:a b'
+    assert encode_params([('pageNo', 1), ('queryString', qs)]) == (
+        'pageNo=1&queryString=startDate:2026-11-23T10:00:00%200000%2Bmetrics:a%20b')
+    # decoded back the way a server does, split on every +: every field intact
+    decoded = parse_qs(encode_params([('queryString', qs)]))['queryString'][0]
+    assert [f.split(':', 1)[0] for f in decoded.split('+')] == ['startDate', 'metrics']
+
+
+@pytest.mark.parametrize('value', ['a+b', ['x', 'y+z']])
+def test_query_value_with_a_plus_is_refused(value):
+    with pytest.raises(errors.ValidationError) as exc:
+        build_query_string({'metrics': value})
+    assert 'query.metrics' in str(exc.value) and 'separator' in str(exc.value)
+
+
+def test_window_and_not_closed_queries():
+    q = not_closed_query(window_query({'states': 'Critical'}, 1000, 2000))
+    assert q == {'states': 'Critical', 'startDate': 1000, 'endDate': 2000, 'alertTimeBase': 'created',
+                 'actions': ['OPEN', 'ACKNOWLEDGED', 'SUPPRESSED', 'TICKETED']}
+    # what the caller set stays
+    q = not_closed_query(window_query({'actions': 'CLOSED', 'alertTimeBase': 'updated', 'endDate': 5}, 1, 9))
+    assert q == {'actions': 'CLOSED', 'alertTimeBase': 'updated', 'endDate': 5, 'startDate': 1}
+    assert window_query(None) == {}
 
 
 def test_query_string_rejects_unknown_keys_listing_valid_ones():
@@ -297,3 +319,69 @@ def test_occurrence_to_model():
     assert model['platform'] == 'opsramp' and model['id'] == '7' and model['severity'] == 'critical'
     assert model['opened_at'] == '2017-06-16T05:38:10Z' and model['title'] == 'Event 257'
     assert 'created_at' not in model['raw']
+
+
+# -- action spellings --------------------------------------------------------------------------------------------
+class FakeActionTransport:
+    """Accepts the action names in ``accepted``; any other name is answered with ``bad_status``."""
+
+    def __init__(self, accepted, bad_status=400):
+        self.accepted = accepted
+        self.bad_status = bad_status
+        self.sent = []
+
+    def request(self, method, path, operation, json_body=None, **kwargs):
+        action = path.rsplit('/', 1)[1]
+        self.sent.append(action)
+        if action not in self.accepted:
+            raise errors.HTTPError('request rejected', self.bad_status, platform='opsramp', operation=operation,
+                                   vendor='Invalid action %s' % action)
+        return FakeRaw()
+
+    def redact(self, text):
+        return text
+
+
+class FakeRaw:
+    def json(self, allow_empty=False):
+        return None
+
+
+CURRENT = ('acknowledge', 'suppress', 'close', 'unAcknowledge', 'unSuppress', 'heal')
+LEGACY = ('acknowledge', 'suppress', 'close', 'unacknowledge', 'unsuppress')
+
+
+@pytest.mark.parametrize('accepted,bad_status,state,expected_sent', [
+    (CURRENT, 400, 'unsuppressed', ['unSuppress', 'unSuppress']),
+    (CURRENT, 400, 'unacknowledged', ['unAcknowledge', 'unAcknowledge']),
+    (CURRENT, 400, 'healed', ['heal', 'heal']),
+    (LEGACY, 400, 'unsuppressed', ['unSuppress', 'unsuppress', 'unsuppress']),     # learned once, then legacy only
+    (LEGACY, 404, 'unacknowledged', ['unAcknowledge', 'unacknowledge', 'unacknowledge']),
+    (LEGACY, 400, 'acknowledged', ['acknowledge', 'acknowledge']),
+])
+def test_action_spelling_current_first_legacy_once(accepted, bad_status, state, expected_sent):
+    transport = FakeActionTransport(accepted, bad_status)
+    client = opsramp.OpsRampClient(transport, 'client_7')
+    client.post_action('1', state)
+    client.post_action('2', state)
+    assert transport.sent == expected_sent
+
+
+def test_action_unknown_in_both_spellings_names_both_answers():
+    transport = FakeActionTransport(('acknowledge',), 400)
+    client = opsramp.OpsRampClient(transport, 'client_7')
+    with pytest.raises(errors.HTTPError) as exc:
+        client.post_action('1', 'unsuppressed')
+    assert transport.sent == ['unSuppress', 'unsuppress']
+    assert 'Invalid action unSuppress' in str(exc.value) and 'legacy spelling unsuppress answered HTTP 400' in str(exc.value)
+    # heal has no legacy spelling: one request, the server's answer as is
+    transport.sent = []
+    with pytest.raises(errors.HTTPError):
+        client.post_action('1', 'healed')
+    assert transport.sent == ['heal']
+
+
+def test_flags_healed_is_current_state_ok():
+    assert opsramp.flags({'currentState': 'Ok', 'closed': False}) == {
+        'acknowledged': False, 'suppressed': False, 'closed': False, 'healed': True}
+    assert opsramp.flags({'currentState': 'Critical'})['healed'] is False

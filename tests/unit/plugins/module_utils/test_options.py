@@ -27,7 +27,7 @@ def test_doc_fragments_are_generated_from_the_table():
 def test_argument_spec_has_env_fallbacks_no_log_and_defaults():
     spec = options.argument_spec('mackerel', id=dict(type='str'))
     assert spec['api_key']['no_log'] is True
-    assert spec['api_key']['fallback'] == (env_fallback, ['MACKEREL_APIKEY'])
+    assert spec['api_key']['fallback'] == (env_fallback, ['MACKEREL_APIKEY', 'MACKEREL_API_KEY'])
     assert spec['url']['default'] == 'https://api.mackerelio.com'
     assert spec['url']['fallback'] == (env_fallback, ['MACKEREL_APIBASE'])
     assert spec['validate_certs'] == dict(type='bool', default=True, fallback=(env_fallback, ['ALERTOPS_VALIDATE_CERTS']))

@@ -1,0 +1,185 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Issue 13 acceptance tests: the vendors' exact spellings and encodings, against the simulator's strict variants.
+
+Each test runs real ansible-playbook and then checks what the server received (the simulator's request log).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import collections
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from test_opsramp import epoch, iso, ok  # pylint: disable=import-error
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ACTIONS = r'^/api/v2/tenants/client_7/alerts/\d+/actions/'
+SEARCH = r'^/api/v2/tenants/client_7/alerts/search$'
+NOT_CLOSED = 'actions:OPEN,ACKNOWLEDGED,SUPPRESSED,TICKETED'
+
+
+def raw_get(sim, path, token):
+    req = urllib.request.Request(sim.url + path, headers={'Authorization': 'Bearer ' + token})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read().decode() or 'null')
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read().decode() or 'null')
+
+
+def opsramp_token(sim):
+    creds = sim.control('opsramp', 'credentials')['env']
+    data = urllib.parse.urlencode({'grant_type': 'client_credentials', 'client_id': creds['OPSRAMP_CLIENT_ID'],
+                                   'client_secret': creds['OPSRAMP_CLIENT_SECRET']}).encode()
+    with urllib.request.urlopen(urllib.request.Request(sim.url + '/tenancy/auth/oauth/token', data=data)) as resp:
+        return json.loads(resp.read().decode())['access_token']
+
+
+# -- OpsRamp: action names ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize('names,bad_status', [('current', 400), ('legacy', 400), ('legacy', 404), ('both', 400)])
+def test_opsramp_action_names_current_first_legacy_once(sim, play, names, bad_status):
+    sim.configure(variants={'opsramp_action_names': names, 'opsramp_bad_action_status': bad_status})
+    alerts = sim.control('opsramp', 'alerts')['alerts']
+    ids = [a['uniqueId'] for a in alerts if not (a['acknowledged'] or a['suppressed'] or a['closed'])
+           and a['currentState'] != 'Ok'][:4]
+    heal_supported = names != 'legacy'
+    result = play('vendor_opsramp_actions.yml', extra_vars={'ids': ids, 'heal_supported': heal_supported})
+    ok(result)
+    posts = sim.requests(platform='opsramp', method='POST', path=ACTIONS)
+    sent = [(e['path'].rsplit('/', 1)[1], e['status']) for e in posts]
+    counts = collections.Counter(sent)
+    if names in ('current', 'both'):
+        # the current spelling only; nothing else was ever tried
+        assert counts == {('acknowledge', 200): 4, ('suppress', 200): 4, ('unAcknowledge', 200): 4,
+                          ('unSuppress', 200): 4, ('heal', 200): 4}, counts
+    else:
+        # one refused request per action and task (the first alert), then the legacy spelling for every alert
+        assert counts == {('acknowledge', 200): 4, ('suppress', 200): 4, ('unAcknowledge', bad_status): 1,
+                          ('unacknowledge', 200): 4, ('unSuppress', bad_status): 1, ('unsuppress', 200): 4,
+                          ('heal', bad_status): 4}, counts   # no legacy spelling: each alert fails clearly
+        assert sent[8:10] == [('unAcknowledge', bad_status), ('unacknowledge', 200)]
+    state = dict((a['uniqueId'], a) for a in sim.control('opsramp', 'alerts')['alerts'])
+    for uid in ids:
+        assert not state[uid]['acknowledged'] and not state[uid]['suppressed']
+        assert (state[uid]['currentState'] == 'Ok') == heal_supported
+
+
+# -- OpsRamp: dates inside queryString ----------------------------------------------------------------------------
+def test_opsramp_strict_server_splits_every_plus(sim, play):
+    """The default simulator splits the decoded queryString on every +: the old +0000 form is refused, ours works."""
+    token = opsramp_token(sim)
+    old = '/api/v2/tenants/client_7/alerts/175/occurrences?pageSize=100&queryString=endTime:2026-11-01T00:00:00%2B0000'
+    status, body = raw_get(sim, old, token)
+    assert status == 400 and 'Invalid field: 0000' in json.dumps(body)
+    new = '/api/v2/tenants/client_7/alerts/175/occurrences?pageSize=100&queryString=endTime:2099-11-01T00:00:00%200000'
+    status, body = raw_get(sim, new, token)
+    assert status == 200 and len(body['results']) == 100
+    # the lenient reading takes both
+    sim.configure(variants={'opsramp_query_plus': 'fields'})
+    assert raw_get(sim, old, token)[0] == 200
+    sim.configure(variants={'opsramp_query_plus': 'split'})
+    # the collection against the strict server: an occurrence walk with both bounds and a dated search
+    truth = sim.control('opsramp', 'occurrences?id=175')['occurrences']
+    times = [epoch(o['createdTimeString']) for o in truth]
+    start, end = times[300], times[50]
+    sim.clear_log()
+    result = play('opsramp_occurrences.yml', extra_vars={
+        'range_start': iso(start), 'range_end': iso(end), 'range_count': len([t for t in times if start <= t <= end])})
+    ok(result)
+    gets = sim.requests(platform='opsramp', path='/occurrences$')
+    assert gets and all(e['status'] == 200 for e in gets)
+    assert any('startTime:' in e['raw_query'] and '%200000%2BendTime:' in e['raw_query'] for e in gets)
+
+
+# -- OpsRamp: open alerts with the filters in the query -----------------------------------------------------------
+@pytest.mark.parametrize('actions_open,time_base', [('status', 'updated'), ('not_closed', 'created')])
+def test_opsramp_open_alerts_filtered_by_the_server_and_paging_stops(sim, play, actions_open, time_base):
+    now = int(time.time())
+    for k in range(260):   # three pages of open alerts, some acted on, some closed
+        sim.control('opsramp', 'raise', {'device': 'web-%02d' % (k % 9), 'at': now - 600 - k * 300})
+    alerts = sim.control('opsramp', 'alerts')['alerts']
+    # act on some of them now: their updatedTime moves to now (a server filtering on it would lose them)
+    token = opsramp_token(sim)
+    for n, alert in enumerate(alerts[10:200:7]):
+        action = ('acknowledge', 'suppress', 'close')[n % 3]
+        req = urllib.request.Request(sim.url + '/api/v2/tenants/client_7/alerts/%s/actions/%s' % (alert['uniqueId'], action),
+                                     data=b'{"description": "test"}', method='POST',
+                                     headers={'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'})
+        urllib.request.urlopen(req).read()
+    sim.configure(variants={'opsramp_actions_open': actions_open, 'opsramp_time_base': time_base})
+    alerts = sim.control('opsramp', 'alerts')['alerts']      # newest first
+    open_ = [a for a in alerts if not a['closed']]
+    window_start, window_end = now - 600 - 200 * 300, now - 600 - 20 * 300
+    in_window = [a for a in open_ if window_start <= epoch(a['createdDate']) <= window_end]
+    assert len(open_) > 200 and len(in_window) > 100 and any(a['acknowledged'] for a in in_window)
+    sim.clear_log()
+    result = play('vendor_opsramp_lookup.yml', extra_vars={
+        'window_start': iso(window_start), 'window_end': iso(window_end),
+        'expected_open': [a['uniqueId'] for a in open_], 'expected_open_newest': [a['uniqueId'] for a in open_[:5]],
+        'expected_window': [a['uniqueId'] for a in in_window],
+        'expected_window_newest': [a['uniqueId'] for a in in_window[:7]]})
+    ok(result)
+    searches = sim.requests(platform='opsramp', path=SEARCH)
+    qs = [e['query']['queryString'][0] for e in searches]
+    assert all(e['status'] == 200 for e in searches)
+    assert all(NOT_CLOSED in q for q in qs), qs            # closed alerts are never fetched
+    plain = [q for q in qs if q == NOT_CLOSED]
+    windowed = [q for q in qs if q != NOT_CLOSED]
+    # every open alert: ceil(N/100) pages; the newest five: one page
+    assert len(plain) == math.ceil(len(open_) / 100.0) + 1, len(plain)
+    # the window: ceil(W/100) pages for the lookup, one for the info module's max_items 7
+    assert len(windowed) == math.ceil(len(in_window) / 100.0) + 1, len(windowed)
+    for q in windowed:
+        assert re.match(r'^startDate:\S+ 0000\+endDate:\S+ 0000\+actions:OPEN,ACKNOWLEDGED,SUPPRESSED,TICKETED'
+                        r'\+alertTimeBase:created$', q), q
+    assert all('+' not in e['raw_query'] for e in searches)
+
+
+# -- Mackerel ------------------------------------------------------------------------------------------------------
+def test_mackerel_api_key_env_name(sim, play):
+    key = sim.control('mackerel', 'credentials')['env']['MACKEREL_APIKEY']
+    open_count = len([a for a in sim.control('mackerel', 'alerts')['alerts'] if a['status'] != 'OK'])
+    sim.clear_log()
+    result = play('vendor_mackerel_env.yml', extra_vars={'expected_open': open_count},
+                  env={'MACKEREL_APIKEY': None, 'MACKEREL_API_KEY': key})
+    ok(result)
+    got = sim.requests(platform='mackerel')
+    assert got and all(e['headers'].get('x-api-key') == key and e['status'] == 200 for e in got)
+    assert key not in result.output
+    # without either name the task says which variables it read
+    result = play('vendor_mackerel_env.yml', extra_vars={'expected_open': open_count},
+                  env={'MACKEREL_APIKEY': None, 'MACKEREL_API_KEY': None})
+    assert result.rc != 0 and 'MACKEREL_APIKEY or MACKEREL_API_KEY' in result.output
+
+
+def test_simulator_banner_names_every_url(tmp_path):
+    """A banner line copied into a shell must point at the simulator, never at the real SaaS."""
+    port_file = str(tmp_path / 'port.json')
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, '..', 'simulator', 'server.py'), '--port', '0',
+                             '--port-file', port_file, '--max-lifetime', '60'], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    try:
+        lines = []
+        deadline = time.time() + 20
+        while time.time() < deadline and not any(line.startswith('  opsramp:') for line in lines):
+            lines.append(proc.stdout.readline().decode())
+        url = json.load(open(port_file))['url']
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    banner = ''.join(lines)
+    mackerel = [line for line in lines if line.startswith('  mackerel:')][0]
+    assert 'MACKEREL_APIBASE=%s ' % url in mackerel and 'MACKEREL_APIKEY=' in mackerel
+    assert 'LOG360_URL=%s ' % url in banner and 'OPSRAMP_URL=%s ' % url in banner
+    assert 'mackerelio.com' not in banner and '<this url>' not in banner
