@@ -58,7 +58,7 @@ options:
       - V(acknowledged) and V(unacknowledged) set or clear the C(acknowledged) flag (actions C(acknowledge),
         C(unAcknowledge)).
       - V(suppressed) and V(unsuppressed) set or clear the C(suppressed) flag (actions C(suppress), C(unSuppress)).
-      - V(healed) heals the alerts (action C(heal)): their C(currentState) becomes C(Ok). An alert already in state
+      - V(healed) heals the alerts (action C(heal)), so their C(currentState) becomes C(Ok). An alert already in state
         C(Ok) is left alone.
       - V(closed) closes the alerts (action C(close)).
     type: str
