@@ -41,7 +41,7 @@ def run_bounded(items, work, concurrency):
         return list(pool.map(guarded, items))
 
 
-def read_all(ids, read, concurrency, platform):
+def read_all(ids, read, concurrency, platform, noun='alert', option='id'):
     """``{id: read(id)}`` for every id, read with bounded concurrency, before anything is written.
 
     Unknown ids (NotFoundError) are collected and reported together as one ValidationError naming them all, so a
@@ -57,6 +57,12 @@ def read_all(ids, read, concurrency, platform):
         else:
             found[item] = result
     if unknown:
-        raise ValidationError('option id: no such alert: %s (nothing was changed)' % ', '.join(unknown),
+        raise ValidationError('option %s: no such %s: %s (nothing was changed)' % (option, noun, ', '.join(unknown)),
                               platform=platform, vendor=vendor)
     return found
+
+
+def chunks(items, size):
+    """``items`` in consecutive lists of at most ``size`` (vendor bulk endpoints cap the ids a call)."""
+    items = list(items)
+    return [items[n:n + size] for n in range(0, len(items), size)]

@@ -16,7 +16,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import math
+import re
 import threading
+import time
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts as model
 from ansible_collections.alertops.core.plugins.module_utils import bulk, errors, pager, timeutil, transport
@@ -73,6 +76,7 @@ def describe_error(response):
     if response.status == 403 and operation.startswith(('close', 'update')):
         hint = ('Closing alerts and setting memos need an API key with Write permission (or the request comes from '
                 'outside the IP address range the key is restricted to)')
+    hint = SUPPRESSION_HINTS.get((response.status, operation.split(' ', 1)[-1].split(' ')[0]), hint)
     return text, hint
 
 
@@ -419,3 +423,390 @@ class MackerelClient:
         results = bulk.run_bounded(items[:1], guarded, 1)
         results.extend(bulk.run_bounded(items[1:], guarded, concurrency))
         return results
+
+    # -- downtimes, host status, graph annotations (suppression) --------------------------------------------
+    def list_downtimes(self):
+        data = self.transport.request('GET', '/api/v0/downtimes', 'list downtimes').json()
+        if not isinstance(data, dict) or not isinstance(data.get('downtimes'), list):
+            raise errors.ResponseError('the answer has no "downtimes" array', platform=PLATFORM, operation='list downtimes')
+        return [normalise_downtime(d) for d in data['downtimes'] if isinstance(d, dict)]
+
+    def find_downtime(self, name):
+        """The one downtime named ``name`` (None when there is none); several -> ValidationError (names are not
+        unique in Mackerel, and guessing which one to change would be wrong)."""
+        matches = [d for d in self.list_downtimes() if d.get('name') == name]
+        if len(matches) > 1:
+            raise errors.ValidationError('option name: %d downtimes are named %r (ids %s); Mackerel does not keep names '
+                                         'unique: delete the extra ones or use another name (nothing was changed)'
+                                         % (len(matches), name, ', '.join(d.get('id', '?') for d in matches)),
+                                         platform=PLATFORM)
+        return matches[0] if matches else None
+
+    def _downtime_write(self, method, path, operation, body):
+        data = self.transport.request(method, path, operation, json_body=body,
+                                      idempotent=method != 'POST').json(allow_empty=True)
+        if not isinstance(data, dict) or 'id' not in data:
+            raise errors.ResponseError('the answer is not a downtime object', platform=PLATFORM, operation=operation)
+        return normalise_downtime(data)
+
+    def ensure_downtime(self, name, spec=None, check_mode=False, now=None):
+        """Make the downtime named ``name`` match ``spec`` (a DowntimeSpec), or remove it when ``spec`` is None.
+
+        Found by name (no id file, no duplicate); a changed start, duration, scope, recurrence or memo is sent as one
+        PUT of the whole downtime (Mackerel replaces it), never delete + create. Returns
+        ``dict(changed, downtime, before, after)`` where before/after are the comparable views (None when absent).
+        """
+        now = time.time() if now is None else now
+        existing = self.find_downtime(name)
+        before = downtime_view(existing) if existing else None
+        if spec is None:
+            if existing is None:
+                return dict(changed=False, downtime=None, before=None, after=None)
+            if not check_mode:
+                self.transport.request('DELETE', '/api/v0/downtimes/%s' % quote(existing['id'], safe=''),
+                                       'delete downtime %s' % existing['id'], accept_statuses=(404,))
+            return dict(changed=True, downtime=existing, before=before, after=None)
+        body = spec.body(existing, now)
+        after = downtime_view(body)
+        if existing is not None and before == after:
+            return dict(changed=False, downtime=existing, before=before, after=after)
+        if existing is None or body['start'] != existing.get('start'):
+            spec.check_past(body['start'], now)
+        if check_mode:
+            predicted = normalise_downtime(dict(body, id=existing['id']) if existing else body)
+            return dict(changed=True, downtime=predicted, before=before, after=after)
+        if existing is None:
+            written = self._downtime_write('POST', '/api/v0/downtimes', 'create downtime %s' % name, body)
+        else:
+            written = self._downtime_write('PUT', '/api/v0/downtimes/%s' % quote(existing['id'], safe=''),
+                                           'change downtime %s' % existing['id'], body)
+        return dict(changed=True, downtime=written, before=before, after=after)
+
+    def set_host_statuses(self, wanted, check_mode=False, concurrency=8):
+        """Bring every host to its status: ``wanted`` is ``{host_id: status}`` (ordered).
+
+        Every host is read first (``GET /api/v0/hosts/<id>``; unknown ids fail the task before any write and the
+        previous status is what the read said); the changes go out through ``bulk-update-statuses``, one call per
+        target status and at most 30 ids a call. Returns ``[dict(id, name, changed, before, after)]`` in input order.
+        """
+        wanted = dict((check_object_id(i, 'host'), check_host_status(s)) for i, s in wanted.items())
+        ids = list(wanted)
+        found = bulk.read_all(ids, self.get_host, concurrency, PLATFORM, noun='host')
+        retired = [i for i in ids if found[i].get('isRetired')]
+        if retired:
+            raise errors.ValidationError('option id: host(s) %s are retired; a retired host has no status to set '
+                                         '(nothing was changed)' % ', '.join(retired), platform=PLATFORM)
+        todo = [i for i in ids if found[i].get('status') != wanted[i]]
+        done, failure = set(), None
+        if not check_mode:
+            for status in sorted(set(wanted[i] for i in todo)):
+                group = [i for i in todo if wanted[i] == status]
+                for chunk in bulk.chunks(group, MAX_BULK_STATUS_IDS):
+                    try:
+                        self.transport.request('POST', '/api/v0/hosts/bulk-update-statuses',
+                                               'set hosts status %s (%d)' % (status, len(chunk)),
+                                               json_body={'status': status, 'ids': chunk}, idempotent=True)
+                    except errors.AlertOpsError as exc:
+                        failure = exc
+                        break
+                    done.update(chunk)
+                if failure is not None:
+                    break
+        else:
+            done.update(todo)
+        results = []
+        for host_id in ids:
+            before = found[host_id].get('status')
+            changed = host_id in done
+            results.append(dict(id=host_id, name=found[host_id].get('displayName') or found[host_id].get('name'),
+                                changed=changed, before={'status': before},
+                                after={'status': wanted[host_id] if changed else before}))
+        if failure is not None:
+            raise errors.AlertOpsError('%d of %d host status change(s) were made before this failure: %s'
+                                       % (len(done), len(todo), failure), platform=PLATFORM, status=failure.status,
+                                       details=dict(hosts=results, changed=bool(done)))
+        return results
+
+    def list_annotations(self, service, start, end):
+        operation = 'list annotations of service %s' % service
+        data = self.transport.request('GET', '/api/v0/graph-annotations', operation,
+                                      params={'service': service, 'from': int(start), 'to': int(end)}).json()
+        if not isinstance(data, dict) or not isinstance(data.get('graphAnnotations'), list):
+            raise errors.ResponseError('the answer has no "graphAnnotations" array', platform=PLATFORM,
+                                       operation=operation)
+        return [normalise_annotation(a) for a in data['graphAnnotations'] if isinstance(a, dict)]
+
+    def ensure_annotation(self, spec, present=True, check_mode=False):
+        """The graph annotation titled ``spec.title`` in ``spec.service`` overlapping the window, made to match
+        ``spec`` (one PUT when it differs) or removed. Returns ``dict(changed, annotation, before, after)``."""
+        found = [a for a in self.list_annotations(spec.service, spec.start, spec.end) if a.get('title') == spec.title]
+        if len(found) > 1:
+            raise errors.ValidationError('option title: %d graph annotations titled %r overlap this window in service %s '
+                                         '(ids %s); delete the extra ones (nothing was changed)'
+                                         % (len(found), spec.title, spec.service, ', '.join(a['id'] for a in found)),
+                                         platform=PLATFORM)
+        existing = found[0] if found else None
+        before = annotation_view(existing) if existing else None
+        if not present:
+            if existing is None:
+                return dict(changed=False, annotation=None, before=None, after=None)
+            if not check_mode:
+                self.transport.request('DELETE', '/api/v0/graph-annotations/%s' % quote(existing['id'], safe=''),
+                                       'delete annotation %s' % existing['id'], accept_statuses=(404,))
+            return dict(changed=True, annotation=existing, before=before, after=None)
+        body = spec.body(existing)
+        after = annotation_view(body)
+        if before == after:
+            return dict(changed=False, annotation=existing, before=before, after=after)
+        if check_mode:
+            return dict(changed=True, annotation=normalise_annotation(dict(body, id=existing['id']) if existing else body),
+                        before=before, after=after)
+        if existing is None:
+            method, path, operation = 'POST', '/api/v0/graph-annotations', 'create annotation %s' % spec.title
+        else:
+            method, path = 'PUT', '/api/v0/graph-annotations/%s' % quote(existing['id'], safe='')
+            operation = 'change annotation %s' % existing['id']
+        data = self.transport.request(method, path, operation, json_body=body, idempotent=method == 'PUT').json()
+        if not isinstance(data, dict) or 'id' not in data:
+            raise errors.ResponseError('the answer is not a graph annotation', platform=PLATFORM, operation=operation)
+        return dict(changed=True, annotation=normalise_annotation(data), before=before, after=after)
+
+
+# -- suppression: downtimes, host status, graph annotations ----------------------------------------------------
+HOST_STATUSES = ('working', 'standby', 'maintenance', 'poweroff')
+MAX_BULK_STATUS_IDS = 30            # bulk-update-statuses takes at most 30 ids a call
+RECURRENCE_TYPES = ('hourly', 'daily', 'weekly', 'monthly', 'yearly')
+WEEKDAYS = ('Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday')
+# module option -> downtime field
+DOWNTIME_SCOPES = (('service_scopes', 'serviceScopes'), ('service_exclude_scopes', 'serviceExcludeScopes'),
+                   ('role_scopes', 'roleScopes'), ('role_exclude_scopes', 'roleExcludeScopes'),
+                   ('monitor_scopes', 'monitorScopes'), ('monitor_exclude_scopes', 'monitorExcludeScopes'))
+MAX_ANNOTATION_TITLE = 250
+MAX_ANNOTATION_DESCRIPTION = 1024
+DEFAULT_TOLERANCE = 300             # seconds: past start allowed; drift of a relative time still "the same"
+_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]+$')   # service and role names (Mackerel's documented pattern)
+SUPPRESSION_HINTS = {
+    (404, 'host'): 'The host does not exist (check the id; retired hosts are gone too)',
+    (404, 'downtime'): 'The downtime no longer exists (deleted meanwhile?); run the task again',
+    (404, 'annotation'): 'The graph annotation no longer exists, or the service or a role does not exist',
+    (404, 'annotations'): 'The service does not exist (check service)',
+    (400, 'downtime'): 'Mackerel rejected the downtime: check the scopes (services, "service:role" roles and monitor '
+                       'ids must exist and must not overlap), the duration and the recurrence',
+    (400, 'hosts'): 'Mackerel rejected the status change: check the ids and the status',
+    (403, 'downtime'): 'Downtimes need an API key with Write permission',
+    (403, 'hosts'): 'Setting host status needs an API key with Write permission',
+    (403, 'annotation'): 'Graph annotations need an API key with Write permission',
+}
+
+
+def check_host_status(status):
+    if status not in HOST_STATUSES:
+        raise errors.ValidationError('option status: %r is not a host status; use %s' % (status, ', '.join(HOST_STATUSES)),
+                                     platform=PLATFORM)
+    return status
+
+
+def check_name(value, option):
+    text = str(value if value is not None else '').strip()
+    if not _NAME.match(text):
+        raise errors.ValidationError('option %s: %r is not a Mackerel service or role name (letters, digits, _ and -, '
+                                     'at least two characters)' % (option, value), platform=PLATFORM)
+    return text
+
+
+def role_fullname(value, option):
+    """``web:app`` (also written ``web: app``) -> ``web:app``, the role fullname Mackerel's scopes take."""
+    parts = str(value if value is not None else '').split(':')
+    if len(parts) != 2:
+        raise errors.ValidationError('option %s: %r is not a role; write it as <service>:<role>, for example web:app'
+                                     % (option, value), platform=PLATFORM)
+    return '%s:%s' % (check_name(parts[0], option), check_name(parts[1], option))
+
+
+def _epoch(value, option, now):
+    try:
+        return int(timeutil.to_epoch(value, option, now=now))
+    except errors.ValidationError as exc:
+        exc.platform = exc.platform or PLATFORM
+        raise
+
+
+def _settle(existing, wanted, relative, tolerance):
+    """A time given relative to now (``now``, ``+2h``) moves on every run: within ``tolerance`` of what the object
+    already has it counts as that value, so a rerun changes nothing."""
+    if relative and existing is not None and abs(int(existing) - wanted) <= tolerance:
+        return int(existing)
+    return wanted
+
+
+def _window(start, duration, end, now, tolerance):
+    """(start epoch s, end epoch s, start is relative, end is relative) from start + duration or end."""
+    start_value = 'now' if start in (None, '') else start
+    begin = _epoch(start_value, 'start', now)
+    if duration not in (None, '') and end not in (None, ''):
+        raise errors.ValidationError('options duration and end are mutually exclusive', platform=PLATFORM)
+    if end not in (None, ''):
+        finish = _epoch(end, 'end', now)
+        if finish <= begin:
+            raise errors.ValidationError('option end (%s) must be after start (%s)'
+                                         % (timeutil.to_iso(finish), timeutil.to_iso(begin)), platform=PLATFORM)
+        return begin, finish, timeutil.is_relative(start_value), timeutil.is_relative(end)
+    if duration in (None, ''):
+        raise errors.ValidationError('one of the options duration or end is required', platform=PLATFORM)
+    try:
+        seconds = timeutil.to_seconds(duration, 'duration', default_unit='m')
+    except errors.ValidationError as exc:
+        exc.platform = PLATFORM
+        raise
+    return begin, begin + int(math.ceil(seconds)), timeutil.is_relative(start_value), True
+
+
+class DowntimeSpec:
+    """A wanted downtime, validated before anything is sent (times, duration, scopes, recurrence)."""
+
+    def __init__(self, name, start=None, duration=None, end=None, memo=None, scopes=None, recurrence=None,
+                 tolerance=DEFAULT_TOLERANCE, now=None):
+        now = time.time() if now is None else now
+        self.name = str(name or '').strip()
+        if not self.name:
+            raise errors.ValidationError('option name is required and must not be empty', platform=PLATFORM)
+        self.tolerance = int(tolerance)
+        self.start, finish, self.relative, _end_relative = _window(start, duration, end, now, self.tolerance)
+        self.duration = int(math.ceil((finish - self.start) / 60.0))
+        if self.duration <= 0:
+            raise errors.ValidationError('option duration must be at least one minute', platform=PLATFORM)
+        self.memo = memo or ''
+        self.scopes = {}
+        for option, field in DOWNTIME_SCOPES:
+            values = (scopes or {}).get(option) or []
+            if option.startswith('role'):
+                values = [role_fullname(v, option) for v in values]
+            elif option.startswith('service'):
+                values = [check_name(v, option) for v in values]
+            else:
+                values = [check_alert_id(v) for v in values]
+            if values:
+                self.scopes[field] = sorted(set(values))
+        self.recurrence = self._recurrence(recurrence, now)
+
+    def _recurrence(self, recurrence, now):
+        if not recurrence:
+            return None
+        kind = recurrence.get('type')
+        if kind not in RECURRENCE_TYPES:
+            raise errors.ValidationError('option recurrence.type: %r; use %s' % (kind, ', '.join(RECURRENCE_TYPES)),
+                                         platform=PLATFORM)
+        interval = recurrence.get('interval') or 1
+        if int(interval) < 1:
+            raise errors.ValidationError('option recurrence.interval must be at least 1, got %s' % interval,
+                                         platform=PLATFORM)
+        out = {'type': kind, 'interval': int(interval)}
+        weekdays = recurrence.get('weekdays') or []
+        if weekdays:
+            if kind != 'weekly':
+                raise errors.ValidationError('option recurrence.weekdays is only allowed with type weekly',
+                                             platform=PLATFORM)
+            names = dict((w.lower(), w) for w in WEEKDAYS)
+            bad = [w for w in weekdays if str(w).lower() not in names]
+            if bad:
+                raise errors.ValidationError('option recurrence.weekdays: unknown day(s) %s; use %s'
+                                             % (', '.join(map(str, bad)), ', '.join(WEEKDAYS)), platform=PLATFORM)
+            out['weekdays'] = sorted(set(names[str(w).lower()] for w in weekdays), key=WEEKDAYS.index)
+        if recurrence.get('until') not in (None, ''):
+            out['until'] = _epoch(recurrence['until'], 'recurrence.until', now)
+            if out['until'] <= self.start:
+                raise errors.ValidationError('option recurrence.until must be after start', platform=PLATFORM)
+        return out
+
+    def body(self, existing=None, now=None):
+        """The vendor body; a relative start within the tolerance of the existing downtime's keeps that start."""
+        start = _settle((existing or {}).get('start'), self.start, self.relative, self.tolerance)
+        body = {'name': self.name, 'memo': self.memo, 'start': start, 'duration': self.duration}
+        if self.relative and existing is not None and start != self.start:
+            # "start: now, duration: 60" on a rerun: the window keeps its end where the first run put it
+            body['duration'] = _settle(existing.get('duration'), self.duration, True, int(math.ceil(self.tolerance / 60.0)))
+        if self.recurrence:
+            body['recurrence'] = dict(self.recurrence)
+        body.update((k, list(v)) for k, v in self.scopes.items())
+        return body
+
+    def check_past(self, start, now):
+        if start < now - self.tolerance:
+            raise errors.ValidationError('option start (%s) lies %d minutes in the past; a downtime may start at most '
+                                         '%d seconds ago (past_tolerance); nothing was sent'
+                                         % (timeutil.to_iso(start), (now - start) // 60, self.tolerance),
+                                         platform=PLATFORM)
+
+
+def normalise_downtime(downtime):
+    out = dict(downtime)
+    start = downtime.get('start')
+    out['start_at'] = timeutil.to_iso(start)
+    if start is not None and downtime.get('duration') is not None:
+        out['end_at'] = timeutil.to_iso(int(start) + int(downtime['duration']) * 60)
+    return out
+
+
+def downtime_view(downtime):
+    """What decides whether a downtime has to change: its fields in a canonical order (empty scopes dropped)."""
+    view = {'name': downtime.get('name'), 'memo': downtime.get('memo') or '', 'start': downtime.get('start'),
+            'duration': downtime.get('duration')}
+    recurrence = downtime.get('recurrence')
+    if recurrence:
+        view['recurrence'] = dict((k, v) for k, v in recurrence.items() if v not in (None, [], ''))
+        if 'weekdays' in view['recurrence']:
+            view['recurrence']['weekdays'] = sorted(view['recurrence']['weekdays'],
+                                                    key=lambda w: WEEKDAYS.index(w) if w in WEEKDAYS else 9)
+    for _option, field in DOWNTIME_SCOPES:
+        if downtime.get(field):
+            view[field] = sorted(downtime[field])
+    return view
+
+
+class AnnotationSpec:
+    """A wanted graph annotation (title, service, roles, window, description), validated before anything is sent."""
+
+    def __init__(self, title, service, start=None, end=None, duration=None, description=None, roles=None,
+                 tolerance=DEFAULT_TOLERANCE, now=None):
+        now = time.time() if now is None else now
+        self.title = str(title or '').strip()
+        if not self.title or len(self.title) > MAX_ANNOTATION_TITLE:
+            raise errors.ValidationError('option title must be 1 to %d characters' % MAX_ANNOTATION_TITLE,
+                                         platform=PLATFORM)
+        self.description = description or ''
+        if len(self.description) > MAX_ANNOTATION_DESCRIPTION:
+            raise errors.ValidationError('option description is %d characters; Mackerel accepts at most %d'
+                                         % (len(self.description), MAX_ANNOTATION_DESCRIPTION), platform=PLATFORM)
+        self.service = check_name(service, 'service')
+        self.roles = sorted(set(check_name(r, 'roles') for r in roles or []))
+        self.tolerance = int(tolerance)
+        if duration not in (None, '') or end not in (None, ''):
+            self.start, self.end, self.start_relative, self.end_relative = _window(start, duration, end, now,
+                                                                                   self.tolerance)
+        else:  # a point in time
+            self.start = self.end = _epoch(start or 'now', 'start', now)
+            self.start_relative = self.end_relative = timeutil.is_relative(start or 'now')
+
+    def body(self, existing=None):
+        existing = existing or {}
+        body = {'title': self.title, 'description': self.description, 'service': self.service,
+                'from': _settle(existing.get('from'), self.start, self.start_relative, self.tolerance),
+                'to': _settle(existing.get('to'), self.end, self.end_relative, self.tolerance)}
+        if self.roles:
+            body['roles'] = list(self.roles)
+        return body
+
+
+def normalise_annotation(annotation):
+    out = dict(annotation)
+    out['from_at'] = timeutil.to_iso(annotation.get('from'))
+    out['to_at'] = timeutil.to_iso(annotation.get('to'))
+    return out
+
+
+def annotation_view(annotation):
+    view = dict((k, annotation.get(k)) for k in ('title', 'service', 'from', 'to'))
+    view['description'] = annotation.get('description') or ''
+    if annotation.get('roles'):
+        view['roles'] = sorted(annotation['roles'])
+    return view

@@ -702,3 +702,375 @@ class OpsRampClient:
             results.append(dict(id=alert_id, changed=False, before=before, after=before, failed=True, msg=msg))
             failures.append(msg)
         return results, failures
+
+    # -- scheduled maintenance ----------------------------------------------------------------------------------
+    def _sm_path(self, *parts):
+        return '/api/v2/tenants/%s/scheduleMaintenances%s' % (quote(self.tenant_id, safe=''),
+                                                              ''.join('/' + quote(str(p), safe='') for p in parts))
+
+    def search_maintenances(self, name=None, status=None):
+        """Every scheduled maintenance (normalised) matching ``name`` exactly (the server may match a substring)
+        and, when given, ``status`` (Active, Pending, Suspended, Completed)."""
+        query = []
+        if name:
+            query.append('name:%s' % name)
+        if status:
+            query.append('status:%s' % status)
+        operation = 'search maintenances'
+
+        def fetch(page_no):
+            page_no = page_no or 1
+            params = {'pageNo': page_no, 'pageSize': PAGE_SIZE}
+            if query:
+                params['queryString'] = '+'.join(query)
+            data = self.transport.request('GET', self._sm_path('search'), operation, params=params).json()
+            if not isinstance(data, dict) or not isinstance(data.get('results'), list):
+                raise errors.ResponseError('the search answer has no "results" array', platform=PLATFORM,
+                                           operation=operation)
+            more = bool(data.get('nextPage')) and bool(data['results'])
+            return [normalise_maintenance(m) for m in data['results'] if isinstance(m, dict)], (page_no + 1 if more else None)
+
+        found = [m for page in pager.iter_pages(fetch, first_cursor=1, platform=PLATFORM, operation=operation)
+                 for m in page]
+        return [m for m in found if (not name or m.get('name') == name)
+                and (not status or str(m.get('status', '')).lower() == status.lower())]
+
+    def get_maintenance(self, sm_id):
+        operation = 'get maintenance %s' % sm_id
+        data = self.transport.request('GET', self._sm_path(sm_id), operation).json()
+        if isinstance(data, dict) and isinstance(data.get('results'), list) and data['results']:
+            data = data['results'][0]   # the spec's schema wraps it; its example does not
+        if not isinstance(data, dict) or 'uniqueId' not in data:
+            raise errors.ResponseError('the answer is not a scheduled maintenance', platform=PLATFORM, operation=operation)
+        return normalise_maintenance(data)
+
+    def find_maintenance(self, name):
+        """The one maintenance named ``name`` that is not Completed (read in full), else the newest Completed one,
+        else None. Several live ones with that name -> ValidationError."""
+        found = self.search_maintenances(name)
+        live = [m for m in found if m.get('status') != 'Completed']
+        if len(live) > 1:
+            raise errors.ValidationError('option name: %d scheduled maintenances are named %r (%s); OpsRamp does not keep '
+                                         'names unique: remove the extra ones (nothing was changed)'
+                                         % (len(live), name, ', '.join(m['uniqueId'] for m in live)), platform=PLATFORM)
+        pick = live or sorted(found, key=lambda m: m.get('createdTime') or '')[-1:]
+        return self.get_maintenance(pick[0]['uniqueId']) if pick else None
+
+    def _sm_post(self, operation, *parts, **kwargs):
+        response = self.transport.request('POST', self._sm_path(*parts), operation, **kwargs)
+        try:
+            return response.json(allow_empty=True)
+        except errors.ResponseError:
+            return None
+
+    def ensure_maintenance(self, name, state, spec=None, check_mode=False, now=None):
+        """Bring the scheduled maintenance named ``name`` to ``state`` (present, absent, ended, suspended).
+
+        present: create it, or update its schedule/description (POST .../{smId}, allowed on Pending windows) and its
+        resources (POST/DELETE .../{smId}/resources, the only way to change them); a Suspended one is resumed.
+        ended: an Active window is ended (/end); a Pending one is suspended, so it will not start.
+        suspended: /suspend. absent: an Active window is ended first, then DELETE.
+        Returns ``dict(changed, maintenance, before, after, actions)``.
+        """
+        now = time.time() if now is None else now
+        existing = self.find_maintenance(name)
+        before = maintenance_view(existing, spec) if existing else None
+        actions = []
+        status = (existing or {}).get('status')
+        if state != 'present':
+            if existing is None:
+                return dict(changed=False, maintenance=None, before=None, after=None, actions=actions)
+            if state == 'absent':
+                if status == 'Active':
+                    actions.append('end')
+                actions.append('delete')
+            elif state == 'ended':
+                actions.extend({'Active': ['end'], 'Pending': ['suspend']}.get(status, []))
+            elif state == 'suspended':
+                if status == 'Completed':
+                    raise errors.ConflictError('scheduled maintenance %s (%s) is Completed; it cannot be suspended'
+                                               % (name, existing['uniqueId']), platform=PLATFORM)
+                actions.extend({'Active': ['suspend'], 'Pending': ['suspend']}.get(status, []))
+            after_status = {'end': 'Completed' if existing.get('one_time') else 'Pending', 'suspend': 'Suspended',
+                            'delete': None}
+            predicted = dict(existing, status=after_status[actions[-1]]) if actions else existing
+            if actions and actions[-1] == 'delete':
+                predicted = None
+            if not actions or check_mode:
+                return dict(changed=bool(actions), maintenance=predicted or existing, before=before,
+                            after=maintenance_view(predicted, spec) if predicted else None, actions=actions)
+            sm_id = existing['uniqueId']
+            for action in actions:
+                if action == 'delete':
+                    self.transport.request('DELETE', self._sm_path(sm_id), 'delete maintenance %s' % sm_id,
+                                           accept_statuses=(404,))
+                else:
+                    self._sm_post('%s maintenance %s' % (action, sm_id), sm_id, action, json_body={})
+            current = None if actions[-1] == 'delete' else self.get_maintenance(sm_id)
+            return dict(changed=True, maintenance=current or existing, before=before,
+                        after=maintenance_view(current, spec) if current else None, actions=actions)
+
+        body = spec.body(existing)
+        after = spec.view(body)
+        if existing is None:
+            spec.check_past(now)
+            actions.append('create')
+        else:
+            if status == 'Completed':
+                if before['schedule'] == after['schedule']:
+                    return dict(changed=False, maintenance=existing, before=before, after=before, actions=actions)
+                raise errors.ConflictError('scheduled maintenance %s (%s) is Completed and cannot be changed; use another '
+                                           'name for a new window (nothing was changed)' % (name, existing['uniqueId']),
+                                           platform=PLATFORM)
+            if status == 'Suspended':
+                actions.append('resume')
+            if before['schedule'] != after['schedule'] or before['description'] != after['description']:
+                if status == 'Active':
+                    raise errors.ConflictError('scheduled maintenance %s (%s) is Active; OpsRamp changes the schedule of '
+                                               'Pending windows only: end it (state=ended) or use another name (nothing '
+                                               'was changed)' % (name, existing['uniqueId']), platform=PLATFORM)
+                if before['schedule']['start'] != after['schedule']['start']:
+                    spec.check_past(now)
+                actions.append('update')
+            add, remove = resource_delta(before['resources'], after['resources'])
+            if add:
+                actions.append('add resources')
+            if remove:
+                actions.append('remove resources')
+        if check_mode or not actions:
+            return dict(changed=bool(actions), maintenance=existing or dict(body, uniqueId=None), before=before,
+                        after=after if actions else before, actions=actions)
+        if existing is None:
+            data = self._sm_post('create maintenance %s' % name, json_body=body)
+            sm_id = (data or {}).get('uniqueId') if isinstance(data, dict) else None
+            if not sm_id:
+                found = self.search_maintenances(name)
+                sm_id = found[-1]['uniqueId'] if found else None
+            if not sm_id:
+                raise errors.ResponseError('the create answer carries no uniqueId and the window cannot be found by name',
+                                           platform=PLATFORM, operation='create maintenance %s' % name)
+        else:
+            sm_id = existing['uniqueId']
+            if 'resume' in actions:
+                self._sm_post('resume maintenance %s' % sm_id, sm_id, 'resume', json_body={})
+            if 'update' in actions:
+                update = dict((k, v) for k, v in body.items() if k not in ('devices', 'deviceGroups', 'locations'))
+                self._sm_post('update maintenance %s' % sm_id, sm_id, json_body=update)
+            if add:
+                self._sm_post('add resources to maintenance %s' % sm_id, sm_id, 'resources', json_body=add)
+            if remove:
+                self.transport.request('DELETE', self._sm_path(sm_id, 'resources'),
+                                       'remove resources from maintenance %s' % sm_id, json_body=remove)
+        current = self.get_maintenance(sm_id)
+        return dict(changed=True, maintenance=current, before=before, after=spec.view(current, read=True),
+                    actions=actions)
+
+
+# -- scheduled maintenance helpers ---------------------------------------------------------------------------
+SM_STATUSES = ('Active', 'Pending', 'Suspended', 'Completed')
+MAX_SM_RESOURCES = 100
+SM_PATTERNS = ('daily', 'weekly', 'monthly')
+SM_WEEKDAYS = ('Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday')
+SM_TIME_BASES = ('local', 'gmt')
+DEFAULT_SM_TOLERANCE = 300
+
+
+def check_timezone(name):
+    """An IANA time zone name (``Europe/Berlin``), checked against the zoneinfo database before anything is sent."""
+    text = str(name or '').strip()
+    try:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    except ImportError:  # pragma: no cover - Python < 3.9
+        raise errors.ValidationError('option timezone needs Python 3.9 or later (zoneinfo) on the host running the '
+                                     'module', platform=PLATFORM)
+    try:
+        if not text or text.startswith(('/', '.')) or '..' in text:
+            raise ValueError(text)
+        return text, ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise errors.ValidationError('option timezone: %r is not an IANA time zone name (for example UTC, '
+                                     'Europe/Berlin, America/New_York); nothing was sent' % (name,), platform=PLATFORM)
+
+
+def wall_time(epoch, zone):
+    """Epoch seconds -> ``yyyy-MM-ddTHH:mm:ss+0000`` of the wall-clock time in ``zone`` (the +0000 is formal)."""
+    from datetime import datetime
+    return datetime.fromtimestamp(int(epoch), zone).strftime('%Y-%m-%dT%H:%M:%S') + '+0000'
+
+
+def from_wall_time(text, zone):
+    """Inverse of wall_time (None when unreadable)."""
+    from datetime import datetime
+    match = _VENDOR_TIME.match(text or '') if isinstance(text, str) else None
+    if not match:
+        return None
+    local = datetime(*[int(g) for g in match.groups()], tzinfo=zone)
+    return int(local.timestamp())
+
+
+def normalise_maintenance(sm):
+    out = dict(sm)
+    schedule = sm.get('schedule') if isinstance(sm.get('schedule'), dict) else {}
+    out['one_time'] = str(schedule.get('type', '')).lower().replace('_', '-') in ('one-time', 'onetime')
+    return out
+
+
+def resource_delta(have, want):
+    """(body to add, body to remove) between the resources a window has and those wanted (``{kind: [values]}``)."""
+    def body(pairs):
+        out = {}
+        for kind, value in pairs:
+            field, key = RESOURCE_FIELDS[kind]
+            out.setdefault(field, []).append({key: value})
+        return out
+    have_set = set((k, v) for k, values in have.items() for v in values)
+    want_set = set((k, v) for k, values in want.items() for v in values)
+    return body(sorted(want_set - have_set)), body(sorted(have_set - want_set))
+
+
+RESOURCE_FIELDS = {'host': ('devices', 'hostName'), 'resource': ('devices', 'uniqueId'),
+                   'device_group': ('deviceGroups', 'name'), 'location': ('locations', 'name')}
+
+
+def maintenance_view(sm, spec=None):
+    if sm is None:
+        return None
+    return spec.view(sm, read=True) if spec is not None else {
+        'name': sm.get('name'), 'status': sm.get('status'), 'description': sm.get('description') or '',
+        'schedule': sm.get('schedule')}
+
+
+class MaintenanceSpec:
+    """A wanted scheduled maintenance, validated before anything is sent."""
+
+    def __init__(self, name, start=None, end=None, duration=None, timezone='UTC', description=None, hosts=None,
+                 resource_ids=None, device_groups=None, locations=None, recurrence=None, run_escalation_action=None,
+                 time_basis='local', tolerance=DEFAULT_SM_TOLERANCE, now=None):
+        now = time.time() if now is None else now
+        self.name = str(name or '').strip()
+        if not self.name:
+            raise errors.ValidationError('option name is required and must not be empty', platform=PLATFORM)
+        self.timezone, self.zone = check_timezone(timezone or 'UTC')
+        if time_basis not in SM_TIME_BASES:
+            raise errors.ValidationError('option time_basis must be one of %s' % ', '.join(SM_TIME_BASES),
+                                         platform=PLATFORM)
+        self.time_basis = time_basis
+        self.tolerance = int(tolerance)
+        start_value = start if start not in (None, '') else 'now'
+        self.start = to_epoch_second(start_value, 'start', now)
+        if duration not in (None, '') and end not in (None, ''):
+            raise errors.ValidationError('options duration and end are mutually exclusive', platform=PLATFORM)
+        if end not in (None, ''):
+            self.end = to_epoch_second(end, 'end', now)
+            self.end_relative = timeutil.is_relative(end)
+        elif duration not in (None, ''):
+            try:
+                self.end = self.start + int(timeutil.to_seconds(duration, 'duration', default_unit='m'))
+            except errors.ValidationError as exc:
+                exc.platform = PLATFORM
+                raise
+            self.end_relative = True
+        else:
+            raise errors.ValidationError('one of the options end or duration is required', platform=PLATFORM)
+        if self.end <= self.start:
+            raise errors.ValidationError('option end (%s) must be after start (%s)'
+                                         % (timeutil.to_iso(self.end), timeutil.to_iso(self.start)), platform=PLATFORM)
+        self.start_relative = timeutil.is_relative(start_value)
+        self.description = description or ''
+        self.resources = {'host': sorted(set(hosts or [])), 'resource': sorted(set(resource_ids or [])),
+                          'device_group': sorted(set(device_groups or [])), 'location': sorted(set(locations or []))}
+        count = sum(len(v) for v in self.resources.values())
+        if count == 0:
+            raise errors.ValidationError('name at least one resource in hosts, resource_ids, device_groups or locations',
+                                         platform=PLATFORM)
+        if count > MAX_SM_RESOURCES:
+            raise errors.ValidationError('options hosts, resource_ids, device_groups and locations name %d resources; '
+                                         'OpsRamp accepts at most %d in one scheduled maintenance (nothing was sent)'
+                                         % (count, MAX_SM_RESOURCES), platform=PLATFORM)
+        self.pattern = self._pattern(recurrence)
+        self.run_escalation_action = run_escalation_action
+
+    @staticmethod
+    def _pattern(recurrence):
+        if not recurrence:
+            return None
+        kind = recurrence.get('type')
+        if kind not in SM_PATTERNS:
+            raise errors.ValidationError('option recurrence.type: %r; use %s' % (kind, ', '.join(SM_PATTERNS)),
+                                         platform=PLATFORM)
+        pattern = {'type': kind}
+        if recurrence.get('weekdays'):
+            names = dict((w.lower(), w) for w in SM_WEEKDAYS)
+            bad = [w for w in recurrence['weekdays'] if str(w).lower() not in names]
+            if bad:
+                raise errors.ValidationError('option recurrence.weekdays: unknown day(s) %s' % ', '.join(map(str, bad)),
+                                             platform=PLATFORM)
+            pattern['weekDays'] = ','.join(sorted(set(names[str(w).lower()] for w in recurrence['weekdays']),
+                                                  key=SM_WEEKDAYS.index))
+        if recurrence.get('day_of_month') is not None:
+            pattern['dayOfMonth'] = str(recurrence['day_of_month'])
+        if kind == 'daily':
+            pattern['dayFrequency'] = recurrence.get('day_frequency') or 'everyday'
+        return pattern
+
+    def fmt(self, epoch):
+        return wall_time(epoch, self.zone) if self.time_basis == 'local' else format_time(epoch)
+
+    def parse(self, text):
+        return from_wall_time(text, self.zone) if self.time_basis == 'local' else parse_time(text)
+
+    def body(self, existing=None):
+        have = self.view(existing, read=True)['schedule'] if existing else {}
+        start = self.start
+        end = self.end
+        if have.get('start') is not None and self.start_relative and abs(have['start'] - start) <= self.tolerance:
+            start = have['start']
+        if have.get('end') is not None and self.end_relative and abs(have['end'] - end) <= self.tolerance:
+            end = have['end']
+        schedule = {'type': 'Recurring' if self.pattern else 'One-Time', 'startTime': self.fmt(start),
+                    'endTime': self.fmt(end), 'timezone': self.timezone}
+        if self.pattern:
+            schedule['pattern'] = dict(self.pattern)
+        body = {'name': self.name, 'description': self.description, 'schedule': schedule}
+        for kind, (field, key) in (('host', ('devices', 'hostName')), ('resource', ('devices', 'uniqueId')),
+                                   ('device_group', ('deviceGroups', 'name')), ('location', ('locations', 'name'))):
+            for value in self.resources[kind]:
+                body.setdefault(field, []).append({key: value})
+        if self.run_escalation_action is not None:
+            body['runEscalationAction'] = bool(self.run_escalation_action)
+        return body
+
+    def view(self, sm, read=False):
+        """Comparable view of a body (or, ``read``, of a maintenance read back from OpsRamp)."""
+        schedule = sm.get('schedule') or {}
+        kind = str(schedule.get('type') or '').lower().replace('_', '-')
+        pattern = dict((k, v) for k, v in (schedule.get('pattern') or {}).items() if v not in (None, ''))
+        view = {'name': sm.get('name'), 'description': sm.get('description') or '',
+                'schedule': {'type': 'recurring' if kind == 'recurring' else 'one-time',
+                             'start': self.parse(schedule.get('startTime')), 'end': self.parse(schedule.get('endTime')),
+                             'timezone': schedule.get('timezone') or self.timezone, 'pattern': pattern or None}}
+        if read:
+            resources = dict((k, set()) for k in RESOURCE_FIELDS)
+            for device in sm.get('devices') or []:
+                name = device.get('hostName') or (device.get('generalInfo') or {}).get('hostName')
+                rid = device.get('id') or device.get('uniqueId')
+                if rid and rid in self.resources['resource']:
+                    resources['resource'].add(rid)   # named by id in the options
+                elif name:
+                    resources['host'].add(name)
+                elif rid:
+                    resources['resource'].add(rid)
+            resources['device_group'].update(g.get('name') for g in sm.get('deviceGroups') or [])
+            resources['location'].update(loc.get('name') for loc in sm.get('locations') or [])
+            view['resources'] = dict((k, sorted(v)) for k, v in resources.items())
+            view['status'] = sm.get('status')
+        else:
+            view['resources'] = dict((k, list(v)) for k, v in self.resources.items())
+        return view
+
+    def check_past(self, now):
+        if self.start < now - self.tolerance:
+            raise errors.ValidationError('option start (%s) lies %d minutes in the past; a scheduled maintenance may '
+                                         'start at most %d seconds ago (past_tolerance); nothing was sent'
+                                         % (timeutil.to_iso(self.start), (now - self.start) // 60, self.tolerance),
+                                         platform=PLATFORM)

@@ -107,3 +107,26 @@ def parse_vendor(text):
 def check_range(start, end, start_option='start_time', end_option='end_time'):
     if start is not None and end is not None and end < start:
         raise ValidationError('option %s (%s) is before %s (%s)' % (end_option, to_iso(end), start_option, to_iso(start)))
+
+
+_DURATION = re.compile(r'^\+?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>s|sec|m|min|h|d|w)?$', re.I)
+
+
+def to_seconds(value, option='duration', default_unit='m'):
+    """A duration (``90`` in ``default_unit``, ``30m``, ``2h``, ``1d``, ``+2h``) -> seconds (float); must be > 0."""
+    if value is None or value == '' or isinstance(value, bool):
+        raise ValidationError('option %s must be a duration such as 30m, 2h or 1d, got %r' % (option, value))
+    match = _DURATION.match(str(value).strip())
+    if not match:
+        raise ValidationError('option %s: %r is not a duration; use a number of %s or 30m, 2h, 1d'
+                              % (option, value, {'s': 'seconds', 'm': 'minutes', 'h': 'hours'}.get(default_unit, default_unit)))
+    seconds = float(match.group('n')) * _UNITS[(match.group('unit') or default_unit).lower()]
+    if seconds <= 0:
+        raise ValidationError('option %s must be greater than 0, got %r' % (option, value))
+    return seconds
+
+
+def is_relative(value):
+    """Whether a time option is given relative to the moment it is evaluated (``now``, ``+2h``, ``-30m``)."""
+    text = str(value if value is not None else '').strip()
+    return text.lower() == 'now' or bool(_RELATIVE.match(text))

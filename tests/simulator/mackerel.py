@@ -24,8 +24,11 @@ Control actions (/_sim/mackerel/<action>):
   GET  hosts -> {"hosts": [...], "monitors": [{"id", "type"}...]}
   POST close {"id": ..., "reason": "...", "at": <epoch s>} -> the alert, closed as someone else (in the UI) would
        close it: no request is logged
-Hosts and monitors (read only): GET /api/v0/hosts/<id> -> {"host": {"id", "name", "displayName", "status", "roles",
-...}}, GET /api/v0/monitors/<id> -> {"monitor": {"id", "type", "name"}}; unknown -> 404.
+  (raise skips alerts that a downtime or host maintenance suppresses: they come back under "suppressed")
+  downtimes, annotations, host_status, add_hosts, suppressed: see mackerel_suppress.py
+Hosts and monitors: GET /api/v0/hosts/<id> -> {"host": {"id", "name", "displayName", "status", "roles",
+...}}, GET /api/v0/monitors/<id> -> {"monitor": {"id", "type", "name"}}; unknown -> 404. Host status, downtimes and
+graph annotations: mackerel_suppress.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -33,6 +36,7 @@ from __future__ import absolute_import, division, print_function
 import json
 
 from core import Reply, Vendor
+from mackerel_suppress import VARIANTS as SUPPRESSION_VARIANTS, MackerelSuppression
 
 KEYS = {
     'read_write': 'mkrsimRWkey0000000000000000000000000000000000',
@@ -50,7 +54,7 @@ DAY = 86400
 class Mackerel(Vendor):
     name = 'mackerel'
     prefixes = (r'^/api/v0/',)
-    default_variants = {'mackerel_close_closed': '400', 'mackerel_error_form': 'object'}
+    default_variants = dict({'mackerel_close_closed': '400', 'mackerel_error_form': 'object'}, **SUPPRESSION_VARIANTS)
 
     # -- data -----------------------------------------------------------------------------------------------
     def seed(self, rng):
@@ -60,7 +64,6 @@ class Mackerel(Vendor):
         self.logs = {}
         self.hosts = [self.new_id() for _n in range(24)]
         self.services = ['web', 'db', 'batch', 'api']
-        self.host_status = {}
         self.monitors = []
         for i in range(24):
             self.monitors.append({'id': self.new_id(), 'type': TYPES[i % len(TYPES)]})
@@ -80,6 +83,7 @@ class Mackerel(Vendor):
                 alert['memo'] = 'seeded memo %d' % i
             self.add(alert, logs=(240 if i == 5 else 1 + i % 3))
         self.reorder()
+        self.suppression = MackerelSuppression(self)  # downtimes, host status, graph annotations
 
     def new_id(self):
         while True:
@@ -155,6 +159,8 @@ class Mackerel(Vendor):
         parts = req.path.rstrip('/').split('/')[3:]  # after /api/v0
         if len(parts) == 2 and parts[0] in ('hosts', 'monitors') and req.method == 'GET':
             return self.get_host(parts[1]) if parts[0] == 'hosts' else self.get_monitor(parts[1])
+        if parts and parts[0] in ('downtimes', 'hosts', 'graph-annotations'):
+            return self.suppression.handle(req, parts, key != KEYS['read_only'])
         if not parts or parts[0] != 'alerts':
             return self.error(404, 'Not Found')
         if req.method in ('POST', 'PUT', 'DELETE') and key == KEYS['read_only']:
@@ -175,10 +181,8 @@ class Mackerel(Vendor):
         return self.error(404, 'Not Found')
 
     def host_object(self, host_id):
-        n = self.hosts.index(host_id)
-        return {'id': host_id, 'name': 'app-%02d.example.internal' % n, 'displayName': 'app-%02d' % n,
-                'status': self.host_status.get(host_id, 'working'), 'memo': '', 'isRetired': False,
-                'roles': {self.services[n % len(self.services)]: ['app']}, 'createdAt': 1600000000 + n}
+        # one host model: status and roles live in the suppression part (mackerel_suppress.py), which changes them
+        return json.loads(json.dumps(self.suppression.hosts[host_id]))
 
     def get_host(self, host_id):
         if host_id not in self.hosts:
@@ -297,6 +301,9 @@ class Mackerel(Vendor):
             return Reply(200, {'hosts': list(self.hosts), 'monitors': list(self.monitors)})
         if action == 'raise' and req.method == 'POST':
             return self.control_raise(body)
+        handled = self.suppression.control(req, action, body)
+        if handled is not None:
+            return handled
         if action == 'seed' and req.method == 'POST':
             return self.control_seed(body)
         if action == 'close' and req.method == 'POST':
@@ -324,13 +331,18 @@ class Mackerel(Vendor):
         at = int(body.get('at') or self.sim.now())
         monitor_id = body.get('monitor_id') or next(m['id'] for m in self.monitors if m['type'] == type_)
         host_id = body.get('host_id') or self.hosts[0]
-        created = []
+        created, suppressed = [], []
         for n in range(int(body.get('count', 1))):
             alert = self.make_alert(type_, monitor_id, host_id, status, at, body.get('message'), body.get('value'))
+            reason = self.suppression.suppression_of(monitor_id, alert.get('hostId'), at)
+            if reason:  # "alerts are not generated" in a downtime's scope or for a host in maintenance
+                self.suppression.record_suppressed(alert, reason)
+                suppressed.append(dict(alert, suppressed_by=reason))
+                continue
             self.add(alert)
             created.append(alert)
         self.reorder()
-        return Reply(200, {'alerts': json.loads(json.dumps(created))})
+        return Reply(200, {'alerts': json.loads(json.dumps(created)), 'suppressed': json.loads(json.dumps(suppressed))})
 
     def control_seed(self, body):
         count, closed = int(body.get('count', 1000)), int(body.get('closed', 0))

@@ -72,6 +72,7 @@ import uuid
 from urllib.parse import unquote
 
 from core import Reply, Vendor
+from opsramp_maintenance import VARIANTS as MAINTENANCE_VARIANTS, Maintenances
 
 TENANT = 'client_7'
 CLIENTS = {
@@ -149,6 +150,7 @@ class OpsRamp(Vendor):
         'opsramp_query_plus': 'split', 'opsramp_action_names': 'current', 'opsramp_bad_action_status': 400,
         'opsramp_actions_open': 'status', 'opsramp_time_base': 'updated',
     }
+    default_variants.update(MAINTENANCE_VARIANTS)
 
     # -- data -----------------------------------------------------------------------------------------------
     def seed(self, rng):
@@ -159,6 +161,7 @@ class OpsRamp(Vendor):
         self.issued = []
         self.next_id = 100
         self.window = (0, 0)
+        self.maintenances = Maintenances(self, DEVICES)  # scheduled maintenance (opsramp_maintenance.py)
         now = int(self.sim.now())
         for i in range(48):
             created = now - rng.randint(120, 10 * 86400)
@@ -348,6 +351,9 @@ class OpsRamp(Vendor):
         client, denied = self.authorize(req)
         if denied:
             return denied
+        sm = re.match(r'^/api/v2/tenants/([^/]+)/scheduleMaintenances(/.*)?$', req.path)
+        if sm and unquote(sm.group(1)) == TENANT:
+            return self.maintenances.handle(req, sm.group(2), client)
         match = re.match(r'^/api/v2/tenants/([^/]+)/alerts(?:/([^/]+))?(?:/(.*))?$', req.path)
         if not match:
             return self.error(404, {'code': '0001', 'message': 'No API found for %s %s' % (req.method, req.path)})
@@ -414,6 +420,8 @@ class OpsRamp(Vendor):
             if values.get('resourceIds') and alert['device']['id'] not in values['resourceIds']:
                 continue
             if values.get('metrics') and alert['metric'] not in values['metrics']:
+                continue
+            if values.get('alertTypes') and alert['alertType'] not in values['alertTypes']:
                 continue
             if values.get('actions') and not any(self.action_match(alert, a) for a in values['actions']):
                 continue
@@ -519,6 +527,9 @@ class OpsRamp(Vendor):
         if action == 'occurrences':
             rows = self.occurrences.get(req.query.get('id') or body.get('alert_id') or OCC_ALERT, [])
             return Reply(200, {'occurrences': [dict((k, v) for k, v in r.items() if k != '_t') for r in rows]})
+        handled = self.maintenances.control(req, action, body)
+        if handled is not None:
+            return handled
         if action == 'raise' and req.method == 'POST':
             at = int(body.get('at') or self.sim.now())
             created = []
@@ -526,6 +537,10 @@ class OpsRamp(Vendor):
                 alert = self.make_alert(body.get('device') or 'web-01', body.get('state') or 'Critical', at,
                                         subject=body.get('subject'), metric=body.get('metric'),
                                         resource_id=body.get('resource_id'))
+                window = self.maintenances.maintenance_for(alert['device']['name'], at)
+                if window is not None:  # raised inside a scheduled maintenance: typed Maintenance
+                    alert['alertType'] = 'Maintenance'
+                    alert['maintenanceId'] = window['uniqueId']
                 created.append(self.public(alert))
             return Reply(200, {'alerts': created})
         if action == 'close' and req.method == 'POST':

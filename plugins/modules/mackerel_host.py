@@ -1,0 +1,147 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: mackerel_host
+short_description: Set the status of Mackerel hosts (maintenance, working, ...) in bulk, returning each previous status
+version_added: 0.2.0
+description:
+  - Sets hosts to V(working), V(standby), V(maintenance) or V(poweroff). Hosts in V(maintenance) or V(poweroff) are
+    not monitored, so Mackerel generates no alerts for them.
+  - Every host is read first (C(GET /api/v0/hosts/<id>)). Unknown or retired hosts fail the task before anything is
+    written, and the read gives each host's previous status, which is returned so that it can be restored later.
+  - The changes go out through C(POST /api/v0/hosts/bulk-update-statuses). There is one call per target status,
+    with at most 30 ids per call, and only for hosts whose status differs. A rerun sends no write.
+  - To restore recorded statuses, pass them as O(statuses). Each host goes back to its own status, still in bulk.
+author:
+  - alertops.core contributors (@alertops)
+extends_documentation_fragment:
+  - alertops.core.mackerel
+  - alertops.core.common
+attributes:
+  check_mode:
+    description: Reads the hosts and reports what would change; sends no write.
+    support: full
+  diff_mode:
+    description: Shows each changed host's status before and after.
+    support: full
+  action_group:
+    description: Use C(group/alertops.core.mackerel) or C(group/alertops.core.all) in C(module_defaults).
+    support: full
+    membership:
+      - alertops.core.mackerel
+      - alertops.core.all
+options:
+  id:
+    description: Host ids to set to O(status). Mutually exclusive with O(statuses).
+    type: list
+    elements: str
+  status:
+    description: The status to set the hosts in O(id) to.
+    type: str
+    choices: [working, standby, maintenance, poweroff]
+  statuses:
+    description:
+      - "A status per host, C({host id: status}), for example the RV(previous) a maintenance run returned."
+    type: dict
+  concurrency:
+    description: How many host reads run at once (1 to 64).
+    type: int
+    default: 8
+seealso:
+  - module: alertops.core.mackerel_downtime
+"""
+
+EXAMPLES = r"""
+- name: Put the hosts of a change into maintenance (no alerts while they are worked on)
+  alertops.core.mackerel_host:
+    id: [2vJ965ygiXf, 2tFrtykgMib]
+    status: maintenance
+  register: maintenance
+
+- name: Afterwards, give every host back the status it had before
+  alertops.core.mackerel_host:
+    statuses: "{{ maintenance.previous }}"
+"""
+
+RETURN = r"""
+hosts:
+  description: One entry per host, in input order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Host id.
+      type: str
+    name:
+      description: The host's display name (or name).
+      type: str
+    changed:
+      description: Whether its status was (or in check mode would be) changed.
+      type: bool
+    before:
+      description: C({status}) before.
+      type: dict
+    after:
+      description: C({status}) after.
+      type: dict
+previous:
+  description: "Each host's status before this task, C({host id: status}); pass it to O(statuses) to restore them."
+  returned: always
+  type: dict
+  sample: {"2vJ965ygiXf": "working", "2tFrtykgMib": "standby"}
+diff:
+  description: "C({host id: status}) before and after, for the hosts that changed."
+  returned: in diff mode
+  type: dict
+"""
+
+from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel
+from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
+
+
+def run(module):
+    p = module.params
+    if p['statuses'] is not None:
+        if p['id'] is not None or p['status'] is not None:
+            raise ValidationError('option statuses is mutually exclusive with id and status', platform=mackerel.PLATFORM)
+        wanted = dict((str(k), v) for k, v in p['statuses'].items())
+    else:
+        if not p['id'] or p['status'] is None:
+            raise ValidationError('options id (a non-empty list) and status are required, or give statuses',
+                                  platform=mackerel.PLATFORM)
+        wanted = dict((i, p['status']) for i in p['id'])
+    if not wanted:
+        raise ValidationError('option statuses is empty', platform=mackerel.PLATFORM)
+    concurrency = bulk.check_concurrency(p['concurrency'])
+    hosts = module.client(concurrency=concurrency).set_host_statuses(wanted, check_mode=module.check_mode,
+                                                                       concurrency=concurrency)
+    result = dict(changed=any(h['changed'] for h in hosts), hosts=hosts,
+                  previous=dict((h['id'], h['before']['status']) for h in hosts))
+    if module._diff:
+        result['diff'] = {'before': dict((h['id'], h['before']['status']) for h in hosts if h['changed']),
+                          'after': dict((h['id'], h['after']['status']) for h in hosts if h['changed'])}
+    return result
+
+
+def main():
+    module = AlertOpsModule(mackerel.MackerelClient, argument_spec=dict(
+        id=dict(type='list', elements='str'),
+        status=dict(type='str', choices=list(mackerel.HOST_STATUSES)),
+        statuses=dict(type='dict'),
+        concurrency=dict(type='int', default=8),
+    ))
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()
