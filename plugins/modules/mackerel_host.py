@@ -123,8 +123,8 @@ def run(module):
     if not wanted:
         raise ValidationError('option statuses is empty', platform=mackerel.PLATFORM)
     concurrency = bulk.check_concurrency(p['concurrency'])
-    hosts = module.client(concurrency=concurrency).set_host_statuses(wanted, check_mode=module.check_mode,
-                                                                       concurrency=concurrency)
+    client = module.client(concurrency=concurrency)
+    hosts = client.set_host_statuses(wanted, check_mode=module.check_mode, concurrency=concurrency)
     result = dict(changed=any(h['changed'] for h in hosts), hosts=hosts,
                   previous=dict((h['id'], h['before']['status']) for h in hosts))
     if module._diff:
