@@ -39,7 +39,9 @@ def sim_values(sim, tmp_path):
     hosts = sim.control('mackerel', 'hosts')['hosts']
     mackerel_alerts = sim.control('mackerel', 'alerts')['alerts']
     open_ids = [a['id'] for a in mackerel_alerts if a['status'] != 'OK']
-    return {'url': sim.url, 'host0': hosts[0], 'host1': hosts[1], 'mackerel_alert': open_ids[0], 'tmp': str(tmp_path)}
+    monitor0 = sim.control('mackerel', 'hosts')['monitors'][0]['id']
+    return {'url': sim.url, 'host0': hosts[0], 'host1': hosts[1], 'mackerel_alert': open_ids[0], 'tmp': str(tmp_path),
+            'monitor0': monitor0}
 
 
 # literal text in an example -> the simulator's value (a format string over sim_values)
@@ -48,6 +50,7 @@ PLACEHOLDERS = {
     '2vJ965ygiXf': '{host0}', '2tFrtykgMib': '{host1}',   # Mackerel host ids (mackerel_alert, mackerel_alert_info)
     '4HCEHx4Wb': '{host0}', '4HCEHx5Xc': '{host1}',       # Mackerel host ids (README, lookup)
     '2wpLU5fBXbG': '{mackerel_alert}',                    # an open Mackerel alert
+    '2cSZzK3XfmG': '{monitor0}',                          # a Mackerel monitor id (mackerel_downtime)
     '389547': '100',                                      # an OpsRamp alert id ('175' is seeded as it is)
     '/var/tmp/alerts.jsonl': '{tmp}/alerts.jsonl', '/tmp/alerts.jsonl': '{tmp}/alerts.jsonl',
 }
