@@ -476,7 +476,13 @@ class MackerelClient:
             predicted = normalise_downtime(dict(body, id=existing['id']) if existing else body)
             return dict(changed=True, downtime=predicted, before=before, after=after)
         if existing is None:
-            written = self._downtime_write('POST', '/api/v0/downtimes', 'create downtime %s' % name, body)
+            try:
+                written = self._downtime_write('POST', '/api/v0/downtimes', 'create downtime %s' % name, body)
+            except errors.OutcomeUnknownError:
+                # the create may have happened: look again (by name) before anything is repeated
+                written = self.find_downtime(name)
+                if written is None:
+                    written = self._downtime_write('POST', '/api/v0/downtimes', 'create downtime %s' % name, body)
         else:
             written = self._downtime_write('PUT', '/api/v0/downtimes/%s' % quote(existing['id'], safe=''),
                                            'change downtime %s' % existing['id'], body)
@@ -566,7 +572,14 @@ class MackerelClient:
         else:
             method, path = 'PUT', '/api/v0/graph-annotations/%s' % quote(existing['id'], safe='')
             operation = 'change annotation %s' % existing['id']
-        data = self.transport.request(method, path, operation, json_body=body, idempotent=method == 'PUT').json()
+        try:
+            data = self.transport.request(method, path, operation, json_body=body, idempotent=method == 'PUT').json()
+        except errors.OutcomeUnknownError:
+            # the create may have happened: look again before anything is repeated
+            again = [a for a in self.list_annotations(spec.service, spec.start, spec.end) if a.get('title') == spec.title]
+            if not again:
+                raise
+            data = again[0]
         if not isinstance(data, dict) or 'id' not in data:
             raise errors.ResponseError('the answer is not a graph annotation', platform=PLATFORM, operation=operation)
         return dict(changed=True, annotation=normalise_annotation(data), before=before, after=after)
@@ -597,6 +610,13 @@ SUPPRESSION_HINTS = {
     (403, 'hosts'): 'Setting host status needs an API key with Write permission',
     (403, 'annotation'): 'Graph annotations need an API key with Write permission',
 }
+
+
+def check_monitor_scope(value, option):
+    text = str(value if value is not None else '').strip()
+    if not text or any(c in text for c in '/?#%: '):
+        raise errors.ValidationError('option %s: %r is not a Mackerel monitor id' % (option, value), platform=PLATFORM)
+    return text
 
 
 def check_host_status(status):
@@ -684,7 +704,7 @@ class DowntimeSpec:
             elif option.startswith('service'):
                 values = [check_name(v, option) for v in values]
             else:
-                values = [check_alert_id(v) for v in values]
+                values = [check_monitor_scope(v, option) for v in values]
             if values:
                 self.scopes[field] = sorted(set(values))
         self.recurrence = self._recurrence(recurrence, now)
@@ -696,7 +716,8 @@ class DowntimeSpec:
         if kind not in RECURRENCE_TYPES:
             raise errors.ValidationError('option recurrence.type: %r; use %s' % (kind, ', '.join(RECURRENCE_TYPES)),
                                          platform=PLATFORM)
-        interval = recurrence.get('interval') or 1
+        interval = recurrence.get('interval')
+        interval = 1 if interval is None else interval
         if int(interval) < 1:
             raise errors.ValidationError('option recurrence.interval must be at least 1, got %s' % interval,
                                          platform=PLATFORM)

@@ -841,11 +841,17 @@ class OpsRampClient:
             return dict(changed=bool(actions), maintenance=existing or dict(body, uniqueId=None), before=before,
                         after=after if actions else before, actions=actions)
         if existing is None:
-            data = self._sm_post('create maintenance %s' % name, json_body=body)
+            try:
+                data = self._sm_post('create maintenance %s' % name, json_body=body)
+            except errors.OutcomeUnknownError:
+                # the create may have happened: look again (by name) before anything is repeated
+                data = None
+                if not [m for m in self.search_maintenances(name) if m.get('status') != 'Completed']:
+                    data = self._sm_post('create maintenance %s' % name, json_body=body)
             sm_id = (data or {}).get('uniqueId') if isinstance(data, dict) else None
             if not sm_id:
-                found = self.search_maintenances(name)
-                sm_id = found[-1]['uniqueId'] if found else None
+                found = [m for m in self.search_maintenances(name) if m.get('status') != 'Completed']
+                sm_id = found[0]['uniqueId'] if found else None
             if not sm_id:
                 raise errors.ResponseError('the create answer carries no uniqueId and the window cannot be found by name',
                                            platform=PLATFORM, operation='create maintenance %s' % name)

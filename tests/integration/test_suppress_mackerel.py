@@ -136,3 +136,24 @@ def test_annotation_keyed_by_title_and_window(sim, play):
     assert posted == {'title': 'CHG-9 window', 'description': 'first', 'service': 'web', 'from': start,
                       'to': start + 3600, 'roles': ['app']}
     assert sim.control('mackerel', 'annotations')['annotations'] == []
+
+
+def test_writes_under_faults_happen_exactly_once(sim, play):
+    ids = [h['id'] for h in hosts(sim) if h['status'] == 'working'][:3]
+    sim.configure(faults={'script': [
+        {'platform': 'mackerel', 'method': 'POST', 'path': '^/api/v0/downtimes$', 'fault': 'drop_after', 'count': 1},
+        {'platform': 'mackerel', 'method': 'POST', 'path': '^/api/v0/graph-annotations$', 'fault': 'drop_after',
+         'count': 1},
+        {'platform': 'mackerel', 'method': 'POST', 'path': 'bulk-update-statuses', 'fault': '503', 'count': 1},
+        {'platform': 'opsramp', 'method': 'POST', 'path': 'scheduleMaintenances$', 'fault': 'drop_after', 'count': 1},
+    ]})
+    sim.clear_log()
+    assert_ok(play('suppress_faults.yml', extra_vars={'ids': ids}))
+    assert len(sim.control('mackerel', 'downtimes')['downtimes']) == 1
+    assert len(sim.control('mackerel', 'annotations')['annotations']) == 1
+    assert len(sim.control('opsramp', 'maintenances')['maintenances']) == 1
+    assert set(sim.control('mackerel', 'host_status')['hosts'][i] for i in ids) == {'maintenance'}
+    bulk = [r for r in sim.requests(platform='mackerel', path='bulk-update-statuses')]
+    assert [r['status'] for r in bulk] == [503, 200]
+    creates = [r for r in sim.requests(platform='mackerel', path='^/api/v0/downtimes$') if r['method'] == 'POST']
+    assert len(creates) == 1 and creates[0]['fault'] == 'drop_after'
