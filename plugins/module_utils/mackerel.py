@@ -525,13 +525,34 @@ class MackerelClient:
             before = found[host_id].get('status')
             changed = host_id in done
             results.append(dict(id=host_id, name=found[host_id].get('displayName') or found[host_id].get('name'),
-                                changed=changed, before={'status': before},
+                                roles=found[host_id].get('roles') or {}, changed=changed, before={'status': before},
                                 after={'status': wanted[host_id] if changed else before}))
         if failure is not None:
             raise errors.AlertOpsError('%d of %d host status change(s) were made before this failure: %s'
                                        % (len(done), len(todo), failure), platform=PLATFORM, status=failure.status,
                                        details=dict(hosts=results, changed=bool(done)))
         return results
+
+    def monitored_statuses(self, host_id):
+        """``GET /api/v0/hosts/<id>/monitored-statuses``: each monitor's state for the host."""
+        host_id = check_object_id(host_id, 'host')
+        operation = 'get host %s monitored statuses' % host_id
+        data = self.transport.request('GET', '/api/v0/hosts/%s/monitored-statuses' % quote(host_id, safe=''),
+                                      operation).json()
+        if not isinstance(data, dict) or not isinstance(data.get('monitoredStatuses'), list):
+            raise errors.ResponseError('the answer has no "monitoredStatuses" array', platform=PLATFORM,
+                                       operation=operation)
+        return data['monitoredStatuses']
+
+    def hosts_info(self, ids, monitored=False, concurrency=8):
+        """The host objects of ``ids`` (unknown ids -> ValidationError naming them), with ``monitored_statuses``."""
+        ids = list(dict.fromkeys(check_object_id(i, 'host') for i in ids))
+        found = bulk.read_all(ids, self.get_host, concurrency, PLATFORM, noun='host')
+        if monitored:
+            states = bulk.read_all(ids, self.monitored_statuses, concurrency, PLATFORM, noun='host')
+            for host_id in ids:
+                found[host_id] = dict(found[host_id], monitored_statuses=states[host_id])
+        return [found[i] for i in ids]
 
     def list_annotations(self, service, start, end):
         operation = 'list annotations of service %s' % service

@@ -84,6 +84,9 @@ hosts:
     name:
       description: The host's display name (or name).
       type: str
+    roles:
+      description: The host's roles, C({service: [role, ...]}).
+      type: dict
     changed:
       description: Whether its status was (or in check mode would be) changed.
       type: bool

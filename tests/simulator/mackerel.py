@@ -334,6 +334,7 @@ class Mackerel(Vendor):
         created, suppressed = [], []
         for n in range(int(body.get('count', 1))):
             alert = self.make_alert(type_, monitor_id, host_id, status, at, body.get('message'), body.get('value'))
+            self.suppression.observe(monitor_id, alert.get('hostId'), status)
             reason = self.suppression.suppression_of(monitor_id, alert.get('hostId'), at)
             if reason:  # "alerts are not generated" in a downtime's scope or for a host in maintenance
                 self.suppression.record_suppressed(alert, reason)

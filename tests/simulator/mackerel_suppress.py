@@ -28,7 +28,7 @@ Variants (what the docs leave open; the default is the stricter reading):
 
 Control (/_sim/mackerel/<action>): GET downtimes, GET annotations, GET host_status -> {"hosts": {id: status}},
 POST host_status {"statuses": {id: status}} (set without the API), POST add_hosts {"count", "status", "roles"}
--> {"ids"}, GET suppressed -> {"suppressed": [...]} (alerts
+-> {"ids"}, POST recover {"host_id", "monitor_id"} (the check is OK again: its state and open alerts), GET suppressed -> {"suppressed": [...]} (alerts
 that were not generated and why).
 """
 
@@ -77,6 +77,7 @@ class MackerelSuppression:
         self.downtimes = {}
         self.annotations = {}
         self.suppressed_log = []
+        self.monitor_states = {}      # (host id, monitor id) -> status the check last reported
         self.seq = 0
 
     # -- helpers ------------------------------------------------------------------------------------------
@@ -173,6 +174,14 @@ class MackerelSuppression:
             if self.active(downtime, at) and self.in_scope(downtime, monitor_id, host_id):
                 return 'downtime %s (%s)' % (downtime['id'], downtime['name'])
         return None
+
+    def observe(self, monitor_id, host_id, status):
+        """A check result: a host that is not monitored (maintenance, poweroff) reports nothing."""
+        host = self.hosts.get(host_id) if host_id else None
+        if host is not None and host['status'] in ('maintenance', 'poweroff'):
+            return
+        if host_id:
+            self.monitor_states[(host_id, monitor_id)] = status
 
     def record_suppressed(self, alert, reason):
         self.suppressed_log.append({'monitorId': alert.get('monitorId'), 'hostId': alert.get('hostId'),
@@ -341,6 +350,8 @@ class MackerelSuppression:
             for alert in self.vendor.alerts.values():
                 if alert.get('hostId') == host['id'] and alert['status'] != 'OK':
                     states[alert['monitorId']] = alert['status']
+            # what the checks last reported wins: closing an alert does not make its monitor healthy
+            states.update((m, st) for (h, m), st in self.monitor_states.items() if h == host['id'])
             return Reply(200, {'monitoredStatuses': [{'monitorId': m, 'status': s} for m, s in sorted(states.items())]})
         return self.error(404, 'Not Found')
 
@@ -439,6 +450,13 @@ class MackerelSuppression:
                                        'createdAt': int(self.sim.now()), 'meta': {}, 'interfaces': []}
                 added.append(host_id)
             return Reply(200, {'ids': added})
+        if action == 'recover' and req.method == 'POST':
+            key = (body.get('host_id'), body.get('monitor_id'))
+            self.monitor_states[key] = 'OK'
+            for alert in self.vendor.alerts.values():
+                if (alert.get('hostId'), alert.get('monitorId')) == key and alert['status'] != 'OK':
+                    alert.update(status='OK', closedAt=int(self.sim.now()), reason='auto-resolved')
+            return Reply(200, {'recovered': list(key)})
         if action == 'suppressed':
             return Reply(200, {'suppressed': list(self.suppressed_log)})
         return None

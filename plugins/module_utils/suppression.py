@@ -1,0 +1,277 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Vendor-native suppression around a change window, as pure functions (no I/O; unit-tested table by table in
+tests/unit/plugins/module_utils/test_suppression.py).
+
+``begin`` (with ``maintenance_window_suppress: true``) creates, named after the change id:
+
+* a Mackerel downtime (``mackerel_downtime``) for the monitors, services and roles in scope (Mackerel downtimes
+  cannot name hosts);
+* host maintenance (``mackerel_host``) for the hosts in scope, each host's previous status recorded *before* it is
+  changed (write-ahead, so a crash between the write and the record cannot lose it, and a rerun of begin never
+  records "maintenance" as a previous status);
+* an OpsRamp scheduled maintenance (``opsramp_maintenance``) for the resources in scope (``resourceIds`` of the
+  scope query, host names given for suppression);
+* a Mackerel graph annotation (``mackerel_annotation``) per service, marking the window.
+
+``end`` undoes exactly what the record says begin created (downtime removed, every host back to its recorded
+status, the OpsRamp window ended, the annotation's end set to the window's end) before it plans and closes, and a
+failed undo says what is still in place. Then ``verify`` waits until the scope is healthy: Mackerel monitors of the
+hosts in scope back to OK (monitored statuses), open Mackerel alerts of the monitors in scope, and OpsRamp alerts in
+scope that are not in the baseline closed.
+
+The record, kept in the change's state under ``suppression``::
+
+    {"downtime": {"name", "id"} | null, "hosts": {host id: previous status}, "hosts_in_maintenance": [ids],
+     "opsramp": {"name", "id"} | null, "annotations": [{"title", "service", "id", "start"}],
+     "created_at", "undone_at": null | "...Z", "restored": {host id: status}, "in_place": ["..."]}
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import math
+import time
+
+from ansible_collections.alertops.core.plugins.module_utils import timeutil
+from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+
+DEFAULT_DURATION = 4 * 3600      # the vendors end the suppression by themselves if end never runs
+HOST_MAINTENANCE = 'maintenance'
+
+
+def iso(epoch):
+    return timeutil.to_iso(epoch)
+
+
+def _ids(values):
+    if values in (None, ''):
+        return []
+    if isinstance(values, str):
+        values = values.split(',')
+    return sorted(set(str(v).strip() for v in values if str(v).strip()))
+
+
+def annotation_title(change_id):
+    return '%s change window' % change_id
+
+
+def check_options(options):
+    """The role's suppression variables, checked before anything is sent."""
+    out = dict(options or {})
+    try:
+        out['duration'] = int(timeutil.to_seconds(out.get('duration') or DEFAULT_DURATION, 'maintenance_window_suppress_duration',
+                                                  default_unit='s'))
+    except ValidationError as exc:
+        raise ValidationError(str(exc).replace('option ', 'variable '))
+    for key in ('services', 'roles', 'opsramp_hosts', 'annotation_services'):
+        out[key] = _ids(out.get(key))
+    timeout = out.get('verify_timeout')
+    out['verify_timeout'] = int(timeout) if timeout not in (None, '') else 0
+    if out['verify_timeout'] < 0:
+        raise ValidationError('variable maintenance_window_verify_timeout must not be negative, got %s' % timeout)
+    return out
+
+
+def begin_plan(change_id, platforms, scope, begin_at, options, host_preview=None, record=None):
+    """What begin creates, and the write-ahead record (previous host statuses) to store before any write.
+
+    ``host_preview`` is a check-mode ``mackerel_host`` result (each host's current status, nothing written); a status
+    already in ``record`` wins, so a rerun of begin never takes "maintenance" for the previous status.
+    """
+    options = check_options(options)
+    scope = scope or {}
+    record = dict(record or {})
+    begin = int(begin_at)
+    end = begin + options['duration']
+    plan = {'downtime': None, 'hosts': [], 'opsramp': None, 'annotations': [], 'skipped': []}
+    memo = 'alertops.core change window %s (suppression created at begin, removed at end)' % change_id
+    if 'mackerel' in platforms:
+        hosts = _ids(scope.get('mackerel_host_ids'))
+        monitors = _ids(scope.get('mackerel_monitor_ids'))
+        if monitors or options['services'] or options['roles']:
+            plan['downtime'] = {'name': change_id, 'start': iso(begin), 'end': iso(end), 'memo': memo,
+                                'monitor_scopes': monitors, 'service_scopes': options['services'],
+                                'role_scopes': options['roles']}
+        else:
+            plan['skipped'].append('mackerel downtime: no monitors, services or roles in scope (hosts are put in '
+                                   'maintenance instead)' if hosts else 'mackerel downtime: nothing in scope')
+        plan['hosts'] = hosts
+        services = list(options['annotation_services'] or options['services'] or
+                        sorted(set(r.split(':', 1)[0] for r in options['roles'])))
+        if not services:
+            for host in (host_preview or {}).get('hosts') or []:
+                services.extend((host.get('roles') or {}).keys())
+            services = sorted(set(services))
+        for service in services:
+            plan['annotations'].append({'title': annotation_title(change_id), 'service': service, 'start': iso(begin),
+                                        'end': iso(end), 'description': memo})
+        if not services:
+            plan['skipped'].append('mackerel annotation: no service in scope')
+    if 'opsramp' in platforms:
+        resource_ids = _ids((scope.get('opsramp_query') or {}).get('resourceIds'))
+        hosts = options['opsramp_hosts']
+        if resource_ids or hosts:
+            plan['opsramp'] = {'name': change_id, 'start': iso(begin), 'end': iso(end), 'description': memo,
+                               'resource_ids': resource_ids, 'hosts': hosts}
+        else:
+            plan['skipped'].append('opsramp maintenance: no resources in scope (resourceIds in the query, or '
+                                   'maintenance_window_opsramp_hosts)')
+    previous = dict(record.get('hosts') or {})
+    for host in (host_preview or {}).get('hosts') or []:
+        if host.get('id') in plan['hosts']:
+            previous.setdefault(host['id'], (host.get('before') or {}).get('status'))
+    record.update(hosts=previous, created_at=record.get('created_at') or iso(time.time()), undone_at=None)
+    return plan, record
+
+
+def _result_ok(result):
+    return isinstance(result, dict) and not result.get('failed') and not result.get('skipped')
+
+
+def record_begin(record, results):
+    """Fold what the modules returned into the record (what now exists, by id)."""
+    record = dict(record or {})
+    downtime = results.get('downtime')
+    if _result_ok(downtime) and (downtime.get('downtime') or {}).get('id'):
+        record['downtime'] = {'name': downtime['downtime'].get('name'), 'id': downtime['downtime']['id']}
+    hosts = results.get('hosts')
+    if _result_ok(hosts):
+        record['hosts_in_maintenance'] = sorted(h['id'] for h in hosts.get('hosts') or []
+                                                if (h.get('after') or {}).get('status') == HOST_MAINTENANCE)
+    window = results.get('opsramp')
+    if _result_ok(window) and (window.get('maintenance') or {}).get('uniqueId'):
+        record['opsramp'] = {'name': window['maintenance'].get('name'), 'id': window['maintenance']['uniqueId']}
+    annotations = [r for r in (results.get('annotations') or {}).get('results') or [] if _result_ok(r)]
+    if annotations:
+        record['annotations'] = [{'title': a['annotation'].get('title'), 'service': a['annotation'].get('service'),
+                                  'id': a['annotation'].get('id'), 'start': a['annotation'].get('from_at')}
+                                 for a in annotations if (a.get('annotation') or {}).get('id')]
+    record['in_place'] = in_place(record)
+    return record
+
+
+def in_place(record, undone=None):
+    """Human lines naming the suppression that exists according to the record (minus what ``undone`` says is gone)."""
+    undone = undone or {}
+    lines = []
+    if record.get('downtime') and not undone.get('downtime'):
+        lines.append('Mackerel downtime %s (id %s)' % (record['downtime']['name'], record['downtime']['id']))
+    changed = record.get('hosts_in_maintenance')
+    hosts = [h for h in sorted(record.get('hosts') or {}) if h not in (undone.get('hosts') or [])
+             and record['hosts'][h] != HOST_MAINTENANCE and (changed is None or h in changed)]
+    if hosts and not undone.get('hosts_all'):
+        lines.append('Mackerel hosts in maintenance: %s (previous status: %s)'
+                     % (', '.join(hosts), ', '.join('%s=%s' % (h, record['hosts'][h]) for h in hosts)))
+    if record.get('opsramp') and not undone.get('opsramp'):
+        lines.append('OpsRamp scheduled maintenance %s (%s)' % (record['opsramp']['name'], record['opsramp']['id']))
+    return lines
+
+
+def end_plan(record, end_at):
+    """What end undoes: exactly what the record says begin created."""
+    record = record or {}
+    previous = dict((h, s) for h, s in (record.get('hosts') or {}).items() if s and s != HOST_MAINTENANCE)
+    return {
+        'downtime': (record.get('downtime') or {}).get('name'),
+        'host_statuses': previous,
+        'opsramp': (record.get('opsramp') or {}).get('name'),
+        'annotations': [{'title': a['title'], 'service': a['service'], 'start': a['start'], 'end': iso(end_at)}
+                        for a in record.get('annotations') or [] if a.get('title') and a.get('service')],
+        'active': bool(record.get('downtime') or previous or record.get('opsramp')),
+    }
+
+
+def record_end(record, results, now):
+    """Fold the undo results into the record; ``in_place`` lists what is still there (empty when all went)."""
+    record = dict(record or {})
+    undone = {}
+    downtime = results.get('downtime')
+    undone['downtime'] = not record.get('downtime') or _result_ok(downtime)
+    hosts = results.get('hosts')
+    if _result_ok(hosts):
+        undone['hosts_all'] = True
+        record['restored'] = dict((h['id'], (h.get('after') or {}).get('status')) for h in hosts.get('hosts') or [])
+    elif not (record.get('hosts') or {}):
+        undone['hosts_all'] = True
+    elif isinstance(hosts, dict):
+        # a failed bulk call reports the hosts it did change
+        undone['hosts'] = [h['id'] for h in hosts.get('hosts') or [] if h.get('changed')]
+    window = results.get('opsramp')
+    undone['opsramp'] = not record.get('opsramp') or _result_ok(window)
+    record['in_place'] = in_place(record, undone)
+    if not record['in_place']:
+        record['undone_at'] = iso(now)
+    return record
+
+
+# -- verify ------------------------------------------------------------------------------------------------------
+def verify_failures(scope, baseline, begin_at, mackerel_hosts=None, mackerel_alerts=None, opsramp_alerts=None):
+    """What is still failing in scope: a list of ``{platform, kind, id, host, monitor, status, title}``.
+
+    Mackerel: every monitor of a host in scope whose monitored status is not OK (restricted to the monitors in
+    scope when there are any), and every open alert of a monitor in scope opened in the window. OpsRamp: every
+    open alert in scope that is not in the baseline.
+    """
+    scope = scope or {}
+    baseline = baseline or {}
+    monitors = set(_ids(scope.get('mackerel_monitor_ids')))
+    hosts = set(_ids(scope.get('mackerel_host_ids')))
+    out, seen = [], set()
+    for host in (mackerel_hosts or {}).get('hosts') or []:
+        for state in host.get('monitored_statuses') or []:
+            if state.get('status') in ('OK', None):
+                continue
+            if monitors and state.get('monitorId') not in monitors:
+                continue
+            key = ('mackerel', host.get('id'), state.get('monitorId'))
+            seen.add(key)
+            out.append({'platform': 'mackerel', 'kind': 'monitor', 'id': state.get('monitorId'),
+                        'host': host.get('id'), 'monitor': state.get('monitorId'), 'status': state['status'],
+                        'title': '%s on %s is %s' % (state.get('monitorName') or state.get('monitorId'),
+                                                     host.get('name') or host.get('id'), state['status'])})
+    begin = int(begin_at)
+    mackerel_baseline = set(str(i) for i in baseline.get('mackerel') or [])
+    for alert in (mackerel_alerts or {}).get('alerts') or []:
+        if alert.get('status') == 'OK' or str(alert.get('id')) in mackerel_baseline:
+            continue
+        if (alert.get('openedAt') or 0) < begin:
+            continue
+        if monitors and alert.get('monitorId') not in monitors:
+            continue
+        if hosts and alert.get('hostId') and alert['hostId'] not in hosts:
+            continue
+        if ('mackerel', alert.get('hostId'), alert.get('monitorId')) in seen:
+            continue
+        out.append({'platform': 'mackerel', 'kind': 'alert', 'id': alert.get('id'), 'host': alert.get('hostId'),
+                    'monitor': alert.get('monitorId'), 'status': alert.get('status'),
+                    'title': alert.get('message') or '%s alert of monitor %s' % (alert.get('type'), alert.get('monitorId'))})
+    opsramp_baseline = set(str(i) for i in baseline.get('opsramp') or [])
+    for alert in (opsramp_alerts or {}).get('alerts') or []:
+        if str(alert.get('uniqueId')) in opsramp_baseline or alert.get('closed') or \
+                str(alert.get('currentState', '')).lower() in ('ok', 'healed'):
+            continue
+        device = (alert.get('device') or {}).get('name') or (alert.get('resource') or {}).get('name')
+        out.append({'platform': 'opsramp', 'kind': 'alert', 'id': alert.get('uniqueId'), 'host': device,
+                    'monitor': alert.get('metric'), 'status': alert.get('currentState'), 'title': alert.get('subject')})
+    return out
+
+
+def verdict(failures, deadline, now=None):
+    """``{done, healthy, failing}``: done when nothing fails or the deadline has passed (the role's ``until``)."""
+    now = time.time() if now is None else now
+    return {'done': not failures or now >= float(deadline), 'healthy': not failures, 'failing': failures}
+
+
+def verify_summary(failures, timeout):
+    if not failures:
+        return 'verify: the scope is healthy'
+    return ('verify: after %ds still failing: %s' % (int(timeout), '; '.join(
+        '%s %s %s%s (%s)' % (f['platform'], f['kind'], f['id'], ' on %s' % f['host'] if f.get('host') else '',
+                             f.get('status')) for f in failures)))
+
+
+def duration_minutes(seconds):
+    return int(math.ceil(seconds / 60.0))

@@ -1,0 +1,110 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: mackerel_host_info
+short_description: Read Mackerel hosts, their status and the state of each of their monitors
+version_added: 0.2.0
+description:
+  - Reads each host (C(GET /api/v0/hosts/<id>)), including its status (V(working), V(standby), V(maintenance),
+    V(poweroff)) and roles. Unknown ids fail the task and are all named in the message.
+  - With O(monitored_statuses=true), it also reads each monitor's state for the host
+    (C(GET /api/v0/hosts/<id>/monitored-statuses)). RV(failing) then lists the monitors that are not OK, which is
+    what the change window's verify step waits on.
+  - Read-only.
+author:
+  - alertops.core contributors (@alertops)
+extends_documentation_fragment:
+  - alertops.core.mackerel
+  - alertops.core.common
+attributes:
+  check_mode:
+    description: Runs normally; it only reads.
+    support: full
+  diff_mode:
+    description: Nothing changes, so there is no diff.
+    support: none
+  action_group:
+    description: Use C(group/alertops.core.mackerel) or C(group/alertops.core.all) in C(module_defaults).
+    support: full
+    membership:
+      - alertops.core.mackerel
+      - alertops.core.all
+options:
+  id:
+    description: Host ids.
+    type: list
+    elements: str
+    required: true
+  monitored_statuses:
+    description: Also read the state of every monitor of each host.
+    type: bool
+    default: false
+  concurrency:
+    description: How many reads run at once (1 to 64).
+    type: int
+    default: 8
+seealso:
+  - module: alertops.core.mackerel_host
+"""
+
+EXAMPLES = r"""
+- name: Are the hosts of the change healthy again?
+  alertops.core.mackerel_host_info:
+    id: [2vJ965ygiXf, 2tFrtykgMib]
+    monitored_statuses: true
+  register: hosts_health
+
+- name: Show the monitors that still fail
+  ansible.builtin.debug:
+    msg: "{{ hosts_health.failing | map(attribute='monitorId') | list }}"
+"""
+
+RETURN = r"""
+hosts:
+  description: The host objects as Mackerel returns them, with C(monitored_statuses) when asked for.
+  returned: always
+  type: list
+  elements: dict
+failing:
+  description: C({host, monitorId, status}) for every monitor that is not OK (with O(monitored_statuses=true)).
+  returned: always
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel
+from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
+
+
+def run(module):
+    p = module.params
+    if not p['id']:
+        raise ValidationError('option id is an empty list', platform=mackerel.PLATFORM)
+    concurrency = bulk.check_concurrency(p['concurrency'])
+    hosts = module.client(concurrency=concurrency).hosts_info(p['id'], monitored=p['monitored_statuses'],
+                                                              concurrency=concurrency)
+    failing = [dict(host=h['id'], monitorId=s.get('monitorId'), status=s.get('status'))
+               for h in hosts for s in h.get('monitored_statuses') or [] if s.get('status') not in ('OK', None)]
+    return dict(changed=False, hosts=hosts, failing=failing)
+
+
+def main():
+    module = AlertOpsModule(mackerel.MackerelClient, argument_spec=dict(
+        id=dict(type='list', elements='str', required=True),
+        monitored_statuses=dict(type='bool', default=False),
+        concurrency=dict(type='int', default=8),
+    ))
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The change window's suppression decisions (module_utils/suppression.py), table by table."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.alertops.core.plugins.module_utils import suppression as sup
+from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+
+BEGIN = 1795478400          # 2026-11-24T00:00:00Z
+ALL = ['mackerel', 'opsramp', 'log360']
+
+
+def preview(*hosts):
+    return {'hosts': [{'id': h, 'before': {'status': s}, 'roles': roles} for h, s, roles in hosts]}
+
+
+@pytest.mark.parametrize('platforms,scope,options,expect', [
+    # hosts only: hosts into maintenance, no downtime (Mackerel downtimes cannot name hosts); annotation per service
+    (ALL, {'mackerel_host_ids': ['h1', 'h2']}, {}, {
+        'downtime': None, 'hosts': ['h1', 'h2'], 'opsramp': None, 'annotation_services': ['db', 'web']}),
+    # monitors: a downtime on them
+    (ALL, {'mackerel_monitor_ids': ['m2', 'm1']}, {'services': ['web']}, {
+        'downtime': {'monitor_scopes': ['m1', 'm2'], 'service_scopes': ['web'], 'role_scopes': []},
+        'hosts': [], 'annotation_services': ['web']}),
+    # roles give the annotation its service
+    (['mackerel'], {'mackerel_host_ids': []}, {'roles': ['api:gateway']}, {
+        'downtime': {'monitor_scopes': [], 'service_scopes': [], 'role_scopes': ['api:gateway']},
+        'annotation_services': ['api']}),
+    # OpsRamp resources from the scope query (a comma string or a list) and host names
+    (['opsramp'], {'opsramp_query': {'resourceIds': 'r2,r1'}}, {'opsramp_hosts': ['web-01']}, {
+        'opsramp': {'resource_ids': ['r1', 'r2'], 'hosts': ['web-01']}, 'downtime': None, 'hosts': []}),
+    (['opsramp'], {'opsramp_query': {'states': 'Critical'}}, {}, {'opsramp': None}),
+    # a platform not handled gets nothing
+    (['log360'], {'mackerel_host_ids': ['h1'], 'opsramp_query': {'resourceIds': ['r1']}}, {}, {
+        'downtime': None, 'hosts': [], 'opsramp': None, 'annotation_services': []}),
+])
+def test_begin_plan(platforms, scope, options, expect):
+    host_preview = preview(('h1', 'working', {'web': ['app']}), ('h2', 'standby', {'db': ['primary']}))
+    plan, record = sup.begin_plan('CHG-1', platforms, scope, BEGIN, options, host_preview)
+    for key, value in expect.items():
+        if key == 'annotation_services':
+            assert [a['service'] for a in plan['annotations']] == value
+        elif isinstance(value, dict):
+            assert dict((k, plan[key][k]) for k in value) == value
+        else:
+            assert plan[key] == value
+    if plan['downtime']:
+        assert plan['downtime']['name'] == 'CHG-1' and plan['downtime']['start'] == '2026-11-24T00:00:00Z'
+        assert plan['downtime']['end'] == '2026-11-24T04:00:00Z'     # the default duration, 4 h
+    if plan['opsramp']:
+        assert plan['opsramp']['name'] == 'CHG-1'
+
+
+@pytest.mark.parametrize('recorded,current,expected', [
+    ({}, 'working', 'working'),
+    ({}, 'standby', 'standby'),
+    ({'h1': 'standby'}, 'maintenance', 'standby'),     # a rerun of begin: the first record wins
+    ({'h1': 'working'}, 'working', 'working'),
+])
+def test_previous_status_is_recorded_once(recorded, current, expected):
+    _plan, record = sup.begin_plan('CHG-1', ALL, {'mackerel_host_ids': ['h1']}, BEGIN, {},
+                                   preview(('h1', current, {})), {'hosts': recorded})
+    assert record['hosts'] == {'h1': expected}
+
+
+@pytest.mark.parametrize('options,message', [
+    ({'duration': '0'}, 'maintenance_window_suppress_duration'),
+    ({'duration': 'soon'}, 'maintenance_window_suppress_duration'),
+    ({'verify_timeout': -1}, 'maintenance_window_verify_timeout'),
+])
+def test_options_rejected(options, message):
+    with pytest.raises(ValidationError) as exc:
+        sup.check_options(options)
+    assert message in str(exc.value) and 'variable' in str(exc.value)
+
+
+def ok(**kwargs):
+    return dict(changed=True, **kwargs)
+
+
+def test_record_begin_and_end_roundtrip():
+    record = {'hosts': {'h1': 'working', 'h2': 'standby', 'h3': 'maintenance'}}
+    results = {
+        'downtime': ok(downtime={'id': 'dt1', 'name': 'CHG-1'}),
+        'hosts': ok(hosts=[{'id': 'h1', 'after': {'status': 'maintenance'}}, {'id': 'h2', 'after': {'status': 'maintenance'}},
+                           {'id': 'h3', 'after': {'status': 'maintenance'}}]),
+        'opsramp': ok(maintenance={'uniqueId': 'SM-1', 'name': 'CHG-1'}),
+        'annotations': {'results': [ok(annotation={'id': 'ga1', 'title': 'CHG-1 change window', 'service': 'web',
+                                                   'from_at': '2026-11-24T00:00:00Z'})]},
+    }
+    record = sup.record_begin(record, results)
+    assert record['downtime'] == {'name': 'CHG-1', 'id': 'dt1'}
+    assert record['opsramp'] == {'name': 'CHG-1', 'id': 'SM-1'}
+    assert record['in_place'] == [
+        'Mackerel downtime CHG-1 (id dt1)',
+        'Mackerel hosts in maintenance: h1, h2 (previous status: h1=working, h2=standby)',
+        'OpsRamp scheduled maintenance CHG-1 (SM-1)']
+    plan = sup.end_plan(record, BEGIN + 3600)
+    # h3 was already in maintenance before the change: it is left alone
+    assert plan == {'downtime': 'CHG-1', 'host_statuses': {'h1': 'working', 'h2': 'standby'}, 'opsramp': 'CHG-1',
+                    'annotations': [{'title': 'CHG-1 change window', 'service': 'web', 'start': '2026-11-24T00:00:00Z',
+                                     'end': '2026-11-24T01:00:00Z'}], 'active': True}
+    done = sup.record_end(record, {'downtime': ok(), 'hosts': ok(hosts=[{'id': 'h1', 'after': {'status': 'working'}},
+                                                                        {'id': 'h2', 'after': {'status': 'standby'}}]),
+                                   'opsramp': ok()}, BEGIN + 3600)
+    assert done['in_place'] == [] and done['undone_at'] == '2026-11-24T01:00:00Z'
+    assert done['restored'] == {'h1': 'working', 'h2': 'standby'}
+
+
+@pytest.mark.parametrize('results,left', [
+    ({'downtime': {'failed': True, 'msg': 'HTTP 503'}, 'hosts': ok(hosts=[]), 'opsramp': ok()},
+     ['Mackerel downtime CHG-1 (id dt1)']),
+    ({'downtime': ok(), 'hosts': {'failed': True, 'hosts': [{'id': 'h1', 'changed': True}, {'id': 'h2', 'changed': False}]},
+      'opsramp': ok()},
+     ['Mackerel hosts in maintenance: h2 (previous status: h2=standby)']),
+    ({'downtime': ok(), 'hosts': ok(hosts=[]), 'opsramp': {'failed': True}},
+     ['OpsRamp scheduled maintenance CHG-1 (SM-1)']),
+    ({}, ['Mackerel downtime CHG-1 (id dt1)', 'Mackerel hosts in maintenance: h1, h2 (previous status: h1=working, '
+          'h2=standby)', 'OpsRamp scheduled maintenance CHG-1 (SM-1)']),
+])
+def test_a_failed_end_says_what_is_still_in_place(results, left):
+    record = {'downtime': {'name': 'CHG-1', 'id': 'dt1'}, 'hosts': {'h1': 'working', 'h2': 'standby'},
+              'hosts_in_maintenance': ['h1', 'h2'], 'opsramp': {'name': 'CHG-1', 'id': 'SM-1'}}
+    done = sup.record_end(record, results, BEGIN)
+    assert done['in_place'] == left
+    assert done.get('undone_at') is None
+
+
+def test_end_plan_of_nothing():
+    assert sup.end_plan({}, BEGIN) == {'downtime': None, 'host_statuses': {}, 'opsramp': None, 'annotations': [],
+                                       'active': False}
+
+
+@pytest.mark.parametrize('scope,hosts,mackerel_alerts,opsramp_alerts,expected', [
+    # a host's monitor still CRITICAL
+    ({'mackerel_host_ids': ['h1']},
+     [{'id': 'h1', 'monitored_statuses': [{'monitorId': 'm1', 'status': 'CRITICAL'}, {'monitorId': 'm2', 'status': 'OK'}]}],
+     [], [], [('mackerel', 'monitor', 'm1', 'h1')]),
+    # restricted to the monitors in scope
+    ({'mackerel_host_ids': ['h1'], 'mackerel_monitor_ids': ['m2']},
+     [{'id': 'h1', 'monitored_statuses': [{'monitorId': 'm1', 'status': 'CRITICAL'}]}], [], [], []),
+    # open alerts of monitors in scope opened in the window; baseline and older ones are not the change's
+    ({'mackerel_monitor_ids': ['m1']}, [],
+     [{'id': 'a1', 'status': 'CRITICAL', 'monitorId': 'm1', 'openedAt': BEGIN + 10},
+      {'id': 'a0', 'status': 'CRITICAL', 'monitorId': 'm1', 'openedAt': BEGIN + 10},
+      {'id': 'a2', 'status': 'CRITICAL', 'monitorId': 'm1', 'openedAt': BEGIN - 10},
+      {'id': 'a3', 'status': 'OK', 'monitorId': 'm1', 'openedAt': BEGIN + 10},
+      {'id': 'a4', 'status': 'WARNING', 'monitorId': 'm9', 'openedAt': BEGIN + 10}], [],
+     [('mackerel', 'alert', 'a1', None)]),
+    # OpsRamp: open, not in the baseline, not closed or healed
+    ({}, [], [], [{'uniqueId': '7', 'currentState': 'Critical', 'closed': False, 'device': {'name': 'db-01'}},
+                  {'uniqueId': '8', 'currentState': 'Critical', 'closed': True},
+                  {'uniqueId': '9', 'currentState': 'Ok', 'closed': False},
+                  {'uniqueId': '5', 'currentState': 'Critical', 'closed': False}],
+     [('opsramp', 'alert', '7', 'db-01')]),
+])
+def test_verify_failures(scope, hosts, mackerel_alerts, opsramp_alerts, expected):
+    failures = sup.verify_failures(scope, {'mackerel': ['a0'], 'opsramp': ['5']}, BEGIN, {'hosts': hosts},
+                                   {'alerts': mackerel_alerts}, {'alerts': opsramp_alerts})
+    assert [(f['platform'], f['kind'], f['id'], f['host']) for f in failures] == expected
+
+
+@pytest.mark.parametrize('failures,deadline,now,done,healthy', [
+    ([], BEGIN + 60, BEGIN, True, True),
+    ([{'id': 'x'}], BEGIN + 60, BEGIN, False, False),
+    ([{'id': 'x'}], BEGIN + 60, BEGIN + 60, True, False),
+])
+def test_verdict(failures, deadline, now, done, healthy):
+    out = sup.verdict(failures, deadline, now)
+    assert (out['done'], out['healthy']) == (done, healthy)
+
+
+def test_verify_summary():
+    assert sup.verify_summary([], 60) == 'verify: the scope is healthy'
+    text = sup.verify_summary([{'platform': 'mackerel', 'kind': 'monitor', 'id': 'm1', 'host': 'h1',
+                                'status': 'CRITICAL'}], 60)
+    assert text == 'verify: after 60s still failing: mackerel monitor m1 on h1 (CRITICAL)'
