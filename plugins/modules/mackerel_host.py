@@ -85,7 +85,7 @@ hosts:
       description: The host's display name (or name).
       type: str
     roles:
-      description: The host's roles, C({service: [role, ...]}).
+      description: "The host's roles, C({service: [role, ...]})."
       type: dict
     changed:
       description: Whether its status was (or in check mode would be) changed.
