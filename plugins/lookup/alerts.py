@@ -314,18 +314,6 @@ class LookupModule(LookupBase):
         body = client.search_body(kind='alerts', query=query, start_time=self.get_option('opened_after') or '-24h',
                                   end_time=self.get_option('opened_before') or 'now',
                                   severity=self.get_option('severity'), profile_ids=self.get_option('profile_ids'))
-        timeout, sleep = self.get_option('wait_timeout'), self.get_option('wait_sleep')
-        client.check_wait(timeout, sleep, 'wait_timeout', 'wait_sleep')
-        request_id = client.submit('alerts', body)
-        try:
-            client.wait_job(request_id, timeout, sleep)
-            reader, _job = client.results(request_id, max_hits=self.get_option('max_items'))
-            out = []
-            for page in reader.pages():
-                out.extend(a for a in (normalise_hit(h) for h in page) if self._keep(a, None, None, ids))
-            return out
-        finally:
-            try:
-                client.delete_job(request_id)
-            except AlertOpsError:
-                pass  # the job expires by itself within 24 h; the original outcome matters more
+        hits = client.alert_search(body, self.get_option('wait_timeout'), self.get_option('wait_sleep'),
+                                   max_hits=self.get_option('max_items'))
+        return [a for a in (normalise_hit(h) for h in hits) if self._keep(a, None, None, ids)]

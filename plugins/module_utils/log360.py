@@ -474,6 +474,26 @@ class Log360Client:
                                        hint='Wait for it first with log360_job_wait (or log360_search wait: true)')
         return ResultsReader(self, request_id, page=page, max_hits=max_hits, response_type=response_type or None), job
 
+    def alert_search(self, body, timeout, sleep, max_hits=None, keep=None, on_submit=None):
+        """Submit an alert search, wait for it, read every page and delete the job, also when a step fails.
+
+        Returns the hits (those ``keep(hit)`` accepts). ``on_submit(request_id)`` is called before the wait (the EDA
+        source records the job there, to delete it after a kill). Used by the alerts lookup and the EDA event source.
+        """
+        self.check_wait(timeout, sleep, 'wait_timeout', 'wait_sleep')
+        request_id = self.submit('alerts', body)
+        try:
+            if on_submit is not None:
+                on_submit(request_id)
+            self.wait_job(request_id, timeout, sleep)
+            reader, _job = self.results(request_id, max_hits=max_hits)
+            return [h for page in reader.pages() for h in page if keep is None or keep(h)]
+        finally:
+            try:
+                self.delete_job(request_id)
+            except errors.AlertOpsError:
+                pass  # the job expires by itself within 24 h; the original outcome matters more
+
 
 def _check_id(request_id):
     if not request_id or not str(request_id).strip():
