@@ -103,15 +103,24 @@ def _filter_examples():
     return out
 
 
+def _is_rulebook(block):
+    data = yaml.safe_load(block)
+    return isinstance(data, list) and bool(data) and isinstance(data[0], dict) and 'sources' in data[0]
+
+
 def _readme_examples():
     text = open(os.path.join(ROOT, 'README.md')).read()
-    return [('README.md#yaml-%d' % (n + 1), 'play', block)
+    return [('README.md#yaml-%d' % (n + 1), 'rulebook' if _is_rulebook(block) else 'play', block)
             for n, block in enumerate(re.findall(r'```ya?ml\n(.*?)```', text, re.S))]
 
 
 def all_examples():
+    rulebooks = [(path, 'rulebook', text) for path, _kind, text in
+                 _python_examples('extensions/eda/plugins/event_source/*.py')]
+    rulebooks += [(os.path.relpath(p, ROOT), 'rulebook', open(p).read())
+                  for p in sorted(glob.glob(os.path.join(ROOT, 'extensions', 'eda', 'rulebooks', '*.yml')))]
     return (_python_examples('plugins/modules/*.py') + _python_examples('plugins/lookup/*.py') + _filter_examples()
-            + _readme_examples())
+            + _readme_examples() + rulebooks)
 
 
 EXAMPLES = all_examples()
@@ -164,7 +173,23 @@ def build_playbooks(kind, text):
     return out + [(SIM_VARIANTS[t['name']], playbook([t])) for t in special]
 
 
-@pytest.mark.parametrize('source, kind, text', EXAMPLES, ids=[e[0] for e in EXAMPLES])
+PLAYS = [e for e in EXAMPLES if e[1] != 'rulebook']
+RULEBOOKS = [e for e in EXAMPLES if e[1] == 'rulebook']
+
+
+@pytest.mark.parametrize('source, kind, text', RULEBOOKS, ids=[e[0] for e in RULEBOOKS])
+def test_rulebook_example_is_valid(source, kind, text):
+    """Rulebook examples pass ansible-rulebook's own schema and condition parser (test_eda.py runs one for real)."""
+    validators = pytest.importorskip('ansible_rulebook.validators')
+    rules_parser = pytest.importorskip('ansible_rulebook.rules_parser')
+    data = yaml.safe_load(text)
+    validators.Validate.rulebook(data)
+    rulesets = rules_parser.parse_rule_sets(data)
+    assert rulesets and all(r.sources and r.rules for r in rulesets), source
+    assert [list(s['sources'][0])[-1] for s in data if 'alertops.core.alerts' in s['sources'][0]], source
+
+
+@pytest.mark.parametrize('source, kind, text', PLAYS, ids=[e[0] for e in PLAYS])
 def test_example_runs(play, sim, tmp_path, source, kind, text):
     values = sim_values(sim, tmp_path)
     for literal, replacement in PLACEHOLDERS.items():
