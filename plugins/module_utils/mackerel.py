@@ -43,7 +43,7 @@ GET_THRESHOLD = 10
 # a close whose outcome was unknown is checked and re-sent at most (retries + 1) times, and at least this often
 MIN_CLOSE_ROUNDS = 4
 # ISO fields we add; they are removed again before comparing or sending anything
-NORMALISED_FIELDS = ('opened_at', 'closed_at', 'created_at', 'logs')
+NORMALISED_FIELDS = ('opened_at', 'closed_at', 'created_at', 'logs', 'host_name', 'monitor_name')
 
 HINTS = {
     400: 'The request was rejected; check the options (limit at most 100, a non-empty reason)',
@@ -112,10 +112,14 @@ def to_model(alert):
         labels = series.get('labels') or {}
         source = '%s{%s}' % (series.get('name') or '', ','.join('%s=%s' % kv for kv in sorted(labels.items())))
     title = alert.get('message') or '%s alert of monitor %s' % (alert.get('type') or 'unknown', alert.get('monitorId'))
-    return model.make_alert(PLATFORM, alert.get('id'), is_closed(alert) or alert.get('status') == 'OK',
-                            alert.get('status'), title, source, alert.get('openedAt'), alert.get('closedAt'),
-                            vendor_view(alert), close_reason=alert.get('reason'), host_id=alert.get('hostId'),
-                            monitor_id=alert.get('monitorId'))
+    out = model.make_alert(PLATFORM, alert.get('id'), is_closed(alert) or alert.get('status') == 'OK',
+                           alert.get('status'), title, source, alert.get('openedAt'), alert.get('closedAt'),
+                           vendor_view(alert), close_reason=alert.get('reason'), host_id=alert.get('hostId'),
+                           monitor_id=alert.get('monitorId'))
+    for key in ('host_name', 'monitor_name'):   # added by add_names (mackerel_alert_info names=true)
+        if alert.get(key):
+            out[key] = alert[key]
+    return out
 
 
 normalise = to_model
@@ -259,17 +263,25 @@ class MackerelClient:
         return pager.iter_pages(self._page(with_closed, limit, convert), max_items=max_items, platform=PLATFORM,
                                 operation='list alerts')
 
-    def list_alerts(self, with_closed=False, limit=None, max_items=None, filters=None, model=False):
+    def list_alerts(self, with_closed=False, limit=None, max_items=None, filters=None, model=False, stats=None):
         """Every alert (newest first); with ``filters`` only matching ones, ``max_items`` counting matches.
 
         ``model=True`` returns the collection's normalised alert model (to_model) straight from the vendor objects,
         in one pass (the lookup lists thousands of alerts; converting twice would cost as much as the requests).
+        ``stats`` (a dict) receives ``pages``, the number of list requests.
         """
+        stats = stats if stats is not None else {}
+        stats['pages'] = 0
         convert = to_model if model else None
         if not filters:
-            return [a for page in self.iter_alert_pages(with_closed, limit, max_items, convert) for a in page]
+            out = []
+            for page in self.iter_alert_pages(with_closed, limit, max_items, convert):
+                stats['pages'] += 1
+                out.extend(page)
+            return out
         out = []
         for page in self.iter_alert_pages(with_closed, limit, convert=_vendor_object):
+            stats['pages'] += 1
             for alert in page:
                 if filters.match(alert):
                     out.append((convert or normalise_alert)(alert))
@@ -300,6 +312,32 @@ class MackerelClient:
         if not isinstance(data, dict) or 'id' not in data:
             raise errors.ResponseError('the answer is not a %s object' % kind, platform=PLATFORM, operation=operation)
         return data
+
+    def add_names(self, alerts, concurrency=8):
+        """Add ``host_name`` and ``monitor_name`` to every alert: one read per distinct host and monitor (a host or
+        monitor that no longer exists keeps its id as the name). Returns the number of reads."""
+        wanted = {}
+        for alert in alerts:
+            for kind, key in (('host', 'hostId'), ('monitor', 'monitorId')):
+                if alert.get(key):
+                    wanted[(kind, alert[key])] = None
+        keys = sorted(wanted)
+
+        def read(key):
+            try:
+                return display_name(self.get_host(key[1]) if key[0] == 'host' else self.get_monitor(key[1]))
+            except errors.NotFoundError:
+                return key[1]
+        for key, name, error in bulk.run_bounded(keys, read, concurrency):
+            if error is not None:
+                raise error
+            wanted[key] = name
+        for alert in alerts:
+            if alert.get('hostId'):
+                alert['host_name'] = wanted[('host', alert['hostId'])]
+            if alert.get('monitorId'):
+                alert['monitor_name'] = wanted[('monitor', alert['monitorId'])]
+        return len(keys)
 
     def get_host(self, host_id):
         """The host object (``GET /api/v0/hosts/<id>`` answers ``{"host": {...}}``): id, name, displayName, status..."""

@@ -664,18 +664,27 @@ class OpsRampClient:
                                                vendor=exc.vendor)
                 raise
             after = flags(answered) if answered is not None and flag in answered else predicted
-            result.update(changed=True, after=after)
+            result.update(changed=True, after=after, answered_at=timeutil.to_iso(time.time()))
+            if answered is not None and after['closed']:
+                closed_time = (answered.get('statusHistory') or {}).get('closedTime')
+                result['closed_at'] = timeutil.to_iso(parse_time(closed_time)) if closed_time else None
             return result
         raise last
 
-    def apply_states(self, ids, state, description=None, snooze_duration=None, check_mode=False, concurrency=8):
+    def apply_states(self, ids, state, description=None, snooze_duration=None, check_mode=False, concurrency=8,
+                     read_first=True):
         """``apply_state`` for every id over the pooled session with bounded concurrency.
 
         Returns (results, failures): per-item result dicts in input order, and the failed items' messages.
-        Unknown ids are found first (one GET each) and fail the task before anything is written.
+        Unknown ids are found first (one GET each) and fail the task before anything is written. With
+        ``read_first=False`` (ids listed open just before) nothing is read first: the action is sent, and an alert is
+        read again only when OpsRamp refuses it.
         """
         ids = list(dict.fromkeys(check_alert_id(i) for i in ids))
-        found = bulk.read_all(ids, self.get_alert, concurrency, PLATFORM)
+        if read_first:
+            found = bulk.read_all(ids, self.get_alert, concurrency, PLATFORM)
+        else:
+            found = dict((i, {'uniqueId': i}) for i in ids)
         stop = threading.Event()
 
         def work(alert_id):

@@ -115,6 +115,17 @@ options:
     description: How many writes run at once over the one pooled session (1 to 64).
     type: int
     default: 8
+  read_first:
+    description:
+      - With O(id), read the alerts before writing (the default), so unknown ids fail before anything is sent and
+        alerts that are already closed are not sent anything.
+      - V(false) when the ids come from a listing made just before (the C(maintenance_window) role does this): the
+        close is sent straight away, one request per alert and nothing else. An alert closed in the meantime is read
+        again and reported unchanged, with the reason it was closed with; an unknown id fails that alert.
+      - Only with O(id) and O(state=closed) without O(memo).
+    type: bool
+    default: true
+    version_added: 0.2.0
 seealso:
   - module: alertops.core.mackerel_alert_info
 """
@@ -219,7 +230,10 @@ def _validate(p):
             raise ValidationError('option id is an empty list', platform=mackerel.PLATFORM)
         for alert_id in p['id']:
             mackerel.check_alert_id(alert_id)
-    elif not used and not p['all_alerts']:
+    if not p['read_first'] and (p['id'] is None or p['state'] != 'closed' or p['memo'] is not None):
+        raise ValidationError('option read_first=false applies to closing a list of ids (id, state=closed, no memo)',
+                              platform=mackerel.PLATFORM)
+    if p['id'] is None and not used and not p['all_alerts']:
         raise ValidationError('select alerts with id, with a filter (%s), or set all_alerts=true to act on every '
                               'alert' % ', '.join(FILTER_OPTIONS), platform=mackerel.PLATFORM)
     return filters, bulk.check_concurrency(p['concurrency'])
@@ -234,7 +248,10 @@ def run(module):
     filters, concurrency = _validate(p)
     client = module.client(concurrency=concurrency)
 
-    if p['id'] is not None:
+    if p['id'] is not None and not p['read_first']:
+        # listed open just before: one close each; close_checked reads an alert again only when the close is refused
+        targets = [{'id': i, 'status': 'UNKNOWN'} for i in dict.fromkeys(i.strip() for i in p['id'])]
+    elif p['id'] is not None:
         ids = list(dict.fromkeys(i.strip() for i in p['id']))
         found = client.find_alerts(ids, limit=p['limit'], concurrency=concurrency)
         targets = [found[i] for i in ids]
@@ -328,6 +345,7 @@ def main():
         all_alerts=dict(type='bool', default=False),
         limit=dict(type='int'),
         concurrency=dict(type='int', default=8),
+        read_first=dict(type='bool', default=True),
     ))
     module.run(run)
 

@@ -15,7 +15,8 @@ version_added: 0.1.0
 description:
   - Lists the alerts of a Mackerel organisation through C(GET /api/v0/alerts), following C(nextId) to the last page
     (or to O(max_items)), newest first.
-  - Filters are applied on the client side, because the Mackerel API only filters on open/closed.
+  - Filters are applied on the client side, because the Mackerel API only filters on open/closed. The list is newest
+    first, so with O(opened_after) paging stops at the first page that opened entirely before it.
   - With O(id), gets exactly that alert (C(GET /api/v0/alerts/<id>)).
   - With O(logs=true), adds each returned alert's status history (C(GET /api/v0/alerts/<id>/logs), every page).
   - Read-only; a key with Read permission is enough.
@@ -93,8 +94,16 @@ options:
       - Add each alert's logs (newest first, every page) as RV(alerts[].logs).
     type: bool
     default: false
+  names:
+    description:
+      - Add RV(alerts[].host_name) and RV(alerts[].monitor_name) (the names Mackerel's UI shows) to each alert.
+      - One read per distinct host and monitor (C(GET /api/v0/hosts/<id>), C(GET /api/v0/monitors/<id>)); a host or
+        monitor that no longer exists keeps its id as the name.
+    type: bool
+    default: false
+    version_added: 0.2.0
   concurrency:
-    description: How many log requests run at once with O(logs=true), over one pooled connection.
+    description: How many log (or name) requests run at once with O(logs=true) (or O(names=true)), over one pooled connection.
     type: int
     default: 8
 notes:
@@ -172,10 +181,23 @@ alerts:
     closed_at:
       description: C(closedAt) as ISO 8601 UTC, null while open.
       type: str
+    host_name:
+      description: The host's display name (or name). Only with O(names=true).
+      type: str
+      version_added: 0.2.0
+    monitor_name:
+      description: The monitor's name. Only with O(names=true).
+      type: str
+      version_added: 0.2.0
     logs:
       description: The alert's logs, newest first, each with C(created_at) (ISO 8601 UTC) added. Only with O(logs=true).
       type: list
       elements: dict
+name_reads:
+  description: How many host and monitor reads O(names=true) sent.
+  returned: with names=true
+  type: int
+  version_added: 0.2.0
 pages_fetched:
   description: How many list pages were read.
   returned: when listing
@@ -203,15 +225,11 @@ def run(module):
             raise ValidationError('option id: no such alert %s' % p['id'], platform=mackerel.PLATFORM,
                                   operation=exc.operation, status=404, vendor=exc.vendor)
     else:
-        pages = [0]
-        alerts = []
-        for page in client.iter_alert_pages(p['with_closed'], p['limit'], None if filters else p['max_items']):
-            pages[0] += 1
-            alerts.extend(a for a in page if filters.match(a))
-            if p['max_items'] is not None and len(alerts) >= p['max_items']:
-                del alerts[p['max_items']:]
-                break
-        result['pages_fetched'] = pages[0]
+        stats = {}
+        alerts = client.list_alerts(p['with_closed'], p['limit'], p['max_items'], filters, stats=stats)
+        result['pages_fetched'] = stats['pages']
+    if p['names'] and alerts:
+        result['name_reads'] = client.add_names(alerts, concurrency)
     if p['logs'] and alerts:
         outcomes = bulk.run_bounded(alerts, lambda a: client.alert_logs(a['id']), concurrency)
         for alert, logs, error in outcomes:
@@ -235,6 +253,7 @@ def main():
         max_items=dict(type='int'),
         limit=dict(type='int'),
         logs=dict(type='bool', default=False),
+        names=dict(type='bool', default=False),
         concurrency=dict(type='int', default=8),
     ))
     module.run(run)

@@ -76,6 +76,16 @@ options:
     description: How many alerts are handled at once over the one pooled session (1 to 64).
     type: int
     default: 8
+  read_first:
+    description:
+      - Read every alert before acting (the default): unknown ids fail before anything is sent, and alerts that
+        already have the wanted flag are sent nothing.
+      - V(false) when the ids come from a listing made just before (the C(maintenance_window) role does this): one
+        action request per alert and nothing else. An alert OpsRamp refuses (closed meanwhile, for example) is read
+        again and reported unchanged when it already has the wanted flag.
+    type: bool
+    default: true
+    version_added: 0.2.0
 seealso:
   - module: alertops.core.opsramp_alert_info
 """
@@ -140,6 +150,16 @@ alerts:
     after:
       description: The flags after the action (predicted in check mode, and when OpsRamp answers without a body).
       type: dict
+    closed_at:
+      description: When OpsRamp says the alert was closed (C(statusHistory.closedTime) of its answer, ISO 8601 UTC).
+      type: str
+      returned: when this module closed the alert and OpsRamp answered with the alert
+      version_added: 0.2.0
+    answered_at:
+      description: When OpsRamp answered the action (the controller's clock, ISO 8601 UTC).
+      type: str
+      returned: when this module changed the alert
+      version_added: 0.2.0
     failed:
       description: True when this alert could not be brought into the state.
       type: bool
@@ -173,7 +193,8 @@ def run(module):
     concurrency = bulk.check_concurrency(p['concurrency'])
     client = module.client(concurrency=concurrency)
     items, failures = client.apply_states(ids, p['state'], p['description'], p['snooze_duration'],
-                                          check_mode=module.check_mode, concurrency=concurrency)
+                                          check_mode=module.check_mode, concurrency=concurrency,
+                                          read_first=p['read_first'])
     diff = {'before': {}, 'after': {}}
     for item in items:
         if item['changed']:
@@ -194,6 +215,7 @@ def main():
         description=dict(type='str'),
         snooze_duration=dict(type='int'),
         concurrency=dict(type='int', default=8),
+        read_first=dict(type='bool', default=True),
     ))
     module.run(run)
 

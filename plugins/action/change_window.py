@@ -1,0 +1,314 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin alertops.core.change_window (documentation: plugins/modules/change_window.py).
+
+Runs on the controller, whatever host the task targets: it owns the state file of a change (atomic writes, mode
+0600, a lock against a concurrent run of the same change) and calls the planner (module_utils/change_window.py).
+It sends nothing to any vendor: the role lists and writes with the modules, so module_defaults and the action
+groups apply to every request.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import socket
+import tempfile
+import time
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.alertops.core.plugins.module_utils import change_window as cw
+from ansible_collections.alertops.core.plugins.module_utils import mackerel, opsramp
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
+
+STEPS = ('start', 'begin', 'plan', 'record', 'release')
+ARGS = {
+    'step': dict(type='str', required=True, choices=list(STEPS)),
+    'phase': dict(type='str', choices=['begin', 'end']),
+    'change_id': dict(type='raw', required=True),
+    'state_dir': dict(type='path', required=True),
+    'report_dir': dict(type='path'),
+    'platforms': dict(type='list', elements='str', default=['mackerel', 'opsramp', 'log360']),
+    'scope': dict(type='dict', default={}),
+    'scope_all': dict(type='bool', default=False),
+    'force_begin': dict(type='bool', default=False),
+    'baseline': dict(type='dict', default={}),
+    'end_time': dict(type='str', default=''),
+    'actions': dict(type='dict', default={}),
+    'state': dict(type='dict'),
+    'listings': dict(type='dict', default={}),
+    'results': dict(type='dict', default={}),
+    'plan': dict(type='dict'),
+    'window': dict(type='dict'),
+    'handed_in': dict(type='bool', default=False),
+    'end_source': dict(type='str', default='state'),
+}
+# vendor listing (what the info modules return) -> the normalised alert model, by the vendor's own client
+TO_MODEL = {'mackerel': mackerel.to_model, 'opsramp': opsramp.normalise}
+
+
+class ActionModule(ActionBase):
+
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        _validated, args = self.validate_argument_spec(argument_spec=ARGS)
+        try:
+            change_id = cw.check_change_id(args['change_id'])
+            store = StateStore(args['state_dir'], change_id, check_mode=self._task.check_mode)
+            result.update(getattr(self, '_' + args['step'])(args, change_id, store))
+        except AlertOpsError as exc:
+            raise AnsibleActionFail(to_text(exc))
+        return result
+
+    # -- steps ----------------------------------------------------------------------------------------------
+    def _start(self, args, change_id, store):
+        """Check everything that can be checked before a request is sent; take the lock; fix the window."""
+        platforms = cw.check_platforms(args['platforms'])
+        if args['phase'] == 'begin':
+            scope = cw.check_begin_scope(args['scope'], platforms, args['scope_all'])
+            existing = store.read()
+            if existing is not None and not args['force_begin']:
+                cw.check_state_for(existing, change_id, [])
+                cw.resolve_scope(existing, scope)
+                return dict(changed=False, kept=True, state=existing, state_file=store.path,
+                            window={'begin': existing['begin_at'], 'end': existing.get('end_at')})
+            store.lock()
+            begin_at = int(time.time())
+            return dict(changed=False, kept=False, state_file=store.path, begin_at=cw.iso(begin_at),
+                        scope=scope, window={'begin': cw.iso(begin_at), 'end': None}, listing=_listing(scope, None))
+        if args['phase'] != 'end':
+            raise cw.ChangeWindowError('option phase must be begin or end')
+        state = store.read()
+        handed_in = state is None
+        if handed_in:
+            if not args['baseline']:
+                raise cw.ChangeWindowError(
+                    'No baseline for change %s: %s does not exist. Run the role with maintenance_window_phase=begin '
+                    'before the change (or pass maintenance_window_baseline).' % (change_id, store.path))
+            problem = cw.state_problem(args['baseline'])
+            if problem:
+                raise cw.ChangeWindowError('maintenance_window_baseline is not a baseline of phase begin: %s' % problem)
+            state = cw.upgrade_state(args['baseline'])
+        cw.check_state_for(state, change_id, platforms)
+        scope = cw.resolve_scope(state, args['scope'])
+        end, source = cw.fix_end(state, args['end_time'], time.time())
+        store.lock()
+        window = {'begin': state['begin_at'], 'end': cw.iso(end)}
+        return dict(changed=False, state=state, state_file=store.path, handed_in=handed_in, end_source=source,
+                    scope=scope, window=window, end_time=window['end'], listing=_listing(scope, state['begin_at']))
+
+    def _begin(self, args, change_id, store):
+        state = cw.new_state(change_id, cw.to_second(args['window']['begin'], 'begin'), cw.check_platforms(args['platforms']),
+                             args['scope'], args['scope_all'], _models(args['listings']))
+        changed = store.write(state)
+        store.unlock()
+        return dict(changed=changed, state=state, state_file=store.path)
+
+    def _plan(self, args, change_id, store):
+        state = cw.upgrade_state(args['state'])
+        end = cw.to_second(args['window']['end'], 'end')
+        actions = dict((p, a) for p, a in (args['actions'] or {}).items() if a)
+        the_plan = cw.plan(state, _models(args['listings']), end, actions=actions, handed_in=args['handed_in'],
+                           end_source=args['end_source'])
+        # write ahead: the window's end, and the writes about to be sent, are on disk before the first write
+        new = dict(state, end_at=cw.iso(end),
+                   pending=_merge_pending(state.get('pending'), cw.pending_entries(the_plan['to_act'], actions)))
+        changed = store.write(new)
+        return dict(changed=changed, state=new, plan=the_plan,
+                    to_act=dict((p, ids) for p, ids in the_plan['to_act'].items()))
+
+    def _record(self, args, change_id, store):
+        state = cw.upgrade_state(args['state'])
+        actions = dict((p, a) for p, a in (args['actions'] or {}).items() if a)
+        results = dict((p, (r or {}).get('alerts') or []) for p, r in (args['results'] or {}).items()
+                       if isinstance(r, dict))
+        check_mode = self._task.check_mode
+        the_plan = args['plan']
+        failures = []
+        if not check_mode:
+            state, the_plan, failures = cw.record_results(state, the_plan, results, time.time(), actions)
+        changed = store.write(state)
+        window = args['window']
+        platforms = cw.check_platforms(args['platforms'])
+        audit = cw.audit(state, the_plan, window, cw.normalise_scope(state.get('scope')), platforms,
+                         check_mode=check_mode)
+        report_json = os.path.join(args['report_dir'] or args['state_dir'], '%s-audit.json' % change_id)
+        report_html = os.path.join(args['report_dir'] or args['state_dir'], '%s-audit.html' % change_id)
+        if not check_mode:
+            changed = write_file(report_json, json.dumps(audit, indent=2, sort_keys=True) + '\n', 0o640,
+                                 dir_mode=0o750) or changed
+        summary = cw.summary(change_id, window, the_plan, check_mode=check_mode,
+                             report=None if check_mode else report_html)
+        return dict(changed=changed, state=state, audit=audit, summary=summary, report_json=report_json,
+                    report_html=report_html, failures=['%s %s: %s' % f for f in failures],
+                    groups=[{'why': w, 'count': n, 'alerts': e, 'collapsed': c}
+                            for w, n, e, c in cw.group_left_open(the_plan.get('left_open') or [])])
+
+    def _release(self, args, change_id, store):
+        store.unlock()
+        return dict(changed=False)
+
+
+def _listing(scope, begin_at):
+    """What the role's info-module tasks send, derived from the change's scope."""
+    query = dict(scope['opsramp_query'])
+    if begin_at is None:
+        query.setdefault('actions', 'OPEN')          # begin: the open alerts
+    else:
+        query['startDate'] = begin_at                 # end: everything opened since the window began
+    return {'mackerel': {'opened_after': begin_at, 'with_closed': begin_at is not None},
+            'opsramp': {'query': query}}
+
+
+def _models(listings):
+    out = {}
+    for platform, alerts in (listings or {}).items():
+        if isinstance(alerts, dict):          # a registered module result
+            alerts = alerts.get('alerts', alerts.get('hits')) or []
+        convert = TO_MODEL.get(platform)
+        out[platform] = [convert(a) if convert else a for a in alerts or []]
+    return out
+
+
+def _merge_pending(old, new):
+    seen, out = set(), []
+    for entry in list(old or []) + list(new or []):
+        key = (entry['platform'], str(entry['id']))
+        if key not in seen:
+            seen.add(key)
+            out.append(entry)
+    return out
+
+
+# -- files on the controller -----------------------------------------------------------------------------------
+def write_file(path, text, mode, dir_mode=0o700, check_mode=False):
+    """Write ``text`` atomically (temp file in the same directory, fsync, rename) unless the file already holds it.
+    Creates a missing directory with ``dir_mode``; never changes the mode of a directory that exists."""
+    data = text.encode('utf-8')
+    try:
+        with open(path, 'rb') as handle:
+            if handle.read() == data:
+                return False
+    except (IOError, OSError):
+        pass
+    if check_mode:
+        return True
+    directory = os.path.dirname(path) or '.'
+    if not os.path.isdir(directory):
+        try:
+            os.makedirs(directory, dir_mode)
+        except OSError as exc:
+            raise cw.ChangeWindowError('cannot create the directory %s: %s' % (directory, exc))
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, 'wb') as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except (IOError, OSError) as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise cw.ChangeWindowError('cannot write %s: %s' % (path, exc))
+    return True
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == 1           # EPERM: it exists, owned by someone else
+    return True
+
+
+class StateStore:
+    """``<state_dir>/<change_id>.json`` (mode 0600) and its lock ``<change_id>.lock``, on the controller."""
+
+    def __init__(self, state_dir, change_id, check_mode=False):
+        self.dir = os.path.abspath(os.path.expanduser(state_dir))
+        self.path = os.path.join(self.dir, '%s.json' % change_id)
+        self.lock_path = os.path.join(self.dir, '%s.lock' % change_id)
+        self.change_id = change_id
+        self.check_mode = check_mode
+        # the ansible-playbook process: every task of one run is a child of it, so the lock outlives each task
+        self.owner = {'pid': os.getppid(), 'host': socket.gethostname()}
+
+    def read(self):
+        try:
+            with open(self.path, 'rb') as handle:
+                text = handle.read().decode('utf-8', 'replace')
+        except (IOError, OSError) as exc:
+            if getattr(exc, 'errno', None) == 2:
+                return None
+            raise cw.ChangeWindowError('cannot read the state file %s: %s' % (self.path, exc))
+        return cw.parse_state(text, self.path)
+
+    def write(self, state):
+        return write_file(self.path, json.dumps(state, indent=2, sort_keys=True) + '\n', 0o600,
+                          check_mode=self.check_mode)
+
+    def lock(self):
+        """Take the change's lock (check mode writes nothing, so it takes none)."""
+        if self.check_mode:
+            return
+        if not os.path.isdir(self.dir):
+            try:
+                os.makedirs(self.dir, 0o700)
+            except OSError as exc:
+                raise cw.ChangeWindowError('cannot create the state directory %s: %s' % (self.dir, exc))
+        mine = json.dumps(dict(self.owner, since=cw.iso(time.time())))
+        for _attempt in range(2):
+            try:
+                fd = os.open(self.lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except OSError as exc:
+                if exc.errno != 17:     # EEXIST
+                    raise cw.ChangeWindowError('cannot create the lock %s: %s' % (self.lock_path, exc))
+                holder = self._holder()
+                if holder.get('pid') == self.owner['pid'] and holder.get('host') == self.owner['host']:
+                    return              # this run already holds it (begin and end in one playbook)
+                if holder.get('host') == self.owner['host'] and isinstance(holder.get('pid'), int) and \
+                        not _alive(holder['pid']):
+                    self._remove()      # left by a run that died
+                    continue
+                raise cw.ChangeWindowError(
+                    'change %s is being handled by another run (pid %s on %s since %s): nothing was sent. Wait for it '
+                    'to finish; if no such run is alive, delete %s and run again.'
+                    % (self.change_id, holder.get('pid', '?'), holder.get('host', '?'), holder.get('since', '?'),
+                       self.lock_path))
+            with os.fdopen(fd, 'w') as handle:
+                handle.write(mine)
+            return
+        raise cw.ChangeWindowError('cannot take the lock %s' % self.lock_path)
+
+    def unlock(self):
+        if self.check_mode:
+            return
+        holder = self._holder()
+        if holder.get('pid') == self.owner['pid'] and holder.get('host') == self.owner['host']:
+            self._remove()
+
+    def _holder(self):
+        try:
+            with open(self.lock_path) as handle:
+                data = json.loads(handle.read() or '{}')
+            return data if isinstance(data, dict) else {}
+        except (IOError, OSError, ValueError):
+            return {}
+
+    def _remove(self):
+        try:
+            os.unlink(self.lock_path)
+        except OSError:
+            pass
