@@ -129,8 +129,14 @@ class ActionModule(ActionBase):
     def _record(self, args, change_id, store):
         state = cw.upgrade_state(args['state'])
         actions = dict((p, a) for p, a in (args['actions'] or {}).items() if a)
-        results = dict((p, (r or {}).get('alerts') or []) for p, r in (args['results'] or {}).items()
-                       if isinstance(r, dict))
+        results = {}
+        for platform, ids in ((args['plan'] or {}).get('to_act') or {}).items():
+            answer = (args['results'] or {}).get(platform) or {}
+            items = dict((str(i.get('id')), i) for i in answer.get('alerts') or [] if isinstance(i, dict))
+            # a module that failed as a whole (bad credentials, a 403 on the first write) returns no item for the
+            # alerts it did not attempt: each of them is a failed write
+            missing = answer.get('msg') or 'no result from the writing module'
+            results[platform] = [items.get(str(i)) or {'id': i, 'changed': False, 'error': missing} for i in ids]
         check_mode = self._task.check_mode
         the_plan = args['plan']
         failures = []

@@ -131,10 +131,6 @@ def normalise_scope(scope):
             'opsramp_query': canon}
 
 
-def _scope_text(scope):
-    return json.dumps(normalise_scope(scope), sort_keys=True)
-
-
 def platforms_without_scope(scope, platforms):
     scope = normalise_scope(scope)
     return [p for p in WRITABLE if p in platforms and not any(scope[k] for k, plat, _v in SCOPE_VARS if plat == p)]
@@ -173,8 +169,8 @@ def resolve_scope(state, given):
         raise ChangeWindowError(
             'the scope given at end (%s) differs from the scope recorded at begin for change %s (%s) in %s: refusing '
             'to close anything. Run end without the scope variables to use the recorded scope, or begin a new change.'
-            % (_scope_text(dict((k, given[k]) for k in differ)), state.get('change_id'),
-               _scope_text(dict((k, recorded[k]) for k in differ)), names))
+            % (json.dumps(dict((k, given[k]) for k in differ), sort_keys=True), state.get('change_id'),
+               json.dumps(dict((k, recorded[k]) for k in differ), sort_keys=True), names))
     return recorded
 
 
