@@ -14,13 +14,18 @@ class ModuleDocFragment(object):
 options:
   ca_path:
     description:
-    - PEM bundle of CA certificates used to verify the server instead of the system store.
-    - If not set, the environment variable E(ALERTOPS_CA_PATH) is used.
+    - 'PEM bundle of CA certificates used to verify the server B(instead of) the system trust store: with it set,
+      a server whose certificate a public CA signed is no longer trusted for this platform (concatenate the system
+      bundle and the internal CA into one file to trust both). The per-platform variables let an on-premises server
+      behind an internal CA and a SaaS endpoint run in one play.'
+    - If not set, the variable of the platform is used (E(LOG360_CA_PATH), E(MACKEREL_CA_PATH), E(OPSRAMP_CA_PATH)),
+      then the common E(ALERTOPS_CA_PATH).
     type: path
   request_timeout:
     default: 30
     description:
-    - Timeout in seconds for each single HTTP request.
+    - Deadline in seconds for each HTTP request attempt, from connecting to the last byte of the answer (a server
+      that answers too slowly, or a byte at a time, fails it). A finite number greater than 0.
     - If not set, the environment variable E(ALERTOPS_REQUEST_TIMEOUT) is used.
     type: float
   retries:
@@ -34,6 +39,7 @@ options:
     default: true
     description:
     - Verify the server TLS certificate. Set to V(false) only for lab servers with self-signed certificates.
-    - If not set, the environment variable E(ALERTOPS_VALIDATE_CERTS) is used.
+    - If not set, the variable of the platform is used (E(LOG360_VALIDATE_CERTS), E(MACKEREL_VALIDATE_CERTS), E(OPSRAMP_VALIDATE_CERTS)),
+      then the common E(ALERTOPS_VALIDATE_CERTS).
     type: bool
 """

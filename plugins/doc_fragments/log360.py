@@ -17,7 +17,8 @@ options:
     - 'AuthToken created under Settings > Admin Settings > API Settings. Sent as C(Authorization: Bearer).'
     - If not set, the environment variable E(LOG360_TOKEN) is used.
     - Required, here or through its environment variable.
-    - Never logged; masked in every message.
+    - Surrounding whitespace (a trailing newline from a C(|) block scalar, C(ansible-vault encrypt_string) or a
+      multi-line AWX field) is stripped. Never logged; masked in every message, in any encoding.
     type: str
   url:
     description:

@@ -19,7 +19,8 @@ options:
       set, E(MACKEREL_APIKEY) wins.'
     - 'mackerel: If not set, the environment variable E(MACKEREL_APIKEY) or E(MACKEREL_API_KEY) is used.'
     - 'mackerel: Required, here or through its environment variable.'
-    - Never logged; masked in every message.
+    - Surrounding whitespace (a trailing newline from a C(|) block scalar, C(ansible-vault encrypt_string) or a
+      multi-line AWX field) is stripped. Never logged; masked in every message, in any encoding.
     type: str
   client_id:
     description:
@@ -31,7 +32,8 @@ options:
     - 'opsramp: OAuth2 client secret. The token it obtains is cached for the run and refreshed on expiry or on a
       401.'
     - 'opsramp: If not set, the environment variable E(OPSRAMP_CLIENT_SECRET) is used.'
-    - Never logged; masked in every message.
+    - Surrounding whitespace (a trailing newline from a C(|) block scalar, C(ansible-vault encrypt_string) or a
+      multi-line AWX field) is stripped. Never logged; masked in every message, in any encoding.
     type: str
   tenant_id:
     description:
@@ -44,10 +46,12 @@ options:
     - 'log360: AuthToken created under Settings > Admin Settings > API Settings. Sent as C(Authorization: Bearer).'
     - 'log360: If not set, the environment variable E(LOG360_TOKEN) is used.'
     - 'log360: Required, here or through its environment variable.'
-    - Never logged; masked in every message.
+    - Surrounding whitespace (a trailing newline from a C(|) block scalar, C(ansible-vault encrypt_string) or a
+      multi-line AWX field) is stripped. Never logged; masked in every message, in any encoding.
     - 'opsramp: A static Bearer token, used instead of O(client_id)/O(client_secret).'
     - 'opsramp: If not set, the environment variable E(OPSRAMP_TOKEN) is used.'
-    - Never logged; masked in every message.
+    - Surrounding whitespace (a trailing newline from a C(|) block scalar, C(ansible-vault encrypt_string) or a
+      multi-line AWX field) is stripped. Never logged; masked in every message, in any encoding.
     type: str
   token_path:
     description:

@@ -19,7 +19,8 @@ options:
       set, E(MACKEREL_APIKEY) wins.
     - If not set, the environment variable E(MACKEREL_APIKEY) or E(MACKEREL_API_KEY) is used.
     - Required, here or through its environment variable.
-    - Never logged; masked in every message.
+    - Surrounding whitespace (a trailing newline from a C(|) block scalar, C(ansible-vault encrypt_string) or a
+      multi-line AWX field) is stripped. Never logged; masked in every message, in any encoding.
     type: str
   url:
     default: https://api.mackerelio.com

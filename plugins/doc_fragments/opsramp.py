@@ -21,7 +21,8 @@ options:
     description:
     - OAuth2 client secret. The token it obtains is cached for the run and refreshed on expiry or on a 401.
     - If not set, the environment variable E(OPSRAMP_CLIENT_SECRET) is used.
-    - Never logged; masked in every message.
+    - Surrounding whitespace (a trailing newline from a C(|) block scalar, C(ansible-vault encrypt_string) or a
+      multi-line AWX field) is stripped. Never logged; masked in every message, in any encoding.
     type: str
   tenant_id:
     description:
@@ -33,7 +34,8 @@ options:
     description:
     - A static Bearer token, used instead of O(client_id)/O(client_secret).
     - If not set, the environment variable E(OPSRAMP_TOKEN) is used.
-    - Never logged; masked in every message.
+    - Surrounding whitespace (a trailing newline from a C(|) block scalar, C(ansible-vault encrypt_string) or a
+      multi-line AWX field) is stripped. Never logged; masked in every message, in any encoding.
     type: str
   token_path:
     default: /tenancy/auth/oauth/token

@@ -202,12 +202,12 @@ _list:
       version_added: 0.2.0
 """
 
-from ansible.errors import AnsibleLookupError
+from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.alertops.core.plugins.module_utils import options, timeutil
-from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, Redactor, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client, normalise_hit
 from ansible_collections.alertops.core.plugins.module_utils.mackerel import Filters, MackerelClient
 from ansible_collections.alertops.core.plugins.module_utils.mackerel import to_model as mackerel_model
@@ -224,16 +224,30 @@ CONNECTION_NAMES = sorted(set(o['name'] for opts in options.CONNECTION_OPTIONS.v
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        self.set_options(var_options=variables, direct=kwargs)
-        platform = self.get_option('platform')
+        """The error boundary: whatever fails, the user gets one AnsibleLookupError prefixed with the plugin name,
+        redacted (every secret option, tokens issued at run time, a password in url), never a raw exception."""
         client = None
+        platform = kwargs.get('platform')
         try:
+            self.set_options(var_options=variables, direct=kwargs)
+            platform = self.get_option('platform')
             params = options.connection_params(platform, dict((n, self.get_option(n)) for n in CONNECTION_NAMES))
             client = CLIENTS[platform].from_params(params)
             return getattr(self, '_' + platform)(client, [to_text(t) for t in terms or []])
-        except AlertOpsError as exc:
-            message = client.transport.redact(str(exc)) if client is not None else str(exc)
-            raise AnsibleLookupError('alertops.core.alerts: %s' % message)
+        except Exception as exc:  # pylint: disable=broad-except
+            if isinstance(exc, AlertOpsError):
+                message = str(exc)
+            elif isinstance(exc, AnsibleError):
+                message = to_text(exc.message)
+            else:
+                message = '%s: unexpected error: %s: %s' % (platform, exc.__class__.__name__, to_text(exc))
+            if client is not None:
+                redactor = client.transport.redactor   # it also knows the tokens issued at run time
+            else:
+                redactor = Redactor()
+                for name in ([platform] if platform in CLIENTS else list(CLIENTS)):
+                    options.secret_redactor(name, kwargs, from_env=True, redactor=redactor)
+            raise AnsibleLookupError('alertops.core.alerts: %s' % redactor.redact(message)) from None
         finally:
             if client is not None:
                 client.transport.close()

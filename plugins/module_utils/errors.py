@@ -7,6 +7,161 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import json
+import threading
+
+try:
+    from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, kept for the import sanity test
+    from urllib import quote, quote_plus
+    from urlparse import urlsplit, urlunsplit
+
+MASK = '********'
+FRAGMENT = 8     # any run of this many characters of a secret (in any rendering) counts as a leak
+MIN_SECRET = 4   # shorter values are not treated as secrets (they would mask ordinary words)
+
+
+def renderings(secret):
+    """Every way a secret can appear in a message: raw, repr-escaped, URL- and form-encoded, JSON-escaped,
+    HTML-escaped, and the stable middle of its base64 form at each of the three byte alignments (so it is found
+    inside any Basic-auth header, ``user:secret`` included)."""
+    out = set([secret])
+    out.add(repr(secret)[1:-1])
+    out.add(secret.encode('unicode_escape').decode('ascii'))
+    out.update((quote(secret, safe=''), quote(secret), quote_plus(secret), quote_plus(secret, safe='')))
+    out.add(json.dumps(secret)[1:-1])
+    out.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    out.add(secret.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;').replace('"', '&quot;'))
+    raw = secret.encode('utf-8')
+    for shift in (0, 1, 2):
+        encoded = base64.b64encode(b'\0' * shift + raw).decode('ascii').rstrip('=')
+        head = (0, 2, 3)[shift]                     # characters that depend on the bytes before the secret
+        tail = len(encoded) if (shift + len(raw)) % 3 == 0 else len(encoded) - ((shift + len(raw)) % 3 + 1)
+        middle = encoded[head:tail]
+        if len(middle) >= FRAGMENT:
+            out.add(middle)
+    return set(r for r in out if r)
+
+
+def mask_url(url):
+    """``url`` with its whole userinfo (``user:password@`` or a bare token before ``@``) shown as ``********@``."""
+    if not isinstance(url, str) or '@' not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return MASK + '@' + url.split('@')[-1]
+    if '@' not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit('@', 1)[1]
+    return urlunsplit((parts.scheme, '%s@%s' % (MASK, host), parts.path, parts.query, parts.fragment))
+
+
+def url_secrets(url):
+    """The secrets a URL's userinfo carries: the password, ``user:password`` and its Basic-auth form; a user name
+    without a password (a token used as user) counts as the secret itself."""
+    if not isinstance(url, str) or '@' not in url:
+        return []
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return []
+    if '@' not in parts.netloc:
+        return []
+    if parts.password in (None, ''):
+        return [parts.username] if parts.username else []
+    pair = '%s:%s' % (parts.username or '', parts.password)
+    return [parts.password, pair, base64.b64encode(pair.encode('utf-8')).decode('ascii')]
+
+
+class Redactor:
+    """Masks registered secrets in every rendering, and any FRAGMENT-long piece of them.
+
+    ``redact(text)`` before anything is shown; ``excerpt(text, limit)`` redacts first and cuts after, so a cut
+    can never leave the first characters of a secret behind.
+    """
+
+    def __init__(self, secrets=()):
+        self._lock = threading.Lock()
+        self._whole = set()
+        self._fragments = set()
+        self.longest = 0
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, value):
+        """Register a secret; return its stripped text when it was long enough to count, else None."""
+        if value is None:
+            return None
+        value = str(value).strip()
+        if len(value) < MIN_SECRET:
+            return None
+        forms = renderings(value)
+        pieces = set()
+        for form in forms:
+            pieces.update(form[i:i + FRAGMENT] for i in range(len(form) - FRAGMENT + 1))
+        with self._lock:
+            self._whole.update(forms)
+            self._fragments.update(pieces)
+            self.longest = max([self.longest] + [len(f) for f in forms])
+        return value
+
+    def __bool__(self):
+        return bool(self._whole)
+
+    __nonzero__ = __bool__
+
+    def redact(self, text):
+        if text is None:
+            return text
+        text = str(text)
+        with self._lock:
+            whole = sorted(self._whole, key=len, reverse=True)
+            fragments = self._fragments
+        for secret in whole:
+            if secret in text:
+                text = text.replace(secret, MASK)
+        if not fragments or len(text) < FRAGMENT:
+            return text
+        covered = [False] * len(text)
+        hit = False
+        for i in range(len(text) - FRAGMENT + 1):
+            if text[i:i + FRAGMENT] in fragments:
+                hit = True
+                for j in range(i, i + FRAGMENT):
+                    covered[j] = True
+        if not hit:
+            return text
+        out, i = [], 0
+        while i < len(text):
+            if covered[i]:
+                while i < len(text) and covered[i]:
+                    i += 1
+                out.append(MASK)
+            else:
+                out.append(text[i])
+                i += 1
+        return ''.join(out)
+
+    def excerpt(self, text, limit):
+        """At most ``limit`` characters of ``text``, redacted BEFORE it is cut."""
+        if text is None:
+            return None
+        text = str(text)
+        window = text[:limit + self.longest + FRAGMENT]   # any secret crossing the cut is whole in the window
+        return self.redact(window)[:limit]
+
+    def redact_all(self, value):
+        """Redact every string inside dicts / lists (a module's fail_json keyword arguments)."""
+        if isinstance(value, dict):
+            return dict((k, self.redact_all(v)) for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return [self.redact_all(v) for v in value]
+        if isinstance(value, str):
+            return self.redact(value)
+        return value
+
 
 class AlertOpsError(Exception):
     """Base of every error the collection raises on purpose.
@@ -67,6 +222,14 @@ class OutcomeUnknownError(TransportError):
 
 class TLSError(TransportError):
     retryable = False
+
+
+class RedirectError(AlertOpsError):
+    """The server answered 3xx: API calls never follow redirects (credentials would travel along)."""
+
+    def __init__(self, message, status, location=None, **kwargs):
+        super(RedirectError, self).__init__(message, status=status, **kwargs)
+        self.location = location
 
 
 class HTTPError(AlertOpsError):

@@ -77,9 +77,9 @@ def describe_error(response):
     elif response.body.strip():
         text = response.text.strip()
         if '<html' in text[:512].lower():
-            vendor = 'an HTML page instead of a JSON error (%s)' % text[:120].replace('\n', ' ')
+            vendor = 'an HTML page instead of a JSON error (%s)' % response.excerpt(120).replace('\n', ' ')
         else:
-            vendor = text[:300]
+            vendor = response.excerpt(300)  # redacted, then cut
     status = response.status
     scope = SCOPES.get(response.operation)
     hint = None
@@ -327,7 +327,7 @@ class Log360Client:
             request_id = data.get('request_id') or payload.get('request_id')
         if not request_id:
             raise errors.ResponseError('the server accepted the search but returned no request_id: %s'
-                                       % self.transport.redact(response.text[:200]), platform=PLATFORM, operation=operation,
+                                       % response.excerpt(200), platform=PLATFORM, operation=operation,
                                        status=response.status)
         return str(request_id)
 

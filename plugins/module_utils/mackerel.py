@@ -70,7 +70,7 @@ def describe_error(response):
         elif err is not None:
             text = str(err)
     if text is None:
-        text = response.text[:300].strip() or None
+        text = response.excerpt(300) or None  # redacted, then cut
     hint = HINTS.get(response.status)
     operation = getattr(response, 'operation', '') or ''
     if response.status == 403 and operation.startswith(('close', 'update')):

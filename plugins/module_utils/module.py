@@ -10,7 +10,7 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.alertops.core.plugins.module_utils import options
+from ansible_collections.alertops.core.plugins.module_utils import errors, options
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
 
 
@@ -29,6 +29,9 @@ class AlertOpsModule(AnsibleModule):
         super(AlertOpsModule, self).__init__(argument_spec=options.argument_spec(self.platform, **(argument_spec or {})),
                                              **kwargs)
         self._client = None
+        # a password in url (https://user:password@host) is masked like any secret, its Basic-auth form too
+        for value in errors.url_secrets(self.params.get('url')):
+            self.no_log_values.add(value)
 
     def register_secret(self, value):
         """Secrets that appear at run time (issued OAuth tokens) are masked in everything the module returns."""
@@ -52,7 +55,11 @@ class AlertOpsModule(AnsibleModule):
                 self.platform, exc.__class__.__name__, to_text(exc)))))
         self.exit_json(**result)
 
+    def redactor(self):
+        """The client's redactor (it knows the tokens issued at run time), else one built from the secret options."""
+        if self._client is not None:
+            return self._client.transport.redactor
+        return options.secret_redactor(self.platform, self.params)
+
     def _redacted(self, kwargs):
-        if self._client is not None and 'msg' in kwargs:
-            kwargs['msg'] = self._client.transport.redact(kwargs['msg'])
-        return kwargs
+        return self.redactor().redact_all(kwargs)

@@ -95,7 +95,7 @@ def describe_error(response):
         data = None
     text = _error_text(data)
     if text is None:
-        text = response.text[:300].strip() or None
+        text = response.excerpt(300) or None  # redacted, then cut
     hint = HINTS.get(response.status)
     if 'token' in (getattr(response, 'operation', '') or ''):
         if response.status in (400, 401):

@@ -13,11 +13,20 @@ __metaclass__ = type
 
 import os
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import AnsibleFallbackNotFound
+from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+from ansible_collections.alertops.core.plugins.module_utils import transport
+from ansible_collections.alertops.core.plugins.module_utils.errors import Redactor, ValidationError, mask_url, url_secrets
 
 PLATFORMS = ('log360', 'mackerel', 'opsramp')
+# Environment variable prefix of each platform: per-platform options ('per_platform': True) are read from
+# <PREFIX>_<NAME> first, then from the common ALERTOPS_<NAME>.
+ENV_PREFIX = transport.ENV_PREFIX
+# The API path every request of a platform starts with; a url that already ends with it doubles it.
+API_PREFIX = {'log360': '/api/v2', 'mackerel': '/api/v0', 'opsramp': '/api/v2'}
+SECRET_NOTE = ('Surrounding whitespace (a trailing newline from a C(|) block scalar, C(ansible-vault encrypt_string) '
+               'or a multi-line AWX field) is stripped.')
 
 # name -> spec; 'env' lists the environment fallbacks (first found wins), 'secret' -> no_log.
 CONNECTION_OPTIONS = {
@@ -51,12 +60,18 @@ CONNECTION_OPTIONS = {
                           'V(/auth/oauth/token); when the configured path answers 404 the other one is tried.')),
     ],
     'common': [
-        dict(name='validate_certs', type='bool', env=['ALERTOPS_VALIDATE_CERTS'], default=True,
+        dict(name='validate_certs', type='bool', env=['ALERTOPS_VALIDATE_CERTS'], default=True, per_platform=True,
              description='Verify the server TLS certificate. Set to V(false) only for lab servers with self-signed certificates.'),
-        dict(name='ca_path', type='path', env=['ALERTOPS_CA_PATH'],
-             description='PEM bundle of CA certificates used to verify the server instead of the system store.'),
+        dict(name='ca_path', type='path', env=['ALERTOPS_CA_PATH'], per_platform=True,
+             description=('PEM bundle of CA certificates used to verify the server B(instead of) the system trust store: '
+                          'with it set, a server whose certificate a public CA signed is no longer trusted for this '
+                          'platform (concatenate the system bundle and the internal CA into one file to trust both). '
+                          'The per-platform variables let an on-premises server behind an internal CA and a SaaS '
+                          'endpoint run in one play.')),
         dict(name='request_timeout', type='float', env=['ALERTOPS_REQUEST_TIMEOUT'], default=30,
-             description='Timeout in seconds for each single HTTP request.'),
+             description=('Deadline in seconds for each HTTP request attempt, from connecting to the last byte of the '
+                          'answer (a server that answers too slowly, or a byte at a time, fails it). A finite number '
+                          'greater than 0.')),
         dict(name='retries', type='int', env=['ALERTOPS_RETRIES'], default=3,
              description=('How often a request is retried on 429, 502, 503, 504 and connection errors, with jittered exponential '
                           'backoff that honours C(Retry-After). Writes are retried only when the server certainly did not act.')),
@@ -67,7 +82,27 @@ CONNECTION_OPTIONS = {
 def _options(platform):
     if platform not in PLATFORMS:
         raise ValueError('unknown platform %r' % platform)
-    return CONNECTION_OPTIONS[platform] + CONNECTION_OPTIONS['common']
+    return CONNECTION_OPTIONS[platform] + [_for_platform(o, platform) for o in CONNECTION_OPTIONS['common']]
+
+
+def _for_platform(opt, platform):
+    if not opt.get('per_platform'):
+        return opt
+    return dict(opt, env=[platform_env(opt, platform)] + list(opt['env']))
+
+
+def platform_env(opt, platform):
+    """The per-platform variable of a common option: ALERTOPS_CA_PATH -> LOG360_CA_PATH for log360."""
+    return ENV_PREFIX[platform] + '_' + opt['name'].upper()
+
+
+def env_fallback(*names):
+    """Like Ansible's env_fallback, but an empty variable counts as not set (an AWX injector with an empty input
+    must not hide the common variable)."""
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
 
 
 def argument_spec(platform, **extra):
@@ -94,8 +129,12 @@ def connection_params(platform, params):
         if value is None and opt.get('env'):
             # lookups read env through their own config; modules already had their fallback applied
             value = next((os.environ[e] for e in opt['env'] if os.environ.get(e)), None)
+            if value is not None:
+                value = _convert(platform, opt, value)
         if value is None and 'default' in opt:
             value = opt['default']
+        if opt.get('secret') and isinstance(value, str):
+            value = value.strip()
         if opt.get('required') and value in (None, ''):
             raise ValidationError(
                 '%s: option %s is required (set it on the task, in module_defaults, or in the environment variable %s)'
@@ -104,28 +143,87 @@ def connection_params(platform, params):
     if platform == 'opsramp' and not picked.get('token') and not (picked.get('client_id') and picked.get('client_secret')):
         raise ValidationError('opsramp: set either token (OPSRAMP_TOKEN) or both client_id and client_secret '
                               '(OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET)')
-    for name in ('request_timeout', 'retries'):
-        if picked.get(name) is not None and float(picked[name]) < 0:
-            raise ValidationError('%s: option %s must not be negative, got %s' % (platform, name, picked[name]))
+    _check(platform, picked)
     return picked
+
+
+def secret_redactor(platform, params, from_env=False, redactor=None):
+    """A Redactor for the secret connection options in ``params`` (and, with ``from_env``, their environment
+    variables) and for the password of their url: what masks a message before any client exists."""
+    redactor = redactor if redactor is not None else Redactor()
+    for opt in CONNECTION_OPTIONS[platform]:
+        if not opt.get('secret'):
+            continue
+        values = [params.get(opt['name'])]
+        if from_env:
+            values += [os.environ.get(e) for e in opt.get('env', [])]
+        for value in values:
+            if value:
+                redactor.add(str(value))
+    for value in url_secrets(params.get('url')):
+        redactor.add(value)
+    return redactor
+
+
+def _convert(platform, opt, value):
+    """A value read from the environment (lookups) in the option's type."""
+    try:
+        if opt['type'] == 'bool':
+            return boolean(value, strict=True)
+        if opt['type'] == 'float':
+            return float(value)
+        if opt['type'] == 'int':
+            return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError('%s: option %s (from %s) must be a %s, got %r' % (
+            platform, opt['name'], ' or '.join(opt['env']), opt['type'], value))
+    return value
+
+
+def _check(platform, picked):
+    """Checks every connection option gets, modules and lookup alike, before anything is sent."""
+    url = picked.get('url')
+    problem = transport.check_url(url)
+    if problem:
+        raise ValidationError('%s: option url %s' % (platform, problem))
+    path = url.split('?')[0].split('#')[0].rstrip('/')
+    prefix = API_PREFIX.get(platform)
+    if prefix and (path.endswith(prefix) or (prefix + '/') in path[path.find('//') + 2:]):
+        raise ValidationError('%s: option url must be the base URL of the server without %s (the modules add it; the '
+                              'request would go to %s%s/...): use %s'
+                              % (platform, prefix, mask_url(path), prefix, mask_url(path[:path.find(prefix)] or path)))
+    if picked.get('request_timeout') is not None:
+        problem = transport.check_timeout(picked['request_timeout'])
+        if problem:
+            raise ValidationError('%s: option request_timeout %s' % (platform, problem))
+    if picked.get('retries') is not None and int(picked['retries']) < 0:
+        raise ValidationError('%s: option retries must not be negative, got %s' % (platform, picked['retries']))
+    ca_path = picked.get('ca_path')
+    if ca_path and picked.get('validate_certs', True) and not os.path.exists(ca_path):
+        raise ValidationError('%s: option ca_path names %s, which does not exist' % (platform, ca_path))
 
 
 def _doc_option(opt, platform=None, plugin_env=False):
     where = '%s: ' % platform if platform else ''
     doc = {'description': [where + opt['description']], 'type': opt['type']}
-    if plugin_env and opt.get('env'):
+    per_platform = opt.get('per_platform')
+    if plugin_env and opt.get('env') and not per_platform:
         doc['env'] = [{'name': e} for e in opt['env']]
-    if 'default' in opt and not platform:
+    if 'default' in opt and not platform and not (plugin_env and per_platform):
         doc['default'] = opt['default']
     elif 'default' in opt:
         doc['description'].append(where + 'Default V(%s).' % opt['default'])
-    if opt.get('env'):
+    if per_platform:
+        doc['description'].append(
+            'If not set, the variable of the platform is used (%s), then the common E(%s).'
+            % (', '.join('E(%s)' % platform_env(opt, p) for p in PLATFORMS), opt['env'][0]))
+    elif opt.get('env'):
         doc['description'].append(where + 'If not set, the environment variable %s is used.'
                                   % ' or '.join('E(%s)' % e for e in opt['env']))
     if opt.get('required'):
         doc['description'].append(where + 'Required, here or through its environment variable.')
     if opt.get('secret'):
-        doc['description'].append('Never logged; masked in every message.')
+        doc['description'].append(SECRET_NOTE + ' Never logged; masked in every message, in any encoding.')
     return doc
 
 

@@ -14,35 +14,153 @@ __metaclass__ = type
 
 import email.utils
 import json
+import math
 import os
 import random
+import socket
+import ssl
 import threading
 import time
 
 try:
-    from urllib.parse import quote, urlencode
+    from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported, kept for the import sanity test
-    from urllib import quote, urlencode
+    from urllib import urlencode
+    from urlparse import urljoin, urlsplit, urlunsplit
 
 try:
     import requests
+    import urllib3
     from requests.adapters import HTTPAdapter
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by the sanity import test only
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
+    HTTPAdapter = object
 
 from ansible_collections.alertops.core.plugins.module_utils import errors
 
 USER_AGENT = 'alertops.core/0.2.0'
-MASK = '********'
+MASK = errors.MASK
 RETRY_STATUSES = (429, 502, 503, 504)
 # A write answered with one of these certainly did not happen, so it may simply be sent again.
 WRITE_SAFE_RETRY_STATUSES = (429, 503)
 IDEMPOTENT_METHODS = ('GET', 'HEAD', 'DELETE', 'PUT', 'OPTIONS')
 MAX_BACKOFF = 30.0
 MAX_SERVER_WAIT = 120.0
+# How a TLS failure reads -> (what it means, what to do). Checked in order against the root cause's text; the
+# first match wins. Only a verification failure gets the CA advice: for a scheme mismatch it would be wrong.
+TLS_CAUSES = (
+    (('WRONG_VERSION_NUMBER', 'wrong version number', 'record layer failure', 'unknown protocol', 'http request',
+      'packet length too long'),
+     'scheme', 'url uses https:// but the server at {hostport} answered in plain HTTP',
+     'Use http:// in url, or the port on which the server serves HTTPS'),
+    (('certificate has expired', 'CERTIFICATE_EXPIRED'),
+     'expired', 'the server certificate has expired',
+     'Renew the certificate on the server (and check the clock of this host)'),
+    (('certificate is not yet valid',),
+     'not_yet_valid', 'the server certificate is not valid yet', 'Check the clock of this host and of the server'),
+    (('Hostname mismatch', 'IP address mismatch', "doesn't match", 'does not match'),
+     'hostname', 'the server certificate is not valid for {host}',
+     'Use in url the host name the certificate names (see its subjectAltName)'),
+    (('self-signed certificate', 'self signed certificate', 'unable to get local issuer certificate',
+      'unable to get issuer certificate', 'unable to verify the first certificate', 'CERTIFICATE_VERIFY_FAILED',
+      'certificate verify failed'),
+     'untrusted', 'the server certificate is signed by a CA that is not trusted here',
+     'Give the CA as ca_path (or {env}_CA_PATH / ALERTOPS_CA_PATH), or set validate_certs: false only for a lab '
+     'server with a self-signed certificate'),
+)
+TLS_OTHER = ('handshake', 'the TLS handshake with {hostport} failed', "Check url and the server's TLS configuration")
+# Environment variable prefix of each platform (options.py reads <PREFIX>_CA_PATH etc.; hints name them).
+ENV_PREFIX = {'log360': 'LOG360', 'mackerel': 'MACKEREL', 'opsramp': 'OPSRAMP'}
+# What a request that could not even be built means, by exception class name.
+BUILD_ERRORS = {
+    'InvalidHeader': 'a credential or header contains a line break or another character HTTP headers cannot carry; '
+                     'check the token / key for pasted line breaks',
+    'InvalidURL': 'check option url', 'MissingSchema': 'check option url', 'InvalidSchema': 'check option url',
+    'LocationParseError': 'check option url',
+    'UnicodeError': 'check option url and the credentials for characters that HTTP cannot carry',
+    'InvalidJSONError': 'a value cannot be sent as JSON',
+}
+
+
+class DeadlineExceeded(Exception):
+    """No complete answer within request_timeout (a slow or dripping server)."""
+
+
+class _Watch:
+    """The connection one attempt uses, and whether its deadline passed. The deadline timer shuts the socket
+    down, which ends any read in progress at once (a per-read socket timeout never fires on a dripping server)."""
+
+    def __init__(self):
+        self.conn = None
+        self.expired = False
+
+    def expire(self):
+        self.expired = True
+        sock = getattr(self.conn, 'sock', None)
+        if sock is not None:
+            try:
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except (OSError, ValueError, TypeError):
+                pass
+
+
+_LOCAL = threading.local()
+
+
+class _WatchedConnection:
+    """Mixed into urllib3's connection classes: register the connection with the attempt's _Watch."""
+
+    def connect(self):
+        _register(self)
+        return super(_WatchedConnection, self).connect()
+
+    def request(self, *args, **kwargs):
+        _register(self)
+        return super(_WatchedConnection, self).request(*args, **kwargs)
+
+
+def _register(conn):
+    watch = getattr(_LOCAL, 'watch', None)
+    if watch is not None:
+        watch.conn = conn
+
+
+def _watched_pool_classes():
+    """urllib3 pool classes whose connections register with the deadline watch (None if this urllib3 differs)."""
+    try:
+        from urllib3.connection import HTTPConnection, HTTPSConnection
+        from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    except ImportError:  # pragma: no cover
+        return None
+    http_conn = type('WatchedHTTPConnection', (_WatchedConnection, HTTPConnection), {})
+    https_conn = type('WatchedHTTPSConnection', (_WatchedConnection, HTTPSConnection), {})
+    return {'http': type('WatchedHTTPConnectionPool', (HTTPConnectionPool,), {'ConnectionCls': http_conn}),
+            'https': type('WatchedHTTPSConnectionPool', (HTTPSConnectionPool,), {'ConnectionCls': https_conn})}
+
+
+class _Adapter(HTTPAdapter):
+    """HTTPAdapter whose pools (proxied ones too) use the watched connection classes."""
+
+    _pool_classes = None
+
+    def init_poolmanager(self, *args, **kwargs):
+        super(_Adapter, self).init_poolmanager(*args, **kwargs)
+        self._watch_manager(self.poolmanager)
+
+    def proxy_manager_for(self, *args, **kwargs):
+        manager = super(_Adapter, self).proxy_manager_for(*args, **kwargs)
+        self._watch_manager(manager)
+        return manager
+
+    @classmethod
+    def _watch_manager(cls, manager):
+        if cls._pool_classes is None:
+            cls._pool_classes = _watched_pool_classes() or {}
+        if cls._pool_classes and hasattr(manager, 'pool_classes_by_scheme'):
+            manager.pool_classes_by_scheme = dict(cls._pool_classes)
 
 
 DONE, RETRY, REFRESH = 'done', 'retry', 'refresh'
@@ -95,7 +213,11 @@ class Response:
             kind = 'an HTML page' if '<html' in self.text[:512].lower() or 'html' in self.content_type else 'a body that is not valid JSON'
             raise self._transport.response_error(
                 self, 'the server answered HTTP %s with %s (%s) where JSON was expected: %s'
-                % (self.status, kind, exc.__class__.__name__, self.text[:200].strip()))
+                % (self.status, kind, exc.__class__.__name__, self.excerpt(200).strip()))
+
+    def excerpt(self, limit=300):
+        """The body for a message: redacted first, then cut to ``limit`` characters."""
+        return self._transport.redactor.excerpt(self.text.strip(), limit)
 
 
 class Transport:
@@ -111,15 +233,21 @@ class Transport:
         if not HAS_REQUESTS:
             raise errors.ValidationError('the Python library requests is required on the host that runs the module '
                                          '(pip install requests): %s' % REQUESTS_IMPORT_ERROR, platform=platform)
-        if not base_url or '://' not in base_url:
-            raise errors.ValidationError('option url must be an absolute http(s) URL, got %r' % (base_url,), platform=platform)
+        self.redactor = errors.Redactor()
+        for secret in errors.url_secrets(base_url):
+            self.redactor.add(secret)
+        problem = check_url(base_url)
+        if problem:
+            raise errors.ValidationError('option url %s' % problem, platform=platform)
         self.platform = platform
         self.base_url = base_url.rstrip('/')
         self.auth = auth
         self.request_timeout = float(request_timeout if request_timeout is not None else 30)
+        problem = check_timeout(self.request_timeout)
+        if problem:
+            raise errors.ValidationError('option request_timeout %s' % problem, platform=platform)
         self.retries = int(retries if retries is not None else 3)
-        self.describe_error = describe_error or (lambda response: (response.text[:300], None))
-        self._secrets = set()
+        self.describe_error = describe_error or (lambda response: (response.excerpt(300), None))
         self._on_secret = on_secret
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -131,7 +259,7 @@ class Transport:
             self.add_secret(secret)
 
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 2), max_retries=0)
+        adapter = _Adapter(pool_connections=2, pool_maxsize=max(pool_size, 2), max_retries=0)
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
         self.session.headers.update({'User-Agent': USER_AGENT, 'Accept': 'application/json'})
@@ -161,21 +289,14 @@ class Transport:
 
     # -- secrets --------------------------------------------------------------------------------------------
     def add_secret(self, value):
-        """Register a value that must never appear in any message (keys, tokens issued at run time)."""
-        if value and len(str(value)) >= 4:
-            value = str(value)
-            with self._lock:
-                self._secrets.update((value, quote(value, safe=''), quote(value)))
-            if self._on_secret:
-                self._on_secret(value)
+        """Register a value that must never appear in any message (keys, tokens issued at run time), in any
+        rendering or as any 8-character piece (errors.Redactor)."""
+        value = self.redactor.add(value)
+        if value and self._on_secret:
+            self._on_secret(value)
 
     def redact(self, text):
-        if text is None:
-            return text
-        text = str(text)
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, MASK)
-        return text
+        return self.redactor.redact(text)
 
     # -- errors ---------------------------------------------------------------------------------------------
     def response_error(self, response, message):
@@ -195,6 +316,9 @@ class Transport:
         }.get(status)
         if status >= 500:
             default_hint = 'The server failed; retry later or check the server logs'
+        if status == 400 and 'plain HTTP request was sent to HTTPS port' in response.text[:2000]:
+            vendor, default_hint = None, 'url uses http:// but the server speaks HTTPS on this port: use https:// in url'
+            hint = None
         reason = {401: 'unauthorized', 403: 'forbidden', 404: 'not found', 429: 'rate limited'}.get(
             status, 'server error' if status >= 500 else 'request rejected')
         return cls(reason, status, headers=response.headers, platform=self.platform, operation=response.operation,
@@ -256,7 +380,9 @@ class Transport:
         req_headers = dict(headers or {})
         if self.auth is not None:
             req_headers.update(self.auth.headers())
-        kwargs = dict(params=params, headers=req_headers, timeout=timeout or self.request_timeout, stream=False)
+        # never follow a redirect: the credential headers (and a form's client_secret) would go wherever it points
+        kwargs = dict(params=params, headers=req_headers, timeout=timeout or self.request_timeout, stream=False,
+                      allow_redirects=False)
         if json_body is not None:
             kwargs['data'] = json.dumps(json_body)
             req_headers.setdefault('Content-Type', 'application/json')
@@ -278,24 +404,56 @@ class Transport:
             self.pacer.after_response(response.status, response.headers)
 
     def _send(self, prepared):
-        """One exchange. Returns ``(Response, None)`` for any HTTP answer or ``(None, exc)`` for a connection
-        failure that the retry policy may act on; TLS failures raise at once (retrying cannot help)."""
+        """One exchange within one deadline (``request_timeout`` from connecting to the last byte of the answer).
+
+        Returns ``(Response, None)`` for any HTTP answer or ``(None, exc)`` for a connection failure that the retry
+        policy may act on. Everything else raises a typed error here: TLS failures (retrying cannot help) and any
+        other exception (a request that cannot be built, a library error), redacted - nothing passes untyped."""
         self._before_send(prepared)
         with self._lock:
             self.stats['requests'] += 1
+        deadline = float(prepared.kwargs['timeout'])
+        watch = _Watch()
+        timer = threading.Timer(deadline, watch.expire)
+        timer.daemon = True
+        _LOCAL.watch = watch
+        timer.start()
         try:
             raw = self.session.request(prepared.method, prepared.url, **prepared.kwargs)
             body = raw.content
-        except requests.exceptions.SSLError as exc:
-            raise errors.TLSError(
-                self.redact('TLS verification failed: %s' % _root_cause(exc)), platform=self.platform,
-                operation=prepared.operation,
-                hint='Install the CA with ca_path, or set validate_certs: false for a lab server with a self-signed certificate')
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-            return None, exc
+        except Exception as exc:  # pylint: disable=broad-except
+            if watch.expired:
+                return None, DeadlineExceeded('no complete answer within request_timeout (%g s)' % deadline)
+            if isinstance(exc, requests.exceptions.SSLError):
+                raise self._tls_error(prepared, exc)
+            if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                                requests.exceptions.ChunkedEncodingError)):
+                return None, exc
+            raise self._build_error(prepared, exc)
+        finally:
+            timer.cancel()
+            _LOCAL.watch = None
         response = Response(self, prepared.operation, raw.status_code, raw.headers, body, raw.headers.get('Content-Type', ''))
         self._after_response(prepared, response)
         return response, None
+
+    def _tls_error(self, prepared, exc):
+        cause = _root_cause(exc)
+        kind, meaning, hint = classify_tls(cause)
+        parts = urlsplit(prepared.url)
+        fill = dict(host=parts.hostname or '', hostport=parts.netloc.rsplit('@', 1)[-1],
+                    env=ENV_PREFIX.get(self.platform, self.platform.upper()))
+        return errors.TLSError(self.redact('TLS failed: %s (%s)' % (meaning.format(**fill), cause)), platform=self.platform,
+                               operation=prepared.operation, hint=hint.format(**fill), details={'tls_cause': kind})
+
+    def _build_error(self, prepared, exc):
+        name = exc.__class__.__name__
+        hint = next((h for k, h in BUILD_ERRORS.items() if k == name or isinstance(exc, _named(k))), None)
+        if hint is not None:
+            return errors.ValidationError(self.redact('the request could not be sent: %s' % hint), platform=self.platform,
+                                          operation=prepared.operation)
+        return errors.TransportError(self.redact('the request failed: %s' % _root_cause(exc)), platform=self.platform,
+                                     operation=prepared.operation)
 
     # -- step 3: decide -------------------------------------------------------------------------------------
     def _decide(self, prepared, response, failure, state):
@@ -306,11 +464,22 @@ class Transport:
             if state.attempt < self.retries and (state.idempotent or not_sent):
                 return RETRY
             cls = errors.TransportError if (not_sent or state.idempotent) else errors.OutcomeUnknownError
+            hint = 'Check url, the network path and the server' if not_sent else None
+            if isinstance(failure, DeadlineExceeded):
+                cause = str(failure)
+                hint = 'The server is too slow or stalls; raise request_timeout if it is just slow'
+            else:
+                cause = _root_cause(failure)
+                if not not_sent and not self.session.proxies and _speaks_tls(prepared.url, self.request_timeout):
+                    cls, hint = errors.TransportError, 'Use https:// in url'
+                    cause = 'url uses http:// but the server at %s speaks HTTPS (%s)' % (
+                        urlsplit(prepared.url).netloc.rsplit('@', 1)[-1], cause)
             raise cls(self.redact('%s after %d attempt(s): %s' % (
-                'could not connect' if not_sent else 'the connection failed', state.attempt + 1, _root_cause(failure))),
-                platform=self.platform, operation=operation,
-                hint='Check url, the network path and the server' if not_sent else None)
+                'could not connect' if not_sent else 'the connection failed', state.attempt + 1, cause)),
+                platform=self.platform, operation=operation, hint=hint)
         status = response.status
+        if 300 <= status < 400:
+            raise self._redirect_error(prepared, response)
         if 200 <= status < 300 or status in state.accept_statuses:
             return DONE
         if status in (401, 407) and self.auth is not None and not state.refreshed and self.auth.refresh():
@@ -324,6 +493,16 @@ class Transport:
                                              vendor=err.vendor)
         raise self._http_error(response)
 
+    def _redirect_error(self, prepared, response):
+        location = response.headers.get('Location') or ''
+        shown = _without_query(urljoin(prepared.url, location)) if location else '(no Location header)'
+        return errors.RedirectError(
+            self.redact('the server answered with a redirect to %s; API calls never follow redirects (the credentials '
+                        'would go along)' % shown), response.status, location=shown, platform=self.platform,
+            operation=prepared.operation,
+            hint=self.redact('Fix option url: set it to the address the API answers on itself (%s is asked for %s)'
+                             % (errors.mask_url(self.base_url), _without_query(prepared.url))))
+
     def _retry_wait(self, attempt, headers=None):
         with self._lock:
             self.stats['retries'] += 1
@@ -336,11 +515,83 @@ class Transport:
 def _root_cause(exc):
     seen = set()
     while True:
-        inner = getattr(exc, 'reason', None) or (exc.args[0] if getattr(exc, 'args', None) and isinstance(exc.args[0], BaseException) else None)
+        inner = getattr(exc, 'reason', None)
+        if not isinstance(inner, BaseException):   # ssl errors have a str reason ('CERTIFICATE_VERIFY_FAILED')
+            inner = exc.args[0] if getattr(exc, 'args', None) and isinstance(exc.args[0], BaseException) else None
         if inner is None or id(inner) in seen or inner is exc:
             return '%s: %s' % (exc.__class__.__name__, exc)
         seen.add(id(inner))
         exc = inner
+
+
+def classify_tls(cause):
+    """(kind, meaning, hint) of a TLS failure from its root cause text (TLS_CAUSES, first match wins)."""
+    for markers, kind, meaning, hint in TLS_CAUSES:
+        if any(m in cause for m in markers):
+            return kind, meaning, hint
+    return TLS_OTHER
+
+
+def check_url(url):
+    """What is wrong with ``url`` (a phrase to follow "option url"), or None."""
+    if not isinstance(url, str) or not url:
+        return 'must be an absolute http:// or https:// URL, got %r' % (errors.mask_url(url),)
+    if url != url.strip():
+        return 'has leading or trailing blanks: %r' % (errors.mask_url(url),)
+    try:
+        parts = urlsplit(url)
+        if parts.port is not None and parts.port < 1:   # .port raises ValueError on a port out of range
+            raise ValueError('port 0')
+    except ValueError as exc:
+        return 'is not a valid URL (%s): %r' % (exc, errors.mask_url(url))
+    if parts.scheme.lower() not in ('http', 'https'):
+        return 'must start with http:// or https://, got %r' % (errors.mask_url(url),)
+    if not parts.hostname:
+        return 'has no host name: %r' % (errors.mask_url(url),)
+    if any(c.isspace() for c in url):
+        return 'contains a blank: %r' % (errors.mask_url(url),)
+    return None
+
+
+def check_timeout(value):
+    """What is wrong with a request_timeout (a phrase to follow "option request_timeout"), or None."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return 'must be a number of seconds, got %r' % (value,)
+    if math.isnan(seconds) or math.isinf(seconds) or seconds <= 0:
+        return 'must be a finite number of seconds greater than 0, got %s' % (value,)
+    return None
+
+
+def _without_query(url):
+    parts = urlsplit(errors.mask_url(url))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, '', ''))
+
+
+def _named(name):
+    """The requests / urllib3 exception class called ``name`` (a tuple, empty when this version lacks it)."""
+    for module in (requests.exceptions, getattr(urllib3, 'exceptions', None)):
+        cls = getattr(module, name, None)
+        if isinstance(cls, type):
+            return (cls,)
+    return (UnicodeError,) if name == 'UnicodeError' else ()
+
+
+def _speaks_tls(url, timeout):
+    """After a failed plain-HTTP exchange: does the server at url's host:port complete a TLS handshake?"""
+    parts = urlsplit(url)
+    if parts.scheme != 'http' or not parts.hostname:
+        return False
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=min(timeout, 5)) as sock:
+            with context.wrap_socket(sock, server_hostname=parts.hostname):
+                return True
+    except (OSError, ValueError):
+        return False
 
 
 def _certainly_not_sent(exc):

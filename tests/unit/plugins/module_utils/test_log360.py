@@ -29,6 +29,9 @@ class FakeResponse:
         self.body = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.operation = operation
 
+    def excerpt(self, limit=300):  # as transport.Response: redacted (nothing registered here), then cut
+        return self.text.strip()[:limit]
+
     @property
     def text(self):
         return self.body.decode('utf-8', 'replace')

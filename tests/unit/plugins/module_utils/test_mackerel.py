@@ -20,6 +20,9 @@ class FakeResponse:
         self.status = status
         self.text = body if isinstance(body, str) else json.dumps(body)
 
+    def excerpt(self, limit=300):  # as transport.Response: redacted (nothing registered here), then cut
+        return self.text.strip()[:limit]
+
     def json(self, allow_empty=False):
         return json.loads(self.text) if self.text else None
 
@@ -90,9 +93,10 @@ def client_for(alerts, page_size=100):
 
 
 def test_describe_error_reads_both_error_forms_and_hints():
-    class R:
+    class R(FakeResponse):
         def __init__(self, status, text, operation='list alerts'):
-            self.status, self.text, self.operation = status, text, operation
+            FakeResponse.__init__(self, status, text)
+            self.operation = operation
     assert mackerel.describe_error(R(404, '{"error": {"message": "Alert Not Found."}}')) == (
         'Alert Not Found.', mackerel.HINTS[404])
     text, hint = mackerel.describe_error(R(403, '{"error": "no Write permission"}', 'close alert a1'))

@@ -29,6 +29,9 @@ class FakeResponse:
         self.status = status
         self.text = body if isinstance(body, str) else json.dumps(body)
 
+    def excerpt(self, limit=300):  # as transport.Response: redacted (nothing registered here), then cut
+        return self.text.strip()[:limit]
+
 
 # -- times, query strings, errors --------------------------------------------------------------------------------
 def test_format_time_from_every_input_form():

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from ansible.module_utils.basic import env_fallback
+from ansible_collections.alertops.core.plugins.module_utils.options import env_fallback
 
 from ansible_collections.alertops.core.plugins.module_utils import options
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
@@ -30,7 +30,10 @@ def test_argument_spec_has_env_fallbacks_no_log_and_defaults():
     assert spec['api_key']['fallback'] == (env_fallback, ['MACKEREL_APIKEY', 'MACKEREL_API_KEY'])
     assert spec['url']['default'] == 'https://api.mackerelio.com'
     assert spec['url']['fallback'] == (env_fallback, ['MACKEREL_APIBASE'])
-    assert spec['validate_certs'] == dict(type='bool', default=True, fallback=(env_fallback, ['ALERTOPS_VALIDATE_CERTS']))
+    assert spec['validate_certs'] == dict(type='bool', default=True, fallback=(
+        env_fallback, ['MACKEREL_VALIDATE_CERTS', 'ALERTOPS_VALIDATE_CERTS']))
+    assert spec['ca_path']['fallback'] == (env_fallback, ['MACKEREL_CA_PATH', 'ALERTOPS_CA_PATH'])
+    assert options.argument_spec('log360')['ca_path']['fallback'] == (env_fallback, ['LOG360_CA_PATH', 'ALERTOPS_CA_PATH'])
     assert spec['id'] == dict(type='str')
     opsramp = options.argument_spec('opsramp')
     assert [k for k, v in opsramp.items() if v.get('no_log')] == ['client_secret', 'token']
@@ -64,5 +67,59 @@ def test_opsramp_needs_token_or_client_credentials(monkeypatch):
 
 
 def test_negative_timeout_is_rejected():
-    with pytest.raises(ValidationError, match='request_timeout must not be negative'):
+    with pytest.raises(ValidationError, match='request_timeout must be a finite number of seconds greater than 0'):
         options.connection_params('mackerel', {'api_key': 'k', 'request_timeout': -1})
+
+
+@pytest.mark.parametrize('env,expect', [
+    ({'LOG360_CA_PATH': 'log360.pem', 'ALERTOPS_CA_PATH': 'common.pem'}, ('log360.pem', True)),
+    ({'ALERTOPS_CA_PATH': 'common.pem'}, ('common.pem', True)),
+    ({'LOG360_CA_PATH': '', 'ALERTOPS_CA_PATH': 'common.pem'}, ('common.pem', True)),   # an empty AWX input
+    ({'MACKEREL_CA_PATH': 'mackerel.pem'}, (None, True)),                                # another platform's
+    ({'LOG360_VALIDATE_CERTS': 'false', 'ALERTOPS_VALIDATE_CERTS': 'true'}, (None, False)),
+    ({'ALERTOPS_VALIDATE_CERTS': 'no'}, (None, False)),
+])
+def test_per_platform_tls_variables_win_over_the_common_ones(monkeypatch, tmp_path, env, expect):
+    for name in ('LOG360_CA_PATH', 'ALERTOPS_CA_PATH', 'MACKEREL_CA_PATH', 'LOG360_VALIDATE_CERTS',
+                 'ALERTOPS_VALIDATE_CERTS'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    for value in env.values():
+        if value.endswith('.pem'):
+            (tmp_path / value).write_text('pem')
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    params = options.connection_params('log360', {'url': 'https://siem:8400', 'token': 'tok-123456'})
+    assert (params['ca_path'], params['validate_certs']) == expect
+
+
+@pytest.mark.parametrize('platform,params,message', [
+    ('log360', {'url': 'https://siem:8400/api/v2'}, 'without /api/v2'),
+    ('log360', {'url': 'https://siem:8400/api/v2/'}, 'use https://siem:8400'),
+    ('mackerel', {'url': 'https://api.mackerelio.com/api/v0'}, 'without /api/v0'),
+    ('opsramp', {'url': 'https://acme.api.opsramp.com/api/v2/'}, 'without /api/v2'),
+    ('log360', {'url': 'ftp://siem'}, 'option url must start with http:// or https://'),
+    ('log360', {'url': 'https://siem '}, 'option url has leading or trailing blanks'),
+    ('log360', {'url': 'https://siem', 'request_timeout': 0}, 'option request_timeout must be a finite'),
+    ('log360', {'url': 'https://siem', 'request_timeout': float('nan')}, 'option request_timeout must be a finite'),
+    ('log360', {'url': 'https://siem', 'request_timeout': float('inf')}, 'option request_timeout must be a finite'),
+    ('log360', {'url': 'https://siem', 'retries': -1}, 'option retries must not be negative'),
+    ('log360', {'url': 'https://siem', 'ca_path': '/nonexistent/ca.pem'}, 'option ca_path names /nonexistent/ca.pem'),
+    ('log360', {'url': 'https://u:TopSecret-1@siem', 'request_timeout': 0}, 'option request_timeout'),
+])
+def test_connection_options_are_validated_before_anything_is_sent(platform, params, message):
+    base = {'token': 'tok-123456', 'api_key': 'key-123456', 'tenant_id': 'client_1', 'client_id': 'id',
+            'client_secret': 'secret-123456'}
+    base.update(params)
+    with pytest.raises(ValidationError) as info:
+        options.connection_params(platform, base)
+    assert message in str(info.value) and 'TopSecret' not in str(info.value)
+
+
+def test_secrets_are_stripped_of_surrounding_whitespace():
+    params = options.connection_params('mackerel', {'api_key': '  key-0123456789\n'})
+    assert params['api_key'] == 'key-0123456789'
+    with pytest.raises(ValidationError, match='option api_key is required'):
+        options.connection_params('mackerel', {'api_key': ' \n'})
+    doc = options.doc_fragment_options('opsramp')
+    assert 'whitespace' in ' '.join(doc['client_secret']['description'])

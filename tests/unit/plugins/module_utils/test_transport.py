@@ -10,6 +10,7 @@ __metaclass__ = type
 import json
 import socket
 import threading
+import time
 
 import pytest
 
@@ -43,6 +44,10 @@ class Stub:
                 body = self.rfile.read(length) if length else b''
                 stub.seen.append((self.command, self.path, dict(self.headers), body))
                 step = stub.script.pop(0) if stub.script else stub.default
+                if step == 'drip':
+                    self.close_connection = True
+                    self._drip(b' ')
+                    return
                 if step in ('drop', 'drop_after'):
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
@@ -58,6 +63,17 @@ class Stub:
                 self.wfile.write(raw)
 
             do_GET = do_POST = do_DELETE = _any
+
+            def _drip(self, payload):
+                self.wfile.write(b'HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n')
+                self.wfile.flush()
+                try:
+                    for _byte in range(40):   # a byte every 0.25 s: a per-read timeout of 1 s never fires
+                        self.wfile.write(payload[:1])
+                        self.wfile.flush()
+                        time.sleep(0.25)
+                except OSError:
+                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -242,3 +258,131 @@ def test_the_pacer_sees_every_attempt_and_every_answer(stub):
     assert http.request('GET', '/x', 'get x').json() == {'n': 3}
     assert events == [('send', 'GET', stub.url + '/x'), ('answer', 503, '4'),
                       ('send', 'GET', stub.url + '/x'), ('answer', 200, '3')]
+
+
+# -- redirects, deadline, the exception boundary, TLS hints ------------------------------------------------------
+@pytest.mark.parametrize('status', [301, 302, 303, 307, 308])
+def test_a_redirect_is_never_followed_and_names_the_location_without_its_query(stub, status):
+    stub.script = [(status, b'', {'Location': 'https://evil.example.net:8443/api/v0/alerts?key=%s&x=1' % SECRET})]
+    http, sleeps = make(stub)
+    with pytest.raises(errors.RedirectError) as info:
+        http.request('POST', '/api/v0/alerts', 'close alert', json_body={'a': 1})
+    text = str(info.value)
+    assert len(stub.seen) == 1 and sleeps == []
+    assert 'HTTP %d' % status in text and 'https://evil.example.net:8443/api/v0/alerts' in text
+    assert '?' not in info.value.location and SECRET not in text and 'option url' in text
+
+
+def test_a_relative_redirect_is_shown_absolute(stub):
+    stub.script = [(302, b'', {'Location': '/login?next=/x'})]
+    http, _sleeps = make(stub)
+    with pytest.raises(errors.RedirectError) as info:
+        http.request('GET', '/x', 'get x')
+    assert info.value.location == stub.url + '/login'
+
+
+def test_a_dripping_answer_fails_at_the_deadline(stub):
+    stub.script = ['drip']
+    http, _sleeps = make(stub, retries=0)
+    http.request_timeout = 1.0
+    started = time.time()
+    with pytest.raises(errors.TransportError) as info:
+        http.request('GET', '/x', 'get x')
+    assert time.time() - started < 3
+    assert 'no complete answer within request_timeout (1 s)' in str(info.value)
+
+
+def test_a_dripping_write_is_outcome_unknown(stub):
+    stub.script = ['drip']
+    http, _sleeps = make(stub, retries=3)
+    http.request_timeout = 1.0
+    with pytest.raises(errors.OutcomeUnknownError):
+        http.request('POST', '/x', 'create x', json_body={})
+    assert len(stub.seen) == 1
+
+
+def test_a_credential_with_a_line_break_is_a_clear_validation_error_without_the_secret(stub):
+    http = transport.Transport('demo', stub.url, headers={'X-Api-Key': 'key-with\nbreak-0123456789'},
+                               secrets=['key-with\nbreak-0123456789'])
+    with pytest.raises(errors.ValidationError) as info:
+        http.request('GET', '/x', 'get x')
+    text = str(info.value)
+    assert 'line break' in text and 'break-01' not in text and 'key-with' not in text and stub.seen == []
+
+
+def test_any_other_exception_becomes_a_typed_redacted_error(stub, monkeypatch):
+    http, _sleeps = make(stub)
+
+    def boom(*_args, **_kwargs):
+        raise OSError('cannot read /etc/ca.pem for Bearer %s' % SECRET)
+    monkeypatch.setattr(http.session, 'request', boom)
+    with pytest.raises(errors.TransportError) as info:
+        http.request('GET', '/x', 'get x')
+    assert 'OSError' in str(info.value) and SECRET not in str(info.value)
+
+
+def test_redact_before_cut_in_vendor_bodies(stub):
+    stub.script = [(500, b'x' * 280 + SECRET.encode() + b' trailing', {'Content-Type': 'text/plain'})]
+    http, _sleeps = make(stub, retries=0, describe_error=lambda r: (r.excerpt(300), None))
+    with pytest.raises(errors.HTTPError) as info:
+        http.request('GET', '/x', 'get x')
+    assert SECRET[:8] not in str(info.value) and transport.MASK[:4] in str(info.value)
+
+
+def test_a_url_password_is_masked_in_messages_and_its_basic_form_too(stub):
+    url = stub.url.replace('http://', 'http://svc:UrlPass-5566778899@')
+    stub.script = [(400, {'detail': 'got Basic %s and UrlPass-5566778899' % base64_of('svc:UrlPass-5566778899')}, {})]
+    http = transport.Transport('demo', url, retries=0)
+    with pytest.raises(errors.HTTPError) as info:
+        http.request('GET', '/x', 'get x')
+    assert 'UrlPass' not in str(info.value) and base64_of('svc:UrlPass-5566778899') not in str(info.value)
+    assert stub.seen[0][2]['Authorization'] == 'Basic ' + base64_of('svc:UrlPass-5566778899')
+
+
+def base64_of(text):
+    import base64
+    return base64.b64encode(text.encode()).decode()
+
+
+TLS_TABLE = [
+    ('[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)', 'scheme'),
+    ('[SSL] record layer failure (_ssl.c:1000)', 'scheme'),
+    ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1006)', 'expired'),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for "
+     "'siem.example.com'. (_ssl.c:1006)", 'hostname'),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for "
+     "'127.0.0.1'. (_ssl.c:1006)", 'hostname'),
+    ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)', 'untrusted'),
+    ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate', 'untrusted'),
+    ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self signed certificate in certificate chain',
+     'untrusted'),
+    ('[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version', 'handshake'),
+]
+
+
+@pytest.mark.parametrize('cause,kind', TLS_TABLE)
+def test_tls_causes_are_classified(cause, kind):
+    got, meaning, hint = transport.classify_tls(cause)
+    assert got == kind
+    assert ('validate_certs: false' in hint) == (kind == 'untrusted')
+    assert ('ca_path' in hint) == (kind == 'untrusted')
+
+
+@pytest.mark.parametrize('url,problem', [
+    ('https://siem.example.com:8400', None), ('http://127.0.0.1:1', None), ('HTTPS://Siem.Example.com', None),
+    ('ftp://siem.example.com', 'must start with http:// or https://'), ('htp://siem', 'must start with http://'),
+    ('https://siem.example.com ', 'leading or trailing blanks'), (' https://siem', 'leading or trailing blanks'),
+    ('siem.example.com', 'must start with http://'), ('https://', 'has no host name'), ('', 'must be an absolute'),
+    (None, 'must be an absolute'), ('https://siem:99999', 'not a valid URL'), ('https://si em', 'contains a blank'),
+    ('https://u:secret-pass@siem:8400/ x', 'contains a blank'),
+])
+def test_url_checks(url, problem):
+    got = transport.check_url(url)
+    assert (got is None) if problem is None else (problem in got), got
+    assert 'secret-pass' not in (got or '')
+
+
+@pytest.mark.parametrize('value,ok', [(30, True), (0.5, True), ('2', True), (0, False), (-1, False),
+                                      (float('nan'), False), (float('inf'), False), ('nan', False), ('x', False)])
+def test_timeout_checks(value, ok):
+    assert (transport.check_timeout(value) is None) == ok
