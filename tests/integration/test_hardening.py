@@ -4,13 +4,17 @@
 """Hardening suite: bad input, secrets at -vvvv, check mode, faults, and 50 hosts at once.
 
 At the end of the session one line sums it up (summed over xdist workers):
-``hardening: cases=N faults_injected=N alerts_lost=N alerts_doubled=N secrets_found=N files_unsafe=N claims_doubled=N``
+``hardening: cases=N faults_injected=N alerts_lost=N alerts_doubled=N secrets_found=N files_unsafe=N claims_doubled=N
+redirects_followed=N secret_fragments_found=N deadline_overruns=N``
 (files_unsafe: formula cells left in CSV, group/world-readable hits, temp files left behind; claims_doubled: a close
-claimed as changed by two runs).
+claimed as changed by two runs; redirects_followed: requests that reached the host a redirect named;
+secret_fragments_found: 8-character pieces of a secret in any output; deadline_overruns: requests to a dripping
+server that outlived request_timeout by more than 3 s).
 """
 
 from __future__ import absolute_import, division, print_function
 
+import base64
 import collections
 import csv
 import fcntl
@@ -27,6 +31,7 @@ import urllib.request
 
 import pytest
 
+import hostile
 from conftest import start_simulator
 
 WRITE_METHODS = ('POST', 'PUT', 'DELETE')
@@ -34,7 +39,8 @@ TOKEN_PATH = re.compile(r'/oauth/token$')
 MACKEREL_CLOSE = re.compile(r'^/api/v0/alerts/([^/]+)/close$')
 OPSRAMP_ACTION = re.compile(r'/alerts/([^/]+)/actions/(\w+)$')
 FIGURES = collections.Counter(cases=0, faults_injected=0, alerts_lost=0, alerts_doubled=0, secrets_found=0,
-                              files_unsafe=0, claims_doubled=0)
+                              files_unsafe=0, claims_doubled=0, redirects_followed=0, secret_fragments_found=0,
+                              deadline_overruns=0)
 
 
 # ------------------------------------------------------------------------------------------------- summary line
@@ -65,7 +71,8 @@ def hardening_summary(request):
                 total.update(json.load(handle))
     line = 'hardening: cases=%(cases)d faults_injected=%(faults_injected)d alerts_lost=%(alerts_lost)d ' \
            'alerts_doubled=%(alerts_doubled)d secrets_found=%(secrets_found)d files_unsafe=%(files_unsafe)d ' \
-           'claims_doubled=%(claims_doubled)d' % total
+           'claims_doubled=%(claims_doubled)d redirects_followed=%(redirects_followed)d ' \
+           'secret_fragments_found=%(secret_fragments_found)d deadline_overruns=%(deadline_overruns)d' % total
     capman = request.config.pluginmanager.getplugin('capturemanager')
     with capman.global_and_fixture_disabled():
         sys.stderr.write('\n' + line + '\n')
@@ -414,3 +421,316 @@ def test_files_on_disk_are_safe(sim, play, tmp_path):
     assert report_modes == {'shared.jsonl': 0o600, 'shared.html': 0o600, 'fresh.jsonl': 0o600, 'fresh.html': 0o600}
     FIGURES['files_unsafe'] += len(unsafe)
     assert unsafe == []
+
+
+# ------------------------------------------------------------------------------------------------- hostile endpoints
+# Credentials the hostile server must never get back out of us, in any rendering (the OpsRamp secret has a blank,
+# '+', '/' and '&' so that URL, form and JSON encodings all differ from the raw form).
+HOSTILE_ENV = {'LOG360_TOKEN': 'l360TokHostile9f8e7d6c5b4a3210', 'MACKEREL_APIKEY': 'mkrKeyHostile0123456789abcdefXYZ',
+               'OPSRAMP_CLIENT_ID': 'hostile-client', 'OPSRAMP_CLIENT_SECRET': 'opsSecret Hostile+/=&4455667788',
+               'OPSRAMP_TENANT_ID': 'client_7', 'OPSRAMP_TOKEN': ''}
+HOSTILE_SECRETS = [HOSTILE_ENV[k] for k in ('LOG360_TOKEN', 'MACKEREL_APIKEY', 'OPSRAMP_CLIENT_SECRET')]
+
+
+def secret_fragments(text, secrets, size=8):
+    """Every `size`-character piece of a secret, in each rendering a server or a library may produce, found in text."""
+    found = []
+    for secret in secrets:
+        for form in hostile.renderings(secret) + [secret.strip()]:
+            for i in range(len(form) - size + 1):
+                if form[i:i + size] in text:
+                    found.append(form[i:i + size])
+    return sorted(set(found))
+
+
+def count_fragments(*texts, secrets=HOSTILE_SECRETS):
+    """The secret fragments found, each with where it was found (so a failure shows the leaking line)."""
+    text = '\n'.join(texts)
+    found = secret_fragments(text, secrets)
+    FIGURES['secret_fragments_found'] += len(found)
+    return [(f, text[max(text.find(f) - 160, 0):text.find(f) + 40]) for f in found]
+
+
+@pytest.fixture
+def hostile_server():
+    servers = []
+
+    def make(tls=None):
+        server = hostile.Hostile(tls)
+        servers.append(server)
+        return server
+    yield make
+    for server in servers:
+        server.close()
+
+
+def run_hostile(play, tmp_path, cases, env=None, verbosity=3):
+    """Run hardening_hostile.yml; return (outcomes by case name, playbook output + ANSIBLE_LOG_PATH log, seconds)."""
+    log = tmp_path / ('ansible-%d.log' % int(time.time() * 1000))
+    full_env = dict(HOSTILE_ENV, ANSIBLE_LOG_PATH=str(log))
+    full_env.update(env or {})
+    started = time.time()
+    result = play('hardening_hostile.yml', extra_vars={'cases': cases}, env=full_env, verbosity=verbosity)
+    elapsed = time.time() - started
+    assert result.rc == 0, result
+    assert 'Traceback' not in result.output, result
+    outcomes = json.loads((tmp_path / 'hostile.json').read_text())
+    assert sorted(outcomes) == sorted(c['name'] for c in cases), result
+    FIGURES['cases'] += len(cases)
+    text = result.output + (log.read_text() if log.exists() else '') + json.dumps(outcomes)
+    return outcomes, text, elapsed
+
+
+def every_platform(name, url, lookup=True, **extra):
+    cases = [dict(extra, name='%s_%s' % (name, p), platform=p, url=url) for p in ('log360', 'mackerel', 'opsramp')]
+    if lookup:
+        cases += [dict(extra, name='%s_lookup_%s' % (name, p), platform=p, url=url, lookup=True)
+                  for p in ('mackerel', 'opsramp')]
+    return cases
+
+
+def test_redirects_are_never_followed(play, hostile_server, tmp_path):
+    capture = hostile_server()
+    server = hostile_server()
+    server.mode, server.capture = 'redirect', capture
+    cases = []
+    for status in (301, 302, 307, 308):
+        cases += every_platform('redirect_%d' % status, '%s/s%d' % (server.url, status), lookup=status == 307)
+    outcomes, text, _elapsed = run_hostile(play, tmp_path, cases)
+    FIGURES['redirects_followed'] += len(capture.seen)
+    assert capture.seen == []                                   # nothing reached the other host
+    assert len(server.seen) == len(cases)                       # one request each: not retried either
+    for name, outcome in outcomes.items():
+        status = name.split('_')[1]
+        assert outcome['failed'] is True, name
+        assert 'HTTP %s' % status in outcome['msg'], outcome
+        assert 'redirect' in outcome['msg'] and capture.url + '/' in outcome['msg'], outcome
+        assert 'leaked-query-secret' not in outcome['msg'], outcome
+        assert 'option url' in outcome['msg'], outcome
+    assert 'leaked-query-secret' not in text
+    assert count_fragments(text) == []
+
+
+def test_a_dripping_server_fails_the_task_within_the_deadline(play, hostile_server, tmp_path):
+    headers = hostile_server()
+    body = hostile_server()
+    headers.mode, body.mode = 'drip', 'drip_body'
+    headers.drip_seconds = body.drip_seconds = 25
+    cases = (every_platform('drip_headers', headers.url, request_timeout=2, retries=0)
+             + [dict(name='drip_body_mackerel', platform='mackerel', url=body.url, request_timeout=2, retries=0),
+                dict(name='drip_body_lookup', platform='mackerel', url=body.url, request_timeout=2, retries=0, lookup=True)])
+    outcomes, text, elapsed = run_hostile(play, tmp_path, cases)
+    overruns = [d for d in headers.drips + body.drips if d > 2 + 3]
+    FIGURES['deadline_overruns'] += len(overruns)
+    assert overruns == [], headers.drips + body.drips
+    assert len(headers.drips) == 5 and len(body.drips) == 2
+    for name, outcome in outcomes.items():
+        assert outcome['failed'] is True and 'request_timeout' in outcome['msg'], (name, outcome)
+    assert elapsed < 7 * 5 + 30
+    assert count_fragments(text) == []
+
+
+def test_echoed_secrets_never_come_back_in_any_encoding(play, hostile_server, tmp_path):
+    html, plain = hostile_server(), hostile_server()
+    html.mode = plain.mode = 'echo'
+    html.status, plain.status = 401, 400
+    plain.content_type = 'text/plain'
+    userinfo = 'svc-user:UserinfoPass-7a6b5c4d3e'
+    html.secrets = plain.secrets = HOSTILE_SECRETS + ['UserinfoPass-7a6b5c4d3e']
+    outcomes, text, _elapsed = run_hostile(play, tmp_path, every_platform('echo_html', html.url)
+                                           + every_platform('echo_text', plain.url), verbosity=4)
+    # a password in url, given the way AWX gives it (environment; a loop variable would be shown by Ansible itself)
+    with_user = plain.url.replace('http://', 'http://%s@' % userinfo)
+    user_cases = [dict(c, url=None) for c in every_platform('echo_userinfo', with_user)]
+    user_outcomes, user_text, _elapsed = run_hostile(
+        play, tmp_path, user_cases, verbosity=4,
+        env={'LOG360_URL': with_user, 'MACKEREL_APIBASE': with_user, 'OPSRAMP_URL': with_user})
+    outcomes.update(user_outcomes)
+    text += user_text
+    assert '********@127.0.0.1' in user_text                    # the module_args at -vvvv show it masked
+    for name, outcome in outcomes.items():
+        assert outcome['failed'] is True, name
+        assert 'HTTP 40' in outcome['msg'], outcome
+    # the server did get the credentials (so it could echo them)
+    assert any(HOSTILE_ENV['MACKEREL_APIKEY'] in json.dumps(r['headers']) for r in plain.seen)
+    assert any('client_secret=' in r['body'] for r in plain.seen)
+    assert 'UserinfoPass-7a6b5c4d3e' in json.dumps(html.seen) + json.dumps(plain.seen) or \
+        base64.b64encode(userinfo.encode()).decode() in json.dumps(plain.seen)
+    assert count_fragments(text, secrets=HOSTILE_SECRETS + ['UserinfoPass-7a6b5c4d3e']) == []
+
+
+def test_secrets_with_surrounding_whitespace_are_stripped_and_never_shown(sim, play, tmp_path, hostile_server):
+    """A token from a `|` block scalar or a multi-line AWX field ends with a newline: it still works, and a
+    credential with a line break inside fails clearly without showing itself."""
+    creds = sim_credentials_env(sim)
+    padded = dict((k, '  %s\n' % v) for k, v in creds.items() if k in ('LOG360_TOKEN', 'MACKEREL_APIKEY', 'OPSRAMP_CLIENT_SECRET'))
+    result = play('hardening_tls_off.yml', extra_vars={'tls_url': sim.url}, env=padded, verbosity=3)
+    assert_ok(result)
+    broken = {'LOG360_TOKEN': 'l360Tok\nInner9f8e7d6c5b4a', 'MACKEREL_APIKEY': 'mkrKey\nInner0123456789abcd',
+              'OPSRAMP_CLIENT_SECRET': 'opsSecret\r\nInner4455667788'}
+    cases = every_platform('inner_newline', sim.url)
+    outcomes, text, _elapsed = run_hostile(play, tmp_path, cases, env=broken, verbosity=4)
+    for name, outcome in outcomes.items():
+        assert outcome['failed'] is True, name
+        if name.endswith('opsramp'):      # a form value carries a line break (encoded): the server refuses it
+            assert 'HTTP 401' in outcome['msg'], outcome
+            continue
+        assert 'line break' in outcome['msg'], outcome
+        assert 'unexpected error' not in outcome['msg'] and 'InvalidHeader' not in outcome['msg'], outcome
+        if 'lookup' in name:
+            assert "failed: alertops.core.alerts: " in outcome['msg'], outcome
+    assert count_fragments(text, secrets=list(broken.values()) + [v.strip() for v in padded.values()]) == []
+
+
+def sim_credentials_env(sim):
+    from conftest import sim_credentials
+    return sim_credentials(sim)
+
+
+BAD_OPTIONS = [
+    ('timeout_zero', dict(request_timeout=0), 'option request_timeout'),
+    ('timeout_nan', dict(request_timeout='nan'), 'option request_timeout'),
+    ('timeout_inf', dict(request_timeout='inf'), 'option request_timeout'),
+    ('url_ftp', dict(url='ftp://127.0.0.1:21'), 'option url'),
+    ('url_htp', dict(url='htp://127.0.0.1:21'), 'option url'),
+    ('url_blank', dict(url='{url} '), 'option url'),
+]
+
+
+def test_bad_connection_options_fail_clearly_before_sending(play, hostile_server, tmp_path):
+    server = hostile_server()
+    cases = []
+    for name, options, _expect in BAD_OPTIONS:
+        options = dict(options, url=options.get('url', '{url}').format(url=server.url))
+        cases += every_platform(name, **options)
+    cases.append(dict(name='log360_api_v2', platform='log360', url=server.url + '/api/v2'))
+    cases.append(dict(name='log360_api_v2_slash_lookup', platform='log360', url=server.url + '/api/v2/', lookup=True))
+    outcomes, text, _elapsed = run_hostile(play, tmp_path, cases)
+    assert server.seen == []
+    expect = dict((n, e) for n, _o, e in BAD_OPTIONS)
+    for name, outcome in outcomes.items():
+        assert outcome['failed'] is True, name
+        assert 'unexpected error' not in outcome['msg'], outcome
+        if name.startswith('log360_api_v2'):
+            assert '/api/v2' in outcome['msg'] and 'option url' in outcome['msg'], outcome
+        else:
+            assert expect['_'.join(name.split('_')[:2])] in outcome['msg'], outcome
+    assert count_fragments(text) == []
+
+
+# ------------------------------------------------------------------------------------------------- TLS, per platform
+@pytest.fixture(scope='module')
+def pki(tmp_path_factory):
+    """A test CA, a certificate for another host name and an expired one (both from that CA); keys removed after."""
+    folder = tmp_path_factory.mktemp('pki')
+    yield make_pki(str(folder))
+    for name in os.listdir(str(folder)):
+        os.unlink(os.path.join(str(folder), name))
+
+
+def make_pki(folder):
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    import ipaddress
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def name(cn):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    def write(stem, key, cert):
+        with open(os.path.join(folder, stem + '.key'), 'wb') as handle:
+            handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+        with open(os.path.join(folder, stem + '.crt'), 'wb') as handle:
+            handle.write(cert.public_bytes(serialization.Encoding.PEM))
+        return os.path.join(folder, stem + '.crt'), os.path.join(folder, stem + '.key')
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(name('alertops test CA')).issuer_name(name('alertops test CA'))
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - datetime.timedelta(days=30)).not_valid_after(now + datetime.timedelta(days=30))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
+                                       key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                       encipher_only=False, decipher_only=False), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    out = {'ca': write('ca', ca_key, ca)[0]}
+    for stem, sans, start, end in (
+            ('other_host', [x509.DNSName('siem.example.com')], -1, 30),
+            ('expired', [x509.IPAddress(ipaddress.ip_address('127.0.0.1'))], -30, -2)):
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = (x509.CertificateBuilder().subject_name(name(stem)).issuer_name(ca.subject).public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(now + datetime.timedelta(days=start)).not_valid_after(now + datetime.timedelta(days=end))
+                .add_extension(x509.SubjectAlternativeName(sans), critical=False)
+                .sign(ca_key, hashes.SHA256()))
+        out[stem] = write(stem, key, cert)
+    return out
+
+
+def test_tls_failures_name_their_cause(play, hostile_server, tmp_path, tls_sim, pki):
+    plain = hostile_server()
+    other_host = hostile_server(tls=pki['other_host'])
+    expired = hostile_server(tls=pki['expired'])
+    cases = (every_platform('https_to_plain', plain.url.replace('http://', 'https://'))
+             + every_platform('http_to_tls', tls_sim.url.replace('https://', 'http://'))
+             + every_platform('untrusted', tls_sim.url)
+             + every_platform('host_mismatch', other_host.url, ca_path=pki['ca'])
+             + every_platform('expired', expired.url, ca_path=pki['ca']))
+    outcomes, text, _elapsed = run_hostile(play, tmp_path, cases)
+    expect = {'https_to_plain': ('plain HTTP', 'http://'), 'http_to_tls': ('speaks HTTPS', 'https://'),
+              'untrusted': ('not trusted', 'ca_path'), 'host_mismatch': ('not valid for', '127.0.0.1'),
+              'expired': ('expired', 'renew')}
+    for name, outcome in outcomes.items():
+        kind = next(k for k in expect if name.startswith(k))
+        assert outcome['failed'] is True, name
+        for word in expect[kind]:
+            assert word.lower() in outcome['msg'].lower(), (name, outcome)
+        if kind != 'untrusted':
+            assert 'validate_certs: false' not in outcome['msg'], (name, outcome)
+        if 'lookup' in name:
+            assert "failed: alertops.core.alerts: " in outcome['msg'], outcome
+    assert plain.seen == []
+    assert count_fragments(text) == []
+
+
+def test_each_platform_trusts_its_own_ca(sim, play, tmp_path_factory):
+    """Log360 behind one internal CA and Mackerel behind another: the per-platform variables configure both in
+    one run, and the common ALERTOPS_CA_PATH stays the fallback (here the wrong CA for Mackerel)."""
+    proc_a, tls_a = start_simulator(str(tmp_path_factory.mktemp('tls-a')), ['--tls'])
+    proc_b, tls_b = start_simulator(str(tmp_path_factory.mktemp('tls-b')), ['--tls'])
+    try:
+        assert open(tls_a.cert).read() != open(tls_b.cert).read()
+        env = {'LOG360_URL': tls_a.url, 'LOG360_CA_PATH': tls_a.cert, 'MACKEREL_APIBASE': tls_b.url,
+               'MACKEREL_CA_PATH': tls_b.cert, 'ALERTOPS_CA_PATH': tls_a.cert, 'OPSRAMP_URL': tls_a.url,
+               'LOG360_TOKEN': tls_control(tls_a, '/_sim/log360/credentials')['env']['LOG360_TOKEN'],
+               'MACKEREL_APIKEY': tls_control(tls_b, '/_sim/mackerel/credentials')['env']['MACKEREL_APIKEY']}
+        env.update(tls_control(tls_a, '/_sim/opsramp/credentials')['env'])
+        result = play('hardening_tls_platforms.yml', env=env)
+        FIGURES['cases'] += 1
+        assert_ok(result)
+        assert [r['path'] for r in tls_control(tls_a, '/_sim/requests')['requests'] if r['platform'] == 'log360']
+        assert [r['path'] for r in tls_control(tls_b, '/_sim/requests')['requests'] if r['platform'] == 'mackerel']
+        # the common variable alone: Mackerel (other CA) fails with the CA advice, Log360 still works
+        env.pop('MACKEREL_CA_PATH')
+        result = play('hardening_tls_platforms.yml', env=env, extra_vars={'expect_mackerel_failure': True})
+        assert_ok(result)
+    finally:
+        for proc in (proc_a, proc_b):
+            proc.terminate()
+            proc.wait(10)
+
+
+def test_the_tls_simulator_removes_its_private_key(tmp_path):
+    proc, tls = start_simulator(str(tmp_path), ['--tls'])
+    try:
+        folder = os.path.dirname(tls.cert)
+        assert os.listdir(folder) == ['sim.crt']                  # the key is in memory only, once loaded
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert not os.path.exists(folder)

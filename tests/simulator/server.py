@@ -15,6 +15,7 @@ import argparse
 import importlib
 import json
 import os
+import shutil
 import signal
 import ssl
 import subprocess
@@ -46,6 +47,7 @@ def self_signed_context(workdir):
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
+    os.unlink(key)  # the context holds it: no private key lingers on disk, even after a kill -9
     return context, cert
 
 
@@ -70,9 +72,10 @@ def main(argv=None):
         for section in ('variants', 'faults'):
             sim.config[section].update(conf.get(section) or {})
     server = Server((args.host, args.port), make_handler(sim))
-    scheme, cert = 'http', None
+    scheme, cert, tls_dir = 'http', None, None
     if args.tls:
-        context, cert = self_signed_context(tempfile.mkdtemp(prefix='alertops-sim-tls-'))
+        tls_dir = tempfile.mkdtemp(prefix='alertops-sim-tls-')
+        context, cert = self_signed_context(tls_dir)
         server.socket = context.wrap_socket(server.socket, server_side=True)
         scheme = 'https'
     port = server.server_address[1]
@@ -98,6 +101,8 @@ def main(argv=None):
         pass
     finally:
         server.server_close()
+        if tls_dir:
+            shutil.rmtree(tls_dir, ignore_errors=True)
 
 
 if __name__ == '__main__':
