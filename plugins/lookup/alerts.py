@@ -25,8 +25,9 @@ description:
     O(opened_before) go into the query as C(startDate)/C(endDate) on the creation time, and paging stops at
     O(max_items), so a large tenant costs a few pages. With O(occurrences=true) it returns every occurrence of the
     alert ids given as terms, without loss or duplicates.
-  - B(log360) runs an asynchronous alert search for the window from O(opened_after) to O(opened_before) - submit, wait,
-    fetch every page, delete the job (also on failure).
+  - B(log360) reads the alerts of the window from O(opened_after) to O(opened_before); for a small window through the
+    synchronous alerts API (one request per page), else as an asynchronous job - submit, wait, fetch every page,
+    delete the job (also on failure). See O(mode).
   - One pooled HTTP session per lookup call, and the minimum number of requests (10,000 Mackerel alerts are 100 list
     requests).
   - Connection options and environment variables are those of the modules (for example E(MACKEREL_APIKEY)).
@@ -98,6 +99,24 @@ options:
     description: V(log360) only; alert profile ids.
     type: list
     elements: str
+  profile_names:
+    description:
+      - V(log360) only; alert profile names, resolved to ids with one read of the alert profiles
+        (see M(alertops.core.log360_info)). An unknown name fails the lookup before the search is sent.
+    type: list
+    elements: str
+  mode:
+    description:
+      - V(log360) only. V(sync) reads the synchronous alerts API (C(POST /api/v2/alerts), cursor paging) - one request
+        per page and no job; V(async) submits a job, waits, fetches every page and deletes the job (at least four
+        requests more); V(auto) uses V(sync) for a window of at most 6 hours or O(max_items) of at most 10000.
+    type: str
+    choices: [auto, sync, async]
+    default: auto
+  api_paths:
+    description:
+      - V(log360) only; override API paths by call name (see O(alertops.core.log360_search#module:api_paths)).
+    type: dict
   wait_timeout:
     description: V(log360) only; seconds to wait for the search job.
     type: int
@@ -232,7 +251,8 @@ class LookupModule(LookupBase):
             self.set_options(var_options=variables, direct=kwargs)
             platform = self.get_option('platform')
             params = options.connection_params(platform, dict((n, self.get_option(n)) for n in CONNECTION_NAMES))
-            client = CLIENTS[platform].from_params(params)
+            extra = {'api_paths': self.get_option('api_paths')} if platform == 'log360' else {}
+            client = CLIENTS[platform].from_params(params, **extra)
             return getattr(self, '_' + platform)(client, [to_text(t) for t in terms or []])
         except Exception as exc:  # pylint: disable=broad-except
             if isinstance(exc, AlertOpsError):
@@ -325,9 +345,11 @@ class LookupModule(LookupBase):
         query = self.get_option('query')
         if query is not None and not isinstance(query, str):
             raise ValidationError('option query must be a string for platform=log360', platform='log360')
+        profile_ids = list(self.get_option('profile_ids') or [])
+        profile_ids += client.resolve_profile_names(self.get_option('profile_names'))
         body = client.search_body(kind='alerts', query=query, start_time=self.get_option('opened_after') or '-24h',
                                   end_time=self.get_option('opened_before') or 'now',
-                                  severity=self.get_option('severity'), profile_ids=self.get_option('profile_ids'))
+                                  severity=self.get_option('severity'), profile_ids=list(dict.fromkeys(profile_ids)))
         hits = client.alert_search(body, self.get_option('wait_timeout'), self.get_option('wait_sleep'),
-                                   max_hits=self.get_option('max_items'))
+                                   max_hits=self.get_option('max_items'), mode=self.get_option('mode'))
         return [a for a in (normalise_hit(h) for h in hits) if self._keep(a, None, None, ids)]

@@ -7,8 +7,16 @@ Every Log360 endpoint, payload shape and error shape lives here and nowhere else
 the API (see the vendor reference) is accepted in every plausible form:
 
 * submit answers ``{"data": {"request_id": ...}}`` or a flat ``{"request_id": ...}``;
-* time bounds are ISO 8601 ``start_time``/``end_time`` (v2) or epoch-ms ``from``/``to`` (v1 style), chosen by
-  ``time_format``;
+* time bounds are ISO 8601 ``start_time``/``end_time`` (API v2 only: the old ``time_format: epoch_ms`` hybrid, v1's
+  ``from``/``to`` on v2 paths with v2 field names, matched neither API and was removed);
+* every path is in ``PATHS`` with whether the vendor documents it (verified) or we inferred it, and each one can be
+  overridden per call (option ``api_paths``) for a server whose path differs from our reading;
+* the synchronous alerts/search API (``POST /api/v2/alerts``, ``/api/v2/search``: hits plus a ``cursor`` that lives
+  5 minutes) answers ``{"data": {"hits"}, "meta": {"cursor"}}`` (inferred v2 envelope) or v1's
+  ``{"cursor", "hits": {"hits"}}``;
+* metadata (product, alert profiles, log sources, log types, log fields): the v2 paths are not public (inferred);
+  answers are read in the inferred v2 envelope or in the documented v1 shapes (``"Profile Based Alerts"``,
+  ``"devices"``), and a 404 on the v2 path falls back to the documented v1 path;
 * the jobs list is ``data.jobs.requests[]`` (v2) or a top-level ``requests[]`` with ``status`` and
   ``running_time_in_millis`` (v1 names);
 * an unknown, deleted or expired job is a 404 or a 200 with no request in it;
@@ -20,6 +28,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import fnmatch
 import json
 import re
 
@@ -29,7 +38,13 @@ from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vo
 PLATFORM = 'log360'
 PAGE_SIZE = 1000
 KINDS = ('alerts', 'logs')
-TIME_FORMATS = ('iso8601', 'epoch_ms')
+MODES = ('sync', 'async', 'auto')
+# auto: the synchronous API when the expected result is small (a window of at most this, or at most this many hits)
+AUTO_SYNC_MAX_WINDOW = 6 * 3600
+AUTO_SYNC_MAX_HITS = 10000
+REMOVED_TIME_FORMAT = ('option time_format=epoch_ms was removed in alertops.core 0.2.0: it sent v1-style from/to on '
+                       'the v2 paths, a hybrid that matches neither documented API (Log360 API v1 support ended in '
+                       'September 2026). Remove time_format (API v2 ISO 8601 times are always used)')
 SEVERITIES = ('critical', 'trouble', 'attention')
 STATUSES = ('open', 'in_progress', 'closed')
 # the lookup's normalised words map one to one onto Log360's (module_utils/alerts.py maps them back)
@@ -50,11 +65,39 @@ SCOPES = {
     'get job': 'jobs.READ',
     'delete job': 'jobs.DELETE',
     'get job results': 'jobs.READ',
+    'search alerts': 'alerts.READ',
+    'search logs': 'search.READ',
+    'get product details': 'the scope this server asks for',
+    'list alert profiles': 'alerts.READ',
+    'list log sources': 'logsources.READ',
+    'list log types': 'logformats.READ',
+    'list log fields': 'logfields.READ',
 }
 
-SEARCH_PATHS = {'alerts': '/api/v2/alerts/async', 'logs': '/api/v2/search/async'}
-JOBS_PATH = '/api/v2/jobs'
-RESULTS_PATH = '/api/v2/jobs/results'
+# name -> (default path, verified against the vendor's public v2 docs?, what it is). Every one can be overridden per
+# call with the option api_paths (a dict name -> path).
+PATHS = {
+    'alerts_async': ('/api/v2/alerts/async', False, 'submit an asynchronous alert search'),
+    'search_async': ('/api/v2/search/async', False, 'submit an asynchronous log search'),
+    'jobs': ('/api/v2/jobs', True, 'list, get and delete jobs'),
+    'job_results': ('/api/v2/jobs/results', True, 'results of a job'),
+    'alerts': ('/api/v2/alerts', True, 'synchronous alert search (cursor paging)'),
+    'search': ('/api/v2/search', True, 'synchronous log search (cursor paging)'),
+    'product': ('/api/v2/meta/product', False, 'product name and version'),
+    'alert_profiles': ('/api/v2/alerts/profiles', False, 'alert profiles ("List Alert Profile API")'),
+    'log_sources': ('/api/v2/log-sources', False, 'log sources'),
+    'log_types': ('/api/v2/meta/log-types', False, 'log types'),
+    'log_fields': ('/api/v2/meta/log-fields', False, 'log fields'),
+}
+# the documented v1 metadata calls (method, path), tried once when the v2 path answers 404
+V1_META = {
+    'alert_profiles': ('POST', '/RestAPI/v1/meta/alert_profiles'),
+    'log_sources': ('GET', '/RestAPI/v1/meta/log_sources'),
+    'log_types': ('GET', '/RestAPI/v1/meta/log_types'),
+    'log_fields': ('GET', '/RestAPI/v1/meta/log_fields'),
+}
+META = ('product', 'alert_profiles', 'log_sources', 'log_types', 'log_fields')
+V1_SOURCES_PAGE = 100
 
 
 def describe_error(response):
@@ -254,20 +297,23 @@ class ResultsReader:
 class Log360Client:
     PLATFORM = PLATFORM
 
-    def __init__(self, transport_, time_format='iso8601'):
+    def __init__(self, transport_, api_paths=None):
         self.transport = transport_
-        if time_format not in TIME_FORMATS:
-            raise errors.ValidationError('option time_format must be one of %s, got %r' % (', '.join(TIME_FORMATS), time_format),
-                                         platform=PLATFORM)
-        self.time_format = time_format
+        self.paths = check_api_paths(api_paths)
+        self._profiles = None   # alert profiles, read once per task (resolve_profile_names)
 
     @classmethod
-    def from_params(cls, params, on_secret=None, time_format='iso8601', **kwargs):
+    def from_params(cls, params, on_secret=None, api_paths=None, time_format=None, **kwargs):
+        check_time_format(time_format)
+        paths = check_api_paths(api_paths)  # before anything else: bad input never reaches the network
         kwargs.pop('concurrency', None)
         token = params['token']
         http = transport.from_params(PLATFORM, params, params['url'], headers={'Authorization': 'Bearer %s' % token},
                                      describe_error=describe_error, secrets=[token], on_secret=on_secret, **kwargs)
-        return cls(http, time_format=time_format)
+        return cls(http, api_paths=paths)
+
+    def path(self, name):
+        return self.paths.get(name) or PATHS[name][0]
 
     # -- async searches -------------------------------------------------------------------------------------
     def search_body(self, kind='alerts', query=None, start_time=None, end_time=None, severity=None, status=None,
@@ -291,13 +337,7 @@ class Log360Client:
             raise errors.ValidationError('option(s) %s do not apply to kind=%s' % (', '.join(unused), kind), platform=PLATFORM)
         severity = resolve(severity, SEVERITY_WORDS, 'severity', platform=PLATFORM)
         status = resolve(status, STATUS_WORDS, 'status', platform=PLATFORM)
-        body = {'query': query if query not in (None, '') else '*'}
-        if self.time_format == 'iso8601':
-            body['start_time'] = _iso_ms(start)
-            body['end_time'] = _iso_ms(end)
-        else:
-            body['from'] = int(round(start * 1000))
-            body['to'] = int(round(end * 1000))
+        body = {'query': query if query not in (None, '') else '*', 'start_time': _iso_ms(start), 'end_time': _iso_ms(end)}
         for name, value in (('severity', severity), ('status', status), ('profile_ids', profile_ids),
                             ('log_source_ids', log_source_ids), ('log_types', log_types),
                             ('log_source_group_ids', log_source_group_ids)):
@@ -311,15 +351,14 @@ class Log360Client:
 
     @staticmethod
     def body_window(body):
-        """(start, end) of a search body as ISO 8601 UTC, whichever time format it was built with."""
-        if 'from' in body:
-            return timeutil.to_iso(body['from']), timeutil.to_iso(body['to'])
+        """(start, end) of a search body as ISO 8601 UTC."""
         return (timeutil.to_iso(timeutil.to_epoch(body['start_time'])), timeutil.to_iso(timeutil.to_epoch(body['end_time'])))
 
     def submit(self, kind, body):
         """Start an async search; return its request_id."""
         operation = 'submit %s search' % ('alert' if kind == 'alerts' else 'log')
-        response = self.transport.request('POST', SEARCH_PATHS[kind], operation, json_body=body)
+        response = self.transport.request('POST', self.path('alerts_async' if kind == 'alerts' else 'search_async'),
+                                          operation, json_body=body)
         payload = response.json()
         request_id = None
         if isinstance(payload, dict):
@@ -335,7 +374,8 @@ class Log360Client:
     def _jobs(self, request_id=None):
         operation = 'get job' if request_id else 'list jobs'
         params = {'request_id': request_id} if request_id else None
-        response = self.transport.request('GET', JOBS_PATH, operation, params=params, accept_statuses=(404,) if request_id else ())
+        response = self.transport.request('GET', self.path('jobs'), operation, params=params,
+                                          accept_statuses=(404,) if request_id else ())
         if response.status == 404:
             return None
         payload = response.json()
@@ -383,7 +423,7 @@ class Log360Client:
     def delete_job(self, request_id):
         """Delete a job and its hits. True when deleted, False when it was already gone (404 or no message)."""
         _check_id(request_id)
-        response = self.transport.request('DELETE', JOBS_PATH, 'delete job', params={'request_id': request_id},
+        response = self.transport.request('DELETE', self.path('jobs'), 'delete job', params={'request_id': request_id},
                                           accept_statuses=(404,))
         if response.status == 404:
             return False
@@ -429,7 +469,7 @@ class Log360Client:
         params = {'request_id': request_id, 'page': page}
         if response_type:
             params['response_type'] = response_type
-        response = self.transport.request('GET', RESULTS_PATH, 'get job results', params=params, accept_statuses=(404,))
+        response = self.transport.request('GET', self.path('job_results'), 'get job results', params=params, accept_statuses=(404,))
         if response.status == 404:
             raise not_found(request_id, 'get job results', 404)
         payload = response.json()
@@ -474,13 +514,17 @@ class Log360Client:
                                        hint='Wait for it first with log360_job_wait (or log360_search wait: true)')
         return ResultsReader(self, request_id, page=page, max_hits=max_hits, response_type=response_type or None), job
 
-    def alert_search(self, body, timeout, sleep, max_hits=None, keep=None, on_submit=None):
-        """Submit an alert search, wait for it, read every page and delete the job, also when a step fails.
+    def alert_search(self, body, timeout, sleep, max_hits=None, keep=None, on_submit=None, mode='async'):
+        """Every hit of an alert search: through the synchronous API (``mode`` sync, or auto for a small result), or
+        submit a job, wait for it, read every page and delete the job, also when a step fails.
 
         Returns the hits (those ``keep(hit)`` accepts). ``on_submit(request_id)`` is called before the wait (the EDA
         source records the job there, to delete it after a kill). Used by the alerts lookup and the EDA event source.
         """
         self.check_wait(timeout, sleep, 'wait_timeout', 'wait_sleep')
+        if self.choose_mode(mode, body, max_hits) == 'sync':
+            reader = self.sync_pages('alerts', body, max_hits=max_hits)
+            return [h for page in reader.pages() for h in page if keep is None or keep(h)]
         request_id = self.submit('alerts', body)
         try:
             if on_submit is not None:
@@ -493,6 +537,232 @@ class Log360Client:
                 self.delete_job(request_id)
             except errors.AlertOpsError:
                 pass  # the job expires by itself within 24 h; the original outcome matters more
+
+    # -- synchronous alerts / search (one request per page, no job) -------------------------------------------
+    def choose_mode(self, mode, body, max_hits=None, wait=True):
+        """``sync`` or ``async`` for ``mode`` (sync, async, auto). auto picks sync when the caller waits for the result
+        and it is expected to be small: a window of at most AUTO_SYNC_MAX_WINDOW or at most AUTO_SYNC_MAX_HITS hits."""
+        if mode not in MODES:
+            raise errors.ValidationError('option mode must be one of %s, got %r' % (', '.join(MODES), mode), platform=PLATFORM)
+        if mode != 'auto':
+            return mode
+        if not wait:
+            return 'async'
+        start, end = (timeutil.to_epoch(t) for t in (body['start_time'], body['end_time']))
+        small = (end - start) <= AUTO_SYNC_MAX_WINDOW or (max_hits is not None and max_hits <= AUTO_SYNC_MAX_HITS)
+        return 'sync' if small else 'async'
+
+    def sync_pages(self, kind, body, max_hits=None, response_type=None):
+        """A SyncReader over the pages of a synchronous search (``POST /api/v2/alerts`` or ``/api/v2/search``)."""
+        return SyncReader(self, kind, body, max_hits, response_type)
+
+    def sync_page(self, kind, body):
+        """One synchronous answer: (hits, cursor or None, total or None)."""
+        operation = 'search alerts' if kind == 'alerts' else 'search logs'
+        # a read, though a POST: safe to send again when the connection drops
+        response = self.transport.request('POST', self.path('alerts' if kind == 'alerts' else 'search'), operation,
+                                          json_body=body, idempotent=True)
+        payload = response.json()
+        if not isinstance(payload, dict):
+            raise errors.ResponseError('the search answer is not a JSON object', platform=PLATFORM, operation=operation,
+                                       status=response.status)
+        data = payload.get('data') if isinstance(payload.get('data'), dict) else {}
+        meta = payload.get('meta') if isinstance(payload.get('meta'), dict) else {}
+        hits = data.get('hits', payload.get('hits'))
+        if isinstance(hits, dict):  # v1: {"hits": {"hits": [...]}}
+            hits = hits.get('hits')
+        if hits is None:
+            hits = []
+        if not isinstance(hits, list):
+            raise errors.ResponseError('the search answer has no hits array', platform=PLATFORM, operation=operation,
+                                       status=response.status)
+        cursor = meta.get('cursor', data.get('cursor', payload.get('cursor')))
+        total = _int(meta.get('total_items', meta.get('total_hits')))
+        return hits, (str(cursor) if cursor not in (None, '', False) else None), total
+
+    # -- metadata ------------------------------------------------------------------------------------------
+    def metadata(self, name):
+        """Normalised records of one metadata list (or the product dict). The v2 path first; a 404 there falls back
+        once to the documented v1 call (alert profiles, log sources, log types, log fields)."""
+        operation = {'product': 'get product details'}.get(name, 'list %s' % name.replace('_', ' '))
+        override = name in self.paths
+        response = self.transport.request('GET', self.path(name), operation,
+                                          accept_statuses=(404,) if name in V1_META and not override else ())
+        if response.status == 404:
+            return self._v1_metadata(name, operation)
+        return parse_metadata(name, response.json(), operation)
+
+    def _v1_metadata(self, name, operation):
+        method, path = V1_META[name]
+        if name != 'log_sources':
+            body = {} if method == 'POST' else None
+            return parse_metadata(name, self.transport.request(method, path, operation, json_body=body,
+                                                               idempotent=True).json(), operation)
+        out = []
+        first = 1
+        while True:  # v1 pages log sources with from/to (1-based, inclusive)
+            page = parse_metadata(name, self.transport.request(
+                'GET', path, operation, params={'from': first, 'to': first + V1_SOURCES_PAGE - 1}).json(), operation)
+            out.extend(page)
+            if len(page) < V1_SOURCES_PAGE:
+                return out
+            first += V1_SOURCES_PAGE
+
+    def alert_profiles(self):
+        if self._profiles is None:
+            self._profiles = self.metadata('alert_profiles')
+        return self._profiles
+
+    def resolve_profile_names(self, names):
+        """Alert profile names -> ids (one metadata read per task, cached). Case-insensitive; unknown or ambiguous
+        names fail before anything else is sent."""
+        if not names:
+            return []
+        profiles = self.alert_profiles()
+        by_name = {}
+        for profile in profiles:
+            by_name.setdefault(str(profile.get('name') or '').strip().lower(), []).append(profile)
+        ids, unknown = [], []
+        for name in names:
+            found = by_name.get(str(name).strip().lower())
+            if not found:
+                unknown.append(name)
+                continue
+            if len(set(p['id'] for p in found)) > 1:
+                raise errors.ValidationError('option profile_names: %r names %d alert profiles (ids %s); use profile_ids'
+                                             % (name, len(found), ', '.join(p['id'] for p in found)), platform=PLATFORM)
+            ids.append(found[0]['id'])
+        if unknown:
+            known = sorted(str(p.get('name')) for p in profiles)
+            raise errors.ValidationError('option profile_names: no alert profile named %s; the server has %d: %s'
+                                         % (', '.join(repr(n) for n in unknown), len(known), ', '.join(known[:30])),
+                                         platform=PLATFORM)
+        return list(dict.fromkeys(ids))
+
+
+class SyncReader:
+    """The pages of one synchronous search: the first POST carries the query, the next ones only the cursor (the
+    API refuses both together). The cursor lives 5 minutes unused; pages are read back to back, so it never idles."""
+
+    def __init__(self, client, kind, body, max_hits=None, response_type=None):
+        self.client = client
+        self.kind = kind
+        self.body = dict(body)
+        if response_type:
+            self.body['response_type'] = response_type
+        self.max_hits = max_hits
+        self.pages_fetched = 0
+        self.total_items = None
+
+    def _fetch(self, cursor):
+        hits, nxt, total = self.client.sync_page(self.kind, self.body if cursor is None else {'cursor': cursor})
+        self.pages_fetched += 1
+        if total is not None:
+            self.total_items = total
+        return hits, (nxt if hits else None)
+
+    def pages(self):
+        return pager.iter_pages(self._fetch, first_cursor=None, max_items=self.max_hits, platform=PLATFORM,
+                                operation='search %s' % self.kind)
+
+
+def check_time_format(time_format):
+    if time_format in (None, '', 'iso8601'):
+        return
+    if time_format == 'epoch_ms':
+        raise errors.ValidationError(REMOVED_TIME_FORMAT, platform=PLATFORM)
+    raise errors.ValidationError('option time_format: only iso8601 is supported, got %r' % (time_format,), platform=PLATFORM)
+
+
+def check_api_paths(api_paths):
+    """The option api_paths: {name: path}; names from PATHS, each path absolute (``/...``), nothing else."""
+    if not api_paths:
+        return {}
+    if not isinstance(api_paths, dict):
+        raise errors.ValidationError('option api_paths must be a dictionary of name: path, got %r' % (api_paths,),
+                                     platform=PLATFORM)
+    unknown = sorted(str(k) for k in api_paths if k not in PATHS)
+    if unknown:
+        raise errors.ValidationError('option api_paths: unknown name(s) %s; valid names are %s'
+                                     % (', '.join(unknown), ', '.join(sorted(PATHS))), platform=PLATFORM)
+    out = {}
+    for name, path in api_paths.items():
+        text = str(path or '').strip()
+        if not text.startswith('/') or '://' in text or '?' in text or '#' in text or '..' in text:
+            raise errors.ValidationError('option api_paths.%s must be a path on the server such as %s, got %r'
+                                         % (name, PATHS[name][0], path), platform=PLATFORM)
+        out[name] = text
+    return out
+
+
+# metadata answers: where the records may sit (v2 envelope guesses first, then the documented v1 keys)
+_META_KEYS = {
+    'alert_profiles': ('alert_profiles', 'profiles', 'alertProfiles'),
+    'log_sources': ('log_sources', 'logsources', 'devices', 'log-sources'),
+    'log_types': ('log_types', 'logtypes', 'log_formats', 'types'),
+    'log_fields': ('log_fields', 'logfields', 'fields'),
+}
+_V1_PROFILE_SECTIONS = (('Profile Based Alerts', 'profile'), ('Correlation Alert Profiles', 'correlation'))
+
+
+def _pick(record, *keys):
+    for key in keys:
+        if record.get(key) not in (None, ''):
+            return record[key]
+    return None
+
+
+def parse_metadata(name, payload, operation):
+    """Normalised metadata records: each with ``id`` (str or None), ``name`` and the vendor record in ``raw``."""
+    if not isinstance(payload, (dict, list)):
+        raise errors.ResponseError('the %s answer is not JSON object' % name, platform=PLATFORM, operation=operation)
+    data = payload.get('data', payload) if isinstance(payload, dict) else payload
+    if name == 'product':
+        product = data.get('product', data) if isinstance(data, dict) else {}
+        if not isinstance(product, dict):
+            raise errors.ResponseError('the product answer is not an object', platform=PLATFORM, operation=operation)
+        return {'name': _pick(product, 'name', 'product_name', 'productName'),
+                'version': _pick(product, 'version', 'build_version', 'buildVersion'),
+                'build': _pick(product, 'build', 'build_number', 'buildNumber'), 'raw': product}
+    records = []
+    if name == 'alert_profiles' and isinstance(data, dict) and any(k in data for k, _t in _V1_PROFILE_SECTIONS):
+        for key, kind in _V1_PROFILE_SECTIONS:
+            records.extend((r, kind) for r in data.get(key) or [] if isinstance(r, dict))
+    else:
+        found = data if isinstance(data, list) else None
+        if isinstance(data, dict):
+            found = next((data[k] for k in _META_KEYS[name] if isinstance(data.get(k), list)), None)
+            if found is None:
+                found = next((v for v in data.values() if isinstance(v, list)), None)
+        if found is None:
+            raise errors.ResponseError('the %s answer holds no list' % name.replace('_', ' '), platform=PLATFORM,
+                                       operation=operation)
+        records = [(r, None) for r in found if isinstance(r, dict)]
+    out = []
+    for record, kind in records:
+        rid = _pick(record, 'id', 'profile_id', 'Alert Id', 'Profile Id', 'host_id', 'log_source_id', 'log_type_id',
+                    'field_id')
+        item = {'id': str(rid) if rid is not None else None,
+                'name': _pick(record, 'name', 'profile_name', 'Alert profile name', 'Alert Profile Name', 'Profile Name',
+                              'Alert Profile', 'display_name', 'log_type', 'field_name'),
+                'raw': record}
+        if name == 'alert_profiles':
+            item.update(type=kind or _pick(record, 'type', 'Type', 'profile_type'),
+                        severity=_pick(record, 'severity', 'Severity'), status=_pick(record, 'status', 'Status'))
+        elif name == 'log_sources':
+            item.update(ip_address=_pick(record, 'ip_address', 'ip'), group=_pick(record, 'group', 'group_name'))
+        elif name == 'log_fields':
+            item.update(type=_pick(record, 'type', 'data_type'), log_type=_pick(record, 'log_type', 'log_type_name'))
+        out.append(item)
+    return out
+
+
+def filter_names(records, patterns):
+    """Records whose name matches one of ``patterns`` (case-insensitive shell-style globs); all when none given."""
+    if not patterns:
+        return records
+    lowered = [str(p).lower() for p in patterns]
+    return [r for r in records if any(fnmatch.fnmatchcase(str(r.get('name') or '').lower(), p) for p in lowered)]
 
 
 def _check_id(request_id):

@@ -16,6 +16,7 @@ description:
   - Starts a background search with the REST API v2 (C(POST /api/v2/alerts/async) or C(POST /api/v2/search/async))
     and returns its C(request_id).
   - Not idempotent by nature; every run that is not in check mode starts a new job, so the task always reports a change.
+    With the synchronous API (O(mode=sync)) nothing is created on the server and the task reports no change.
   - Results live on the server for 24 hours; fetch them with M(alertops.core.log360_job_results) and delete the job
     with M(alertops.core.log360_job) when done.
   - The token needs the scope C(alerts.READ) for O(kind=alerts), C(search.READ) for O(kind=logs), and C(jobs.READ)
@@ -45,12 +46,44 @@ options:
     default: now
   time_format:
     description:
-      - How the time range is sent. V(iso8601) sends C(start_time)/C(end_time) as ISO 8601 strings (API v2).
-        V(epoch_ms) sends C(from)/C(to) as Unix milliseconds, as the older API did; use it for servers that reject
-        ISO 8601 times.
+      - Only V(iso8601) (C(start_time)/C(end_time) as ISO 8601 strings, API v2), which is also what is sent when the
+        option is not set.
+      - V(epoch_ms) was removed in 0.2.0 (it sent v1-style C(from)/C(to) on the v2 paths, which matches neither
+        documented API); setting it fails the task with a message that says so.
     type: str
-    choices: [iso8601, epoch_ms]
-    default: iso8601
+  mode:
+    description:
+      - V(async) submits a background job (C(POST .../async)), returns RV(request_id) and, with O(wait=true), waits for
+        it. Fetch the hits with M(alertops.core.log360_job_results) and delete the job with M(alertops.core.log360_job).
+      - V(sync) uses the synchronous API (C(POST /api/v2/alerts) or C(POST /api/v2/search), cursor paging) and returns
+        the hits as RV(hits) - one request per page of hits, no job to poll or delete (at least four requests fewer).
+        The server keeps a cursor 5 minutes; the pages are read back to back.
+      - V(auto) uses V(sync) when O(wait=true) and the result is expected to be small (a window of at most 6 hours,
+        or O(max_hits) at most 10000), else V(async).
+    type: str
+    choices: [async, sync, auto]
+    default: async
+  max_hits:
+    description: With the synchronous API, stop after this many hits.
+    type: int
+  api_paths:
+    description:
+      - Override the API path of one or more calls, for a server whose path differs from the collection's reading of
+        the documentation (no new release needed). Keys are call names, values paths on the server such as
+        V(/api/v2/alerts/async).
+      - Verified against the vendor's public API v2 documentation - C(jobs) (V(/api/v2/jobs)), C(job_results)
+        (V(/api/v2/jobs/results)), C(alerts) (V(/api/v2/alerts)), C(search) (V(/api/v2/search)).
+      - Inferred (not in the public documentation) - C(alerts_async) (V(/api/v2/alerts/async)), C(search_async)
+        (V(/api/v2/search/async)) and the metadata calls C(alert_profiles) (V(/api/v2/alerts/profiles)) used by
+        O(profile_names).
+    type: dict
+  profile_names:
+    description:
+      - Names of alert profiles (O(kind=alerts) only), resolved to their ids with one read of the alert profiles
+        (cached for the task) and added to O(profile_ids). Case-insensitive; an unknown or ambiguous name fails the
+        task before the search is sent and lists the profiles the server has.
+    type: list
+    elements: str
   severity:
     description:
       - Only alerts of this severity (O(kind=alerts) only), one of V(critical), V(trouble) or V(attention).
@@ -136,18 +169,44 @@ EXAMPLES = r"""
     log_types: [Windows]
   register: logs_search
 
-- name: A server that wants Unix milliseconds
+- name: The Failed logons alerts of the last hour, by profile name, through the synchronous API
   alertops.core.log360_search:
     kind: alerts
-    time_format: epoch_ms
-    start_time: "1795420800000"
-    end_time: now
+    profile_names: [Failed logons]
+    start_time: -1h
+    mode: auto
+    wait: true
+  register: failed_logons
+
+- name: A server whose async alert path differs from our reading of the documentation
+  alertops.core.log360_search:
+    kind: alerts
+    api_paths:
+      alerts_async: /api/v2/alerts/async
 """
 
 RETURN = r"""
+mode:
+  description: V(sync) or V(async), what was used (O(mode=auto) resolved).
+  returned: success
+  type: str
+  sample: sync
+hits:
+  description: The hits, when the synchronous API was used.
+  returned: when mode is sync and not in check mode
+  type: list
+  elements: dict
+pages_fetched:
+  description: Pages of the synchronous API read.
+  returned: when mode is sync and not in check mode
+  type: int
+total_items:
+  description: Hits the synchronous API reported in total (null when the server does not say).
+  returned: when mode is sync and not in check mode
+  type: int
 request_id:
-  description: Id of the background job. Not returned in check mode.
-  returned: success, except in check mode
+  description: Id of the background job. Not returned in check mode, nor with the synchronous API.
+  returned: success, except in check mode and in mode sync
   type: str
   sample: AZbneNUBx31OH7OTNMmz
 job:
@@ -213,25 +272,39 @@ body:
   sample: {"query": "*", "start_time": "2026-11-22T10:00:00Z", "end_time": "2026-11-23T10:00:00Z"}
 """
 
-from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
 
 
 def run(module):
     p = module.params
-    client = module.client(time_format=p['time_format'])
+    if p['max_hits'] is not None and p['max_hits'] < 1:
+        raise ValidationError('option max_hits must be 1 or more, got %s' % p['max_hits'], platform='log360')
+    if p['profile_names'] and p['kind'] != 'alerts':
+        raise ValidationError('option profile_names applies to kind=alerts only', platform='log360')
+    client = module.client(time_format=p['time_format'], api_paths=p['api_paths'])
     body = client.search_body(kind=p['kind'], query=p['query'], start_time=p['start_time'], end_time=p['end_time'],
                               severity=p['severity'], status=p['status'], profile_ids=p['profile_ids'],
                               log_source_ids=p['log_source_ids'], log_types=p['log_types'])
     if p['wait']:
         client.check_wait(p['wait_timeout'], p['wait_sleep'], 'wait_timeout', 'wait_sleep')
+    mode = client.choose_mode(p['mode'], body, p['max_hits'], p['wait'])
+    if p['profile_names']:  # one metadata read (a read: also in check mode)
+        ids = list(dict.fromkeys((p['profile_ids'] or []) + client.resolve_profile_names(p['profile_names'])))
+        body = client.search_body(kind=p['kind'], query=p['query'], start_time=body['start_time'],
+                                  end_time=body['end_time'], severity=p['severity'], status=p['status'], profile_ids=ids)
     start, end = client.body_window(body)
     if module.check_mode:
-        return dict(changed=True, body=body, start_time=start, end_time=end,
-                    msg='check mode: the %s search would be submitted' % p['kind'])
+        return dict(changed=mode != 'sync', body=body, start_time=start, end_time=end, mode=mode,
+                    msg='check mode: the %s search would be %s' % (p['kind'], 'sent' if mode == 'sync' else 'submitted'))
+    if mode == 'sync':
+        reader = client.sync_pages(p['kind'], body, max_hits=p['max_hits'])
+        hits = [h for page in reader.pages() for h in page]
+        return dict(changed=False, mode=mode, hits=hits, pages_fetched=reader.pages_fetched,
+                    total_items=reader.total_items, body=body, start_time=start, end_time=end)
     request_id = client.submit(p['kind'], body)
-    result = dict(changed=True, request_id=request_id, body=body, start_time=start, end_time=end)
+    result = dict(changed=True, mode=mode, request_id=request_id, body=body, start_time=start, end_time=end)
     if p['wait']:
         try:
             job, elapsed, polls = client.wait_job(request_id, p['wait_timeout'], p['wait_sleep'])
@@ -248,7 +321,11 @@ def main():
         query=dict(type='str'),
         start_time=dict(type='str', default='-24h'),
         end_time=dict(type='str', default='now'),
-        time_format=dict(type='str', choices=['iso8601', 'epoch_ms'], default='iso8601'),
+        time_format=dict(type='str'),
+        mode=dict(type='str', choices=['async', 'sync', 'auto'], default='async'),
+        max_hits=dict(type='int'),
+        api_paths=dict(type='dict'),
+        profile_names=dict(type='list', elements='str'),
         severity=dict(type='raw'),
         status=dict(type='raw'),
         profile_ids=dict(type='list', elements='str'),

@@ -79,7 +79,6 @@ SETUP = {
 
 # example task name -> simulator variants it is written for (it runs in a play of its own against them)
 SIM_VARIANTS = {
-    'A server that wants Unix milliseconds': {'log360_time_format': 'epoch_ms'},
 }
 
 

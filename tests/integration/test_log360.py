@@ -38,34 +38,26 @@ def for_job(entries, request_id):
     return [e for e in entries if e['query'].get('request_id') == [request_id]]
 
 
-@pytest.mark.parametrize('time_format,shape', [('iso8601', 'nested'), ('epoch_ms', 'flat')])
-def test_search_both_kinds_every_time_format(sim, play, time_format, shape):
-    sim.configure(variants={'log360_time_format': time_format, 'log360_submit_shape': shape})
+@pytest.mark.parametrize('shape', ['nested', 'flat'])
+def test_search_both_kinds(sim, play, shape):
+    sim.configure(variants={'log360_submit_shape': shape})
     start = time.time() - 6 * 3600
     result = play('log360_search.yml', extra_vars={
-        'time_format': time_format, 'iso_start': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(start)),
-        'epoch_end': str(int(time.time() * 1000))})
+        'iso_start': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(start)), 'epoch_end': str(int(time.time() * 1000))})
     ok(result)
     alerts = sim.requests(platform='log360', method='POST', path=ASYNC_ALERTS)
     logs = sim.requests(platform='log360', method='POST', path=ASYNC_SEARCH)
-    assert len(alerts) == 3 and len(logs) == 1   # check mode sent nothing; the wrong format was one rejected POST
-    assert [e['status'] for e in alerts] == [200, 200, 400]
+    assert len(alerts) == 2 and len(logs) == 1   # check mode and the removed time_format sent nothing
+    assert [e['status'] for e in alerts] == [200, 200]
     bodies = [json.loads(e['body']) for e in alerts + logs]
-    for body in bodies[:2] + bodies[3:]:
-        if time_format == 'iso8601':
-            assert set(body) >= {'start_time', 'end_time'} and 'from' not in body
-            assert body['start_time'].endswith('Z')
-        else:
-            assert set(body) >= {'from', 'to'} and 'start_time' not in body
-            assert isinstance(body['from'], int) and body['to'] > body['from']
+    for body in bodies:
+        assert set(body) >= {'start_time', 'end_time'} and 'from' not in body and 'to' not in body
+        assert body['start_time'].endswith('Z')
     assert bodies[0]['severity'] == 'critical' and bodies[0]['query'] == '*'
     assert bodies[1]['profile_ids'] == ['3001', '3002'] and bodies[1]['status'] == 'open' and bodies[1]['query'] == 'Failed'
-    if time_format == 'iso8601':
-        assert abs(calendar.timegm(time.strptime(bodies[1]['start_time'][:19], '%Y-%m-%dT%H:%M:%S')) - start) < 2
-    else:
-        assert abs(bodies[1]['from'] / 1000.0 - start) < 2
-    assert bodies[3]['log_types'] == ['Windows'] and bodies[3]['log_source_ids'] == ['1', '2']
-    assert 'severity' not in bodies[3]
+    assert abs(calendar.timegm(time.strptime(bodies[1]['start_time'][:19], '%Y-%m-%dT%H:%M:%S')) - start) < 2
+    assert bodies[2]['log_types'] == ['Windows'] and bodies[2]['log_source_ids'] == ['1', '2']
+    assert 'severity' not in bodies[2]
     token = sim.control('log360', 'credentials')['env']['LOG360_TOKEN']
     assert all(e['headers']['authorization'] == 'Bearer ' + token for e in alerts + logs)
 

@@ -183,3 +183,50 @@ def test_simulator_banner_names_every_url(tmp_path):
     assert 'MACKEREL_APIBASE=%s ' % url in mackerel and 'MACKEREL_APIKEY=' in mackerel
     assert 'LOG360_URL=%s ' % url in banner and 'OPSRAMP_URL=%s ' % url in banner
     assert 'mackerelio.com' not in banner and '<this url>' not in banner
+
+
+# -- Log360 --------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize('meta', ['v2', 'v1_shape', 'v1_only'])
+def test_log360_info_and_profile_names_on_every_metadata_shape(sim, play, meta):
+    sim.configure(variants={'log360_meta': meta})
+    gather = ['alert_profiles', 'log_sources', 'log_types', 'log_fields'] + (['product'] if meta != 'v1_only' else [])
+    result = play('vendor_log360_info.yml', extra_vars={'gather_all': gather})
+    ok(result)
+    got = sim.requests(platform='log360')
+    calls = collections.Counter((e['method'], e['path'], e['status']) for e in got)
+    # one profile read per task that needs it: everything, by name, search check mode, search, unknown name
+    if meta != 'v1_only':
+        assert not any(e['path'].startswith('/RestAPI/') for e in got)
+        assert calls[('GET', '/api/v2/alerts/profiles', 200)] == 5
+        assert calls[('GET', '/api/v2/log-sources', 200)] == 2 and calls[('GET', '/api/v2/meta/product', 200)] == 1
+    else:   # the v2 path answers 404 once per task, then the documented v1 call
+        assert calls[('GET', '/api/v2/alerts/profiles', 404)] == 5
+        assert calls[('POST', '/RestAPI/v1/meta/alert_profiles', 200)] == 5
+        assert calls[('GET', '/RestAPI/v1/meta/log_sources', 200)] == 2
+        v1_sources = [e['query'] for e in got if e['path'] == '/RestAPI/v1/meta/log_sources']
+        assert v1_sources[0] == {'from': ['1'], 'to': ['100']}
+    sync = [json.loads(e['body']) for e in got if e['path'] == '/api/v2/alerts' and e['method'] == 'POST']
+    assert [b.get('profile_ids') for b in sync] == [['3003', '3001', '3005']]
+    assert not [e for e in got if e['path'].endswith('/async')]   # check mode and the unknown name sent no search
+
+
+@pytest.mark.parametrize('sync_shape', ['v2', 'v1_shape'])
+def test_log360_sync_auto_async_and_an_overridden_async_path(sim, play, sync_shape):
+    # a server whose async alert path differs from our reading: only the override reaches it
+    sim.configure(variants={'log360_sync': sync_shape, 'log360_sync_page_size': 5,
+                            'log360_alerts_async_path': '/api/v2/alerts/search/async', 'log360_job_duration': 0.5})
+    now = time.time()
+    expected = len([a for a in sim.control('log360', 'alerts')['alerts'] if a['time'] >= (now - 7200) * 1000])
+    result = play('vendor_log360_modes.yml',
+                  extra_vars={'async_path': '/api/v2/alerts/search/async', 'lookup_expected': expected})
+    ok(result)
+    got = sim.requests(platform='log360')
+    sync = [e for e in got if e['path'] == '/api/v2/alerts']
+    submits = [e for e in got if e['path'].endswith('/async')]
+    assert [e['path'] for e in submits] == ['/api/v2/alerts/search/async'] and submits[0]['status'] == 200
+    assert all(e['status'] == 200 for e in sync)
+    cursors = [json.loads(e['body']) for e in sync if 'cursor' in json.loads(e['body'])]
+    assert cursors and all(set(b) == {'cursor'} for b in cursors)
+    # the async job of the large window: submit + polls + result pages + delete; sync: one request per 5 hits
+    jobs = [e for e in got if e['path'].startswith('/api/v2/jobs')]
+    assert [e['method'] for e in jobs].count('DELETE') == 1 and len(jobs) >= 3

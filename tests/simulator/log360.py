@@ -9,11 +9,25 @@ Endpoints (all need ``Authorization: Bearer <AuthToken>``; errors are ``{code, t
   GET    /api/v2/jobs[?request_id=]  jobs.READ     -> {"data": {"jobs": {"requests": [...]}}, "meta": {...}}
   DELETE /api/v2/jobs?request_id=    jobs.DELETE   -> {"data": {"message": "Deleted hits for requestId [X]"}}
   GET    /api/v2/jobs/results?request_id=&page=&response_type=   jobs.READ  -> data.hits, meta.next_page ...
+  POST   /api/v2/alerts              alerts.READ   synchronous alerts: {query, start_time, end_time, ...} or {cursor}
+                                                   -> {"data": {"hits"}, "meta": {"cursor", "total_items"}}; a cursor
+                                                   lives 5 minutes unused (simulated clock); query+cursor -> 400
+  POST   /api/v2/search              search.READ   synchronous log search, same paging
+  GET    /api/v2/meta/product, /api/v2/alerts/profiles, /api/v2/log-sources, /api/v2/meta/log-types,
+         /api/v2/meta/log-fields     (inferred v2 metadata paths) -> {"data": {"<name>": [...]}}
+  POST   /RestAPI/v1/meta/alert_profiles, GET /RestAPI/v1/meta/log_sources?from=&to=, /RestAPI/v1/meta/log_types,
+         /RestAPI/v1/meta/log_fields (documented v1 shapes: "Profile Based Alerts", "devices", ...)
 
 Variants (``POST /_sim/config {"variants": {...}}``), defaults first:
   log360_submit_shape     nested | flat          where request_id sits in the submit answer
-  log360_time_format      iso8601 | epoch_ms     start_time/end_time ISO strings, or from/to epoch ms (v1 style);
-                                                 the other form is rejected with 400
+  (v2 only: from/to (the removed epoch_ms hybrid) are rejected with 400)
+  log360_sync             v2 | v1_shape | absent the synchronous API: v2 envelope, v1's {"cursor", "hits": {"hits"}},
+                                                 or not there (404)
+  log360_sync_page_size   1000                   hits per synchronous page
+  log360_alerts_async_path  /api/v2/alerts/async  where the (inferred) async submits live: a server whose path
+  log360_search_async_path  /api/v2/search/async  differs from our reading (the client's option api_paths)
+  log360_meta             v2 | v1_shape | v1_only  metadata: inferred v2 paths and envelope; the documented v1 shapes
+                                                 at the v2 paths; or only the v1 paths (the v2 ones 404)
   log360_jobs_shape       v2 | v1                v1: top-level requests[], status, running_time_in_millis
   log360_unknown_job      404 | empty            GET of an unknown/expired job: 404, or 200 with no requests
   log360_unknown_delete   404 | empty | absent   DELETE of an unknown job: 404, 200 message "", 200 without message
@@ -45,6 +59,9 @@ from datetime import datetime, timezone
 from core import Reply, Vendor
 
 PAGE_SIZE = 1000
+CURSOR_TTL = 300
+V2_META_PATHS = ('/api/v2/meta/product', '/api/v2/alerts/profiles', '/api/v2/log-sources', '/api/v2/meta/log-types',
+                 '/api/v2/meta/log-fields')
 JOB_TTL = 24 * 3600
 ALL_SCOPES = ('search.READ', 'alerts.READ', 'jobs.READ', 'jobs.DELETE', 'logfields.READ', 'logsources.READ')
 SEVERITIES = ('critical', 'trouble', 'attention')
@@ -69,10 +86,14 @@ def _iso_to_epoch(value):
 
 class Log360(Vendor):
     name = 'log360'
-    prefixes = (r'^/api/v2/(alerts|search|jobs)(/|$)', r'^/RestAPI/')
+    prefixes = (r'^/api/v2/(alerts|search|jobs|meta|log-sources)(/|$)', r'^/RestAPI/')
     default_variants = {
         'log360_submit_shape': 'nested',
-        'log360_time_format': 'iso8601',
+        'log360_sync': 'v2',
+        'log360_sync_page_size': 1000,
+        'log360_meta': 'v2',
+        'log360_alerts_async_path': '/api/v2/alerts/async',
+        'log360_search_async_path': '/api/v2/search/async',
         'log360_jobs_shape': 'v2',
         'log360_unknown_job': '404',
         'log360_unknown_delete': '404',
@@ -99,6 +120,7 @@ class Log360(Vendor):
             token = '%s-%s-%s' % (token[:8], token[8:20], token[20:])
             self.tokens[token] = {'name': name, 'scopes': set(scopes), 'expires_at': expires}
         self.jobs = {}
+        self.cursors = {}
         self.alerts = []
         for i in range(36):
             profile = PROFILES[i % len(PROFILES)]
@@ -230,39 +252,49 @@ class Log360(Vendor):
     def handle(self, req):
         path = req.path.rstrip('/')
         routes = (
-            ('POST', '/api/v2/alerts/async', 'alerts.READ', self.submit_alerts),
-            ('POST', '/api/v2/search/async', 'search.READ', self.submit_logs),
+            ('POST', '/api/v2/alerts', 'alerts.READ', self.sync_alerts),
+            ('POST', '/api/v2/search', 'search.READ', self.sync_logs),
+            ('GET', '/api/v2/meta/product', None, self.meta_product),
+            ('GET', '/api/v2/alerts/profiles', 'alerts.READ', self.meta_profiles),
+            ('GET', '/api/v2/log-sources', 'logsources.READ', self.meta_sources),
+            ('GET', '/api/v2/meta/log-types', 'logsources.READ', self.meta_types),
+            ('GET', '/api/v2/meta/log-fields', 'logfields.READ', self.meta_fields),
+            ('POST', '/RestAPI/v1/meta/alert_profiles', 'alerts.READ', self.meta_profiles),
+            ('GET', '/RestAPI/v1/meta/log_sources', 'logsources.READ', self.meta_sources),
+            ('GET', '/RestAPI/v1/meta/log_types', 'logsources.READ', self.meta_types),
+            ('GET', '/RestAPI/v1/meta/log_fields', 'logfields.READ', self.meta_fields),
+            ('POST', self.variant('log360_alerts_async_path'), 'alerts.READ', self.submit_alerts),
+            ('POST', self.variant('log360_search_async_path'), 'search.READ', self.submit_logs),
             ('GET', '/api/v2/jobs', 'jobs.READ', self.get_jobs),
             ('DELETE', '/api/v2/jobs', 'jobs.DELETE', self.delete_job),
             ('GET', '/api/v2/jobs/results', 'jobs.READ', self.results),
         )
         matching = [r for r in routes if r[1] == path]
+        meta = self.variant('log360_meta')
+        if path.startswith('/RestAPI/') and meta != 'v1_only':
+            matching = []   # API v1 is gone, unless the variant plays a server that only has the v1 metadata calls
+        elif meta == 'v1_only' and path in V2_META_PATHS:
+            matching = []
+        if path in ('/api/v2/alerts', '/api/v2/search') and self.variant('log360_sync') == 'absent':
+            matching = []
         if not matching:
             return self.error(404, '070011404', 'Not Found', 'No API at %s %s' % (req.method, path))
         for method, _route, scope, handler in matching:
             if req.method == method:
-                denied = self.authorize(req, scope)
+                denied = self.authorize(req, scope or 'alerts.READ')
                 if denied is not None:
                     return denied
                 return handler(req)
         return self.error(405, '070011405', 'Method Not Allowed', '%s is not allowed on %s' % (req.method, path))
 
     def _window(self, body):
-        """(start, end) epoch seconds from the body in the configured time format, or an error Reply."""
-        if self.variant('log360_time_format') == 'epoch_ms':
-            if 'start_time' in body or 'end_time' in body:
-                return self.error(400, '070011400', 'Bad Request', 'Unknown arguments start_time/end_time; use from and to (Unix ms)')
-            start, end = body.get('from'), body.get('to')
-            if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
-                return self.error(400, '070011400', 'Bad Request', 'from and to must be Unix times in milliseconds (Long)')
-            start, end = start / 1000.0, end / 1000.0
-        else:
-            if 'from' in body or 'to' in body:
-                return self.error(400, '070011400', 'Bad Request', 'Unknown arguments from/to; use start_time and end_time (ISO-8601)')
-            try:
-                start, end = _iso_to_epoch(body.get('start_time')), _iso_to_epoch(body.get('end_time'))
-            except (ValueError, TypeError):
-                return self.error(400, '070011400', 'Bad Request', 'start_time and end_time are required ISO-8601 strings')
+        """(start, end) epoch seconds from the body (API v2: ISO 8601 start_time/end_time), or an error Reply."""
+        if 'from' in body or 'to' in body:
+            return self.error(400, '070011400', 'Bad Request', 'Unknown arguments from/to; use start_time and end_time (ISO-8601)')
+        try:
+            start, end = _iso_to_epoch(body.get('start_time')), _iso_to_epoch(body.get('end_time'))
+        except (ValueError, TypeError):
+            return self.error(400, '070011400', 'Bad Request', 'start_time and end_time are required ISO-8601 strings')
         if start < 0 or end < 0:
             return self.error(400, '070011400', 'Bad Request', 'Times must not be before 1970-01-01T00:00:00Z')
         if end < start:
@@ -291,6 +323,19 @@ class Log360(Vendor):
             return self.error(400, '070011400', 'Bad Request', 'The request body must be a JSON object')
         if 'cursor' in body:
             return self.error(400, '070011400', 'Bad Request', 'cursor is not allowed on an asynchronous request')
+        matched = self._match_alerts(body)
+        if isinstance(matched, Reply):
+            return matched
+        window = self._window(body)
+        duration, hits, fail = self._profile()
+        if hits is not None:
+            rid = self.create_job('alerts', hits, duration, fail, alert_ids=None, window=window)
+        else:
+            rid = self.create_job('alerts', len(matched), duration, fail, alert_ids=matched, window=window)
+        return self._submitted(rid)
+
+    def _match_alerts(self, body):
+        """Ids of the alerts an alert search body selects (oldest first), or an error Reply."""
         window = self._window(body)
         if isinstance(window, Reply):
             return window
@@ -299,20 +344,113 @@ class Log360(Vendor):
             return self.error(400, '070011400', 'Bad Request', 'severity must be one of critical, trouble, attention')
         if status is not None and status not in STATUSES:
             return self.error(400, '070011400', 'Bad Request', 'status must be one of open, in_progress, closed')
+        if profiles is not None and (not isinstance(profiles, list) or len(profiles) > 100):
+            return self.error(400, '070011400', 'Bad Request', 'profile_ids must be an array of at most 100 values')
         query = str(body.get('query') or '*')
         start_ms, end_ms = window[0] * 1000, window[1] * 1000
         wanted_profiles = set(str(p) for p in profiles) if profiles else None
-        matched = [a['id'] for a in sorted(self.alerts, key=lambda a: a['time'])
-                   if start_ms <= a['time'] <= end_ms and (severity is None or a['severity'] == severity)
-                   and (status is None or a['status'] == status)
-                   and (wanted_profiles is None or str(a['profile_id']) in wanted_profiles)
-                   and (query in ('*', '') or query.lower() in (a['message'] + ' ' + a['device']).lower())]
-        duration, hits, fail = self._profile()
-        if hits is not None:
-            rid = self.create_job('alerts', hits, duration, fail, alert_ids=None, window=window)
+        return [a['id'] for a in sorted(self.alerts, key=lambda a: a['time'])
+                if start_ms <= a['time'] <= end_ms and (severity is None or a['severity'] == severity)
+                and (status is None or a['status'] == status)
+                and (wanted_profiles is None or str(a['profile_id']) in wanted_profiles)
+                and (query in ('*', '') or query.lower() in (a['message'] + ' ' + a['device']).lower())]
+
+    # -- synchronous API ------------------------------------------------------------------------------------
+    def _sync(self, req, kind):
+        body = self._body(req)
+        if body is None:
+            return self.error(400, '070011400', 'Bad Request', 'The request body must be a JSON object')
+        response_type = body.get('response_type') or 'server'
+        if 'cursor' in body:
+            if set(body) - {'cursor', 'response_type'}:
+                return self.error(400, '070011400', 'Bad Request', 'Both query and cursor are not allowed together')
+            entry = self.cursors.get(str(body['cursor']))
+            if entry is None or self.sim.now() - entry['used'] > CURSOR_TTL:
+                self.cursors.pop(str(body['cursor']), None)
+                return self.error(400, '070011410', 'Bad Request', 'The cursor is invalid or expired (5 minutes unused)')
+            response_type = entry['response_type']
         else:
-            rid = self.create_job('alerts', len(matched), duration, fail, alert_ids=matched, window=window)
-        return self._submitted(rid)
+            if kind == 'logs' and not body.get('query'):
+                return self.error(400, '070011400', 'Bad Request', 'query is required')
+            if kind == 'alerts':
+                matched = self._match_alerts(body)
+                if isinstance(matched, Reply):
+                    return matched
+                job = {'alert_ids': matched, 'total': len(matched)}
+            else:
+                window = self._window(body)
+                if isinstance(window, Reply):
+                    return window
+                job = {'alert_ids': None, 'total': 2500, 'window': window}
+            job.update(request_id='SYNC%016d' % self.rng.randrange(10 ** 16), seed=self.rng.randrange(1 << 30))
+            job.setdefault('window', (0, 0))
+            entry = {'job': job, 'offset': 0, 'response_type': response_type}
+        size = int(self.variant('log360_sync_page_size') or 1000)
+        job = entry['job']
+        first = entry['offset']
+        last = min(first + size, job['total'])
+        hits = [self.hit(job, i, response_type) for i in range(first, last)]
+        cursor = None
+        if last < job['total']:
+            cursor = 'DnF1ZXJ5%012d' % self.rng.randrange(10 ** 12)
+            self.cursors[cursor] = {'job': job, 'offset': last, 'response_type': response_type, 'used': self.sim.now()}
+        if self.variant('log360_sync') == 'v1_shape':
+            out = {'hits': {'hits': hits}}
+            if cursor:
+                out['cursor'] = cursor
+            return Reply(200, out)
+        meta = {'total_items': job['total'], 'items_in_current_page': len(hits)}
+        if cursor:
+            meta['cursor'] = cursor
+        return Reply(200, {'data': {'hits': hits}, 'meta': meta})
+
+    def sync_alerts(self, req):
+        return self._sync(req, 'alerts')
+
+    def sync_logs(self, req):
+        return self._sync(req, 'logs')
+
+    # -- metadata -------------------------------------------------------------------------------------------
+    def _meta_reply(self, req, name, v2_records, v1_payload):
+        if req.path.startswith('/RestAPI/') or self.variant('log360_meta') == 'v1_shape':
+            return Reply(200, v1_payload)
+        return Reply(200, {'data': {name: v2_records}, 'meta': {'total_items': len(v2_records)}})
+
+    def meta_product(self, req):
+        return Reply(200, {'data': {'product': {'name': 'EventLog Analyzer', 'version': '12.5.0', 'build': 12500}}})
+
+    def meta_profiles(self, req):
+        v2 = [{'id': pid, 'name': name, 'type': 'profile', 'severity': SEVERITIES[i % 3], 'status': 'enabled'}
+              for i, (pid, name) in enumerate(PROFILES)]
+        v1 = {'Number of Records': len(PROFILES),
+              'Profile Based Alerts': [{'Alert Id': pid, 'Alert profile name': name, 'Severity': SEVERITIES[i % 3].title()}
+                                       for i, (pid, name) in enumerate(PROFILES[:-2])],
+              'Correlation Alert Profiles': [{'Alert Id': pid, 'Alert profile name': name}
+                                             for pid, name in PROFILES[-2:]]}
+        return self._meta_reply(req, 'alert_profiles', v2, v1)
+
+    def meta_sources(self, req):
+        devices = [{'name': d, 'ip_address': '10.1.0.%d' % (i + 10), 'host_id': 300 + i,
+                    'group': 'Windows Servers' if d.startswith('dc') else 'Linux'} for i, d in enumerate(DEVICES)]
+        if req.path.startswith('/RestAPI/'):
+            try:
+                first, last = int(req.query.get('from', 1)), int(req.query.get('to', 10))
+            except ValueError:
+                return self.error(400, '070011400', 'Bad Request', 'from and to must be numbers')
+            return Reply(200, {'devices': devices[first - 1:last]})
+        v2 = [{'id': d['host_id'], 'name': d['name'], 'ip_address': d['ip_address'], 'group': d['group']} for d in devices]
+        return self._meta_reply(req, 'log_sources', v2, {'devices': devices})
+
+    def meta_types(self, req):
+        v2 = [{'id': 20 + i, 'name': name} for i, name in enumerate(CLIENT_TYPES)]
+        return self._meta_reply(req, 'log_types', v2, {'log_types': [{'log_type_id': 20 + i, 'log_type': name}
+                                                                     for i, name in enumerate(CLIENT_TYPES)]})
+
+    def meta_fields(self, req):
+        fields = [('HOSTNAME', 'string'), ('EVENTID', 'long'), ('SEVERITY', 'string'), ('USERNAME', 'string'),
+                  ('SOURCE', 'string'), ('MESSAGE', 'text')]
+        v2 = [{'id': 'f%d' % i, 'name': name, 'type': kind, 'log_type': 'Windows'} for i, (name, kind) in enumerate(fields)]
+        return self._meta_reply(req, 'log_fields', v2, {'fields': [{'field_name': n, 'data_type': k} for n, k in fields]})
 
     def submit_logs(self, req):
         body = self._body(req)

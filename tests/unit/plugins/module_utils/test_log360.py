@@ -76,22 +76,23 @@ def test_every_operation_names_its_scope_on_403(operation, scope):
     assert scope in hint
 
 
-def client(time_format='iso8601', url='http://127.0.0.1:1'):
+def client(url='http://127.0.0.1:1', **kwargs):
     return log360.Log360Client.from_params({'url': url, 'token': 'tok-secret-123', 'retries': 0, 'request_timeout': 5},
-                                           time_format=time_format)
+                                           **kwargs)
 
 
 NOW = 1795478400.0
 
 
-def test_search_body_iso8601_and_epoch_ms():
+def test_search_body_iso8601():
     body = client().search_body('alerts', start_time='-1h', end_time='now', severity='critical', status='open',
                                 profile_ids=['1'], now=NOW)
     assert body == {'query': '*', 'start_time': '2026-11-23T23:00:00Z', 'end_time': '2026-11-24T00:00:00Z',
                     'severity': 'critical', 'status': 'open', 'profile_ids': ['1']}
-    body = client('epoch_ms').search_body('logs', query='x', start_time='2026-11-23T23:00:00.5Z', end_time=NOW * 1000,
-                                          log_types=['Windows'], now=NOW)
-    assert body == {'query': 'x', 'from': int(NOW * 1000) - 3599500, 'to': int(NOW * 1000), 'log_types': ['Windows']}
+    body = client().search_body('logs', query='x', start_time='2026-11-23T23:00:00.5Z', end_time=NOW * 1000,
+                                log_types=['Windows'], now=NOW)
+    assert body == {'query': 'x', 'start_time': '2026-11-23T23:00:00.500Z', 'end_time': '2026-11-24T00:00:00Z',
+                    'log_types': ['Windows']}
     assert client().search_body('alerts', start_time='2026-11-23T23:00:00.25Z', now=NOW)['start_time'] == \
         '2026-11-23T23:00:00.250Z'
 
@@ -112,9 +113,78 @@ def test_search_body_rejects_bad_input(kwargs, words):
     assert words in str(info.value) and 'log360' in str(info.value)
 
 
-def test_time_format_is_checked():
-    with pytest.raises(errors.ValidationError):
-        client('rfc822')
+@pytest.mark.parametrize('value,words', [('epoch_ms', 'removed in alertops.core 0.2.0'), ('rfc822', 'only iso8601')])
+def test_time_format_epoch_ms_removed_with_a_clear_error(value, words):
+    with pytest.raises(errors.ValidationError) as info:
+        client(time_format=value)
+    assert words in str(info.value) and 'log360' in str(info.value)
+    assert client(time_format='iso8601').search_body(now=NOW)['start_time'] == '2026-11-23T00:00:00Z'
+
+
+@pytest.mark.parametrize('paths,words', [
+    ({'alerts_sync': '/x'}, 'unknown name(s) alerts_sync'),
+    ({'alerts_async': 'api/v2/x'}, 'must be a path'),
+    ({'alerts_async': 'http://evil/x'}, 'must be a path'),
+    ({'jobs': '/api/v2/../x'}, 'must be a path'),
+    (['x'], 'dictionary'),
+])
+def test_api_paths_are_checked(paths, words):
+    with pytest.raises(errors.ValidationError) as info:
+        client(api_paths=paths)
+    assert words in str(info.value)
+
+
+def test_api_paths_override_one_call_the_rest_default():
+    c = client(api_paths={'alerts_async': '/api/v2/alert-search/async '})
+    assert c.path('alerts_async') == '/api/v2/alert-search/async'
+    assert c.path('search_async') == '/api/v2/search/async' and c.path('jobs') == '/api/v2/jobs'
+    assert set(log360.PATHS) >= {'alerts_async', 'search_async', 'jobs', 'job_results', 'alerts', 'search'}
+    assert [n for n, (_p, verified, _w) in sorted(log360.PATHS.items()) if verified] == [
+        'alerts', 'job_results', 'jobs', 'search']
+
+
+@pytest.mark.parametrize('mode,window,max_hits,wait,expected', [
+    ('sync', 86400 * 7, None, True, 'sync'),
+    ('async', 60, None, True, 'async'),
+    ('auto', 6 * 3600, None, True, 'sync'),
+    ('auto', 6 * 3600 + 1, None, True, 'async'),
+    ('auto', 86400 * 30, 10000, True, 'sync'),
+    ('auto', 86400 * 30, 10001, True, 'async'),
+    ('auto', 60, None, False, 'async'),       # nobody waits for the hits: a job
+])
+def test_auto_mode_by_expected_size(mode, window, max_hits, wait, expected):
+    body = client().search_body(start_time=NOW - window, end_time=NOW, now=NOW)
+    assert client().choose_mode(mode, body, max_hits, wait) == expected
+
+
+@pytest.mark.parametrize('name,payload,expected', [
+    ('alert_profiles', {'data': {'alert_profiles': [{'id': 3001, 'name': 'Failed logons', 'severity': 'critical'}]}},
+     [{'id': '3001', 'name': 'Failed logons', 'type': None, 'severity': 'critical', 'status': None}]),
+    ('alert_profiles', {'Number of Records': 2, 'Profile Based Alerts': [{'Alert Id': 1001, 'Alert profile name': 'A'}],
+                        'Correlation Alert Profiles': [{'Alert Id': 1002, 'Alert profile name': 'B'}]},
+     [{'id': '1001', 'name': 'A', 'type': 'profile', 'severity': None, 'status': None},
+      {'id': '1002', 'name': 'B', 'type': 'correlation', 'severity': None, 'status': None}]),
+    ('log_sources', {'devices': [{'name': 'tsi2k16adc', 'ip_address': '202.0.112.248', 'host_id': 3, 'group': 'G'}]},
+     [{'id': '3', 'name': 'tsi2k16adc', 'ip_address': '202.0.112.248', 'group': 'G'}]),
+    ('log_types', {'data': {'log_types': [{'id': 20, 'name': 'Windows'}]}}, [{'id': '20', 'name': 'Windows'}]),
+    ('log_fields', {'fields': [{'field_name': 'HOSTNAME', 'data_type': 'string'}]},
+     [{'id': None, 'name': 'HOSTNAME', 'type': 'string', 'log_type': None}]),
+])
+def test_metadata_v2_envelope_and_v1_shapes(name, payload, expected):
+    got = log360.parse_metadata(name, payload, 'op')
+    assert [dict((k, v) for k, v in r.items() if k != 'raw') for r in got] == expected
+
+
+def test_metadata_without_a_list_is_a_clear_error():
+    with pytest.raises(errors.ResponseError, match='holds no list'):
+        log360.parse_metadata('log_types', {'data': {'count': 3}}, 'list log types')
+
+
+def test_filter_names_globs_case_insensitive():
+    records = [{'name': 'Failed logons'}, {'name': 'Account lockouts'}, {'name': None}]
+    assert log360.filter_names(records, ['failed LOGONS']) == records[:1]
+    assert log360.filter_names(records, ['*lo*']) == records[:2]
+    assert log360.filter_names(records, None) == records
 
 
 def test_wait_options_are_checked():
@@ -156,9 +226,9 @@ def sim(server):
     return simulator
 
 
-def live(sim, time_format='iso8601', token=None):
+def live(sim, token=None):
     return log360.Log360Client.from_params({'url': sim.url, 'token': token or sim.token, 'retries': 2,
-                                            'request_timeout': 10}, time_format=time_format, sleep=lambda s: None)
+                                            'request_timeout': 10}, sleep=lambda s: None)
 
 
 def set_variants(sim, **variants):
@@ -166,17 +236,12 @@ def set_variants(sim, **variants):
 
 
 @pytest.mark.parametrize('shape', ['nested', 'flat'])
-@pytest.mark.parametrize('time_format', ['iso8601', 'epoch_ms'])
-def test_submit_every_shape_and_time_format(sim, shape, time_format):
-    set_variants(sim, submit_shape=shape, time_format=time_format, job_duration=0)
-    c = live(sim, time_format)
+def test_submit_every_shape(sim, shape):
+    set_variants(sim, submit_shape=shape, job_duration=0)
+    c = live(sim)
     rid = c.submit('alerts', c.search_body('alerts', start_time='-48h'))
     assert rid in sim.l360.jobs
     assert c.get_job(rid)['total_hits'] == 36   # every seeded alert lies in the last 48 h
-    wrong = live(sim, 'epoch_ms' if time_format == 'iso8601' else 'iso8601')
-    with pytest.raises(errors.HTTPError) as info:
-        wrong.submit('logs', wrong.search_body('logs', query='*'))
-    assert info.value.status == 400 and 'submit log search' in str(info.value)
 
 
 def test_submit_without_request_id_is_a_response_error(sim, monkeypatch):
@@ -306,8 +371,8 @@ def test_raised_alerts_are_found_by_an_alert_search(sim):
     body = json.dumps({'count': 3, 'severity': 'trouble', 'at': at, 'device': 'app-7'}).encode()
     reply = sim.l360.control(sys.modules['core'].Request('POST', '/_sim/log360/raise', {}, {}, body), 'raise')
     assert reply.status == 200 and len(reply.body['alerts']) == 3
-    set_variants(sim, job_duration=0, time_format='epoch_ms')
-    c = live(sim, 'epoch_ms')
+    set_variants(sim, job_duration=0)
+    c = live(sim)
     rid = c.submit('alerts', c.search_body('alerts', query='app-7', start_time=at - 1, end_time=at + 10, severity='trouble'))
     reader, _job = c.results(rid)
     hits = [h for page in reader.pages() for h in page]
@@ -351,9 +416,61 @@ def test_select_jobs_by_stage_and_age():
         select_jobs(jobs, older_than='six hours', now=now)
 
 
-def test_body_window_for_both_time_formats():
+def test_body_window():
     from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
-    assert Log360Client.body_window({'from': 1747735585000, 'to': 1747739185000}) == \
-        ('2025-05-20T10:06:25Z', '2025-05-20T11:06:25Z')
     assert Log360Client.body_window({'start_time': '2025-05-20T10:06:25.120Z', 'end_time': '2025-05-20T11:06:25Z'}) == \
         ('2025-05-20T10:06:25Z', '2025-05-20T11:06:25Z')
+
+
+# -- synchronous API and metadata, against the simulator ------------------------------------------------------------
+@pytest.mark.parametrize('shape', ['v2', 'v1_shape'])
+def test_sync_search_pages_by_cursor_in_both_shapes(sim, shape):
+    set_variants(sim, sync=shape, sync_page_size=1000)
+    c = live(sim)
+    reader = c.sync_pages('logs', c.search_body('logs', query='*', start_time='-1h'))
+    hits = [h for page in reader.pages() for h in page]
+    assert len(hits) == 2500 and len(set(h['UUID'] for h in hits)) == 2500 and reader.pages_fetched == 3
+    posts = [e for e in sim.log if e['path'] == '/api/v2/search']
+    bodies = [json.loads(e['body']) for e in posts]
+    assert 'query' in bodies[0] and [set(b) for b in bodies[1:]] == [{'cursor'}, {'cursor'}]
+    assert reader.total_items == (2500 if shape == 'v2' else None)
+
+
+def test_sync_alerts_match_the_async_job_and_stop_at_max_hits(sim):
+    set_variants(sim, sync_page_size=10, job_duration=0)
+    c = live(sim)
+    body = c.search_body('alerts', start_time='-48h', severity='critical')
+    sync_ids = [h['ALERT_ID'] for page in c.sync_pages('alerts', body).pages() for h in page]
+    reader, _job = c.results(c.submit('alerts', body))
+    assert sync_ids == [h['ALERT_ID'] for page in reader.pages() for h in page] and len(sync_ids) == 12
+    sim.log[:] = []
+    assert len([h for page in c.sync_pages('alerts', body, max_hits=15).pages() for h in page]) == 12
+    assert len([h for page in c.sync_pages('alerts', body, max_hits=5).pages() for h in page]) == 5
+    assert len([e for e in sim.log if e['path'] == '/api/v2/alerts']) == 2 + 1
+
+
+def test_sync_cursor_expires_after_five_minutes(sim):
+    set_variants(sim, sync_page_size=1000)
+    c = live(sim)
+    hits, cursor, _total = c.sync_page('logs', c.search_body('logs', query='*'))
+    assert len(hits) == 1000 and cursor
+    sim.clock_offset += 301
+    with pytest.raises(errors.HTTPError) as info:
+        c.sync_page('logs', {'cursor': cursor})
+    assert info.value.status == 400 and 'expired' in str(info.value)
+
+
+@pytest.mark.parametrize('meta', ['v2', 'v1_shape', 'v1_only'])
+def test_metadata_every_server_shape_and_profile_names_read_once(sim, meta):
+    set_variants(sim, meta=meta)
+    c = live(sim)
+    sources = c.metadata('log_sources')
+    assert [s['name'] for s in sources][:2] == ['dc01.corp.example', 'dc02.corp.example'] and sources[0]['id'] == '300'
+    sim.log[:] = []
+    assert c.resolve_profile_names(['failed LOGONS', 'Malware detected']) == ['3001', '3005']
+    assert c.resolve_profile_names(['Account lockouts']) == ['3002']
+    profile_reads = [e for e in sim.log if 'profiles' in e['path'] or 'alert_profiles' in e['path']]
+    assert len(profile_reads) == (2 if meta == 'v1_only' else 1)    # v1_only: the v2 404, then v1; cached after
+    with pytest.raises(errors.ValidationError) as info:
+        c.resolve_profile_names(['Failed logins'])
+    assert "no alert profile named 'Failed logins'" in str(info.value) and 'Failed logons' in str(info.value)
