@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 import yaml
@@ -26,18 +27,32 @@ EE_FILE = os.path.join(ROOT, 'meta', 'execution-environment.yml')
 BIN = os.path.dirname(sys.executable)
 
 
-def injected_env(platform, values):
-    """Render a credential type's env injectors with the given input values (as AWX would)."""
+def injected_env(platform, values, folder=None):
+    """Render a credential type's injectors with the given input values, as AWX does: a field left out is
+    undefined (its ``default`` applies, as the AWX form fills it in); each ``file: template.<name>`` is written
+    to ``folder`` and named by ``tower.filename.<name>``."""
+    import jinja2
     with open(os.path.join(CREDENTIAL_TYPES, platform + '.yml')) as handle:
         ctype = yaml.safe_load(handle)
     fields = dict((f['id'], f) for f in ctype['inputs']['fields'])
     assert set(ctype['inputs']['required']) <= set(fields)
-    out = {}
-    for var, template in ctype['injectors']['env'].items():
-        name = re.match(r"\{\{ (\w+)", template).group(1)
-        value = values.get(name, fields[name].get('default', ''))
-        out[var] = str(value) if not isinstance(value, bool) else str(value)
+    assert set(values) <= set(fields), 'not an input of %s: %s' % (platform, set(values) - set(fields))
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    namespace = dict((k, f['default']) for k, f in fields.items() if 'default' in f)
+    namespace.update(values)
+    filenames = {}
+    for key, template in (ctype['injectors'].get('file') or {}).items():
+        name = key.split('.', 1)[1]
+        path = os.path.join(str(folder or tempfile.mkdtemp()), 'awx-%s-%s' % (platform, name))
+        with open(path, 'w') as handle:
+            handle.write(env.from_string(template).render(**namespace))
+        filenames[name] = path
+    namespace['tower'] = {'filename': filenames}
+    out = dict((var, env.from_string(template).render(**namespace)) for var, template in ctype['injectors']['env'].items())
     return out, ctype
+
+
+TLS_ENV = {'log360': 'LOG360', 'mackerel': 'MACKEREL', 'opsramp': 'OPSRAMP'}
 
 
 def test_credential_types_inject_exactly_the_module_env():
@@ -47,25 +62,50 @@ def test_credential_types_inject_exactly_the_module_env():
         'opsramp': ({'OPSRAMP_URL', 'OPSRAMP_TENANT_ID', 'OPSRAMP_CLIENT_ID', 'OPSRAMP_CLIENT_SECRET', 'OPSRAMP_TOKEN'},
                     {'client_secret', 'token'}),
     }
+    injected_by = {}
     for platform, (env, secrets) in expected.items():
         with open(os.path.join(CREDENTIAL_TYPES, platform + '.yml')) as handle:
             ctype = yaml.safe_load(handle)
         assert ctype['kind'] == 'cloud' and ctype['name'] and ctype['description']
-        assert set(ctype['injectors']['env']) == env | {'ALERTOPS_VALIDATE_CERTS'}
+        tls = {TLS_ENV[platform] + '_VALIDATE_CERTS', TLS_ENV[platform] + '_CA_PATH'}
+        assert set(ctype['injectors']['env']) == env | tls
+        assert list(ctype['injectors']['file']) == ['template.ca_cert']
         fields = dict((f['id'], f) for f in ctype['inputs']['fields'])
         assert set(f for f in fields if fields[f].get('secret')) == secrets
+        assert fields['ca_cert']['multiline'] is True and 'ca_cert' not in ctype['inputs']['required']
         assert 'url' in ctype['inputs']['required']
+        for var in ctype['injectors']['env']:
+            injected_by.setdefault(var, []).append(platform)
+    # two credentials attached to one job template never collide
+    assert [var for var, types in injected_by.items() if len(types) > 1] == []
 
 
-def test_job_template_run_through_ansible_runner(sim, collections_base, tmp_path):
+def test_the_ca_input_is_injected_as_a_file_and_an_empty_one_injects_nothing(tmp_path):
+    pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+    base = {'url': 'https://siem.example.com', 'token': 'tok', 'api_key': 'key', 'tenant_id': 'client_1'}
+    for platform, prefix in TLS_ENV.items():
+        fields = set(f['id'] for f in yaml.safe_load(open(os.path.join(CREDENTIAL_TYPES, platform + '.yml')))['inputs']['fields'])
+        values = dict((k, v) for k, v in base.items() if k in fields)
+        env, _ctype = injected_env(platform, dict(values, ca_cert=pem, validate_certs=False), tmp_path)
+        with open(env[prefix + '_CA_PATH']) as handle:
+            assert handle.read() == pem
+        assert env[prefix + '_VALIDATE_CERTS'] == 'False'
+        env, _ctype = injected_env(platform, values, tmp_path)
+        assert env[prefix + '_CA_PATH'] == ''      # an empty variable: the modules fall back to ALERTOPS_CA_PATH
+        assert env[prefix + '_VALIDATE_CERTS'] == 'True'
+
+
+def test_job_template_run_through_ansible_runner(sim, collections_base, tmp_path, monkeypatch):
     ansible_runner = pytest.importorskip('ansible_runner')
+    # ansible-runner finds ansible-playbook on PATH: the venv of this Python, activated or not
+    monkeypatch.setenv('PATH', BIN + os.pathsep + os.environ.get('PATH', ''))
     mackerel_keys = sim.control('mackerel', 'credentials')['keys']
     ops = sim.control('opsramp', 'credentials')
     client = ops['clients']['manage']
     env = {}
-    env.update(injected_env('mackerel', {'url': sim.url, 'api_key': mackerel_keys['read_write']})[0])
+    env.update(injected_env('mackerel', {'url': sim.url, 'api_key': mackerel_keys['read_write']}, tmp_path)[0])
     env.update(injected_env('opsramp', {'url': sim.url, 'tenant_id': ops['tenant_id'], 'client_id': client['client_id'],
-                                        'client_secret': client['client_secret']})[0])
+                                        'client_secret': client['client_secret']}, tmp_path)[0])
     env['ANSIBLE_COLLECTIONS_PATH'] = collections_base
     target = next(a for a in sim.control('mackerel', 'alerts')['alerts'] if a['status'] != 'OK')
 
@@ -118,6 +158,9 @@ def test_job_template_run_through_ansible_runner(sim, collections_base, tmp_path
 
 def test_execution_environment_definition_builds_a_context(tmp_path):
     """ansible-builder create works on meta/execution-environment.yml and the context installs requests."""
+    builder = shutil.which('ansible-builder', path=BIN) or shutil.which('ansible-builder')
+    if builder is None:
+        pytest.skip('ansible-builder is not installed (pip install ansible-builder, see .ci/requirements.txt)')
     with open(EE_FILE) as handle:
         ee = yaml.safe_load(handle)
     with open(os.path.join(ROOT, 'galaxy.yml')) as handle:
@@ -135,7 +178,7 @@ def test_execution_environment_definition_builds_a_context(tmp_path):
         shutil.copy(os.path.join(ROOT, name), str(base / name))
     (base / tarball).write_bytes(b'placeholder for ansible-galaxy collection build output')
     context = tmp_path / 'context'
-    proc = subprocess.run([os.path.join(BIN, 'ansible-builder'), 'create', '-f', str(base / 'meta' / 'execution-environment.yml'),
+    proc = subprocess.run([builder, 'create', '-f', str(base / 'meta' / 'execution-environment.yml'),
                            '--context', str(context), '--output-filename', 'Containerfile'],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120, check=False)
     output = proc.stdout.decode('utf-8', 'replace')
