@@ -115,13 +115,16 @@ def play(sim, collections_base, workdir, tmp_path):
     """
     def run(name, extra_vars=None, env=None, check=False, verbosity=0, diff=False, inventory=None, forks=None):
         evars = {'sim_url': sim.url, 'output_dir': str(tmp_path)}
+        if os.environ.get('ALERTOPS_TEST_TARGET_PYTHON'):
+            # the matrix (.ci/matrix target 3.8): implicit localhost ignores ANSIBLE_PYTHON_INTERPRETER, extra vars win
+            evars['ansible_python_interpreter'] = os.environ['ALERTOPS_TEST_TARGET_PYTHON']
         evars.update(extra_vars or {})
         vars_file = tmp_path / ('vars-%d.json' % int(time.time() * 1000))
         vars_file.write_text(json.dumps(evars))
         full_env = dict(os.environ)
         full_env.update({
             'ANSIBLE_COLLECTIONS_PATH': collections_base,
-            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+            'ANSIBLE_PYTHON_INTERPRETER': os.environ.get('ALERTOPS_TEST_TARGET_PYTHON') or sys.executable,
             'ANSIBLE_LOCALHOST_WARNING': 'false',
             'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
             'ANSIBLE_NOCOLOR': '1',
