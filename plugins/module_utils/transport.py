@@ -363,7 +363,12 @@ class Transport:
             idempotent = method in IDEMPOTENT_METHODS
         state = _Attempts(idempotent, accept_statuses)
         while True:
-            prepared = self._prepare(method, path, operation, params, json_body, form, headers, timeout)
+            try:
+                prepared = self._prepare(method, path, operation, params, json_body, form, headers, timeout)
+            except errors.AlertOpsError:
+                raise
+            except Exception as exc:  # pylint: disable=broad-except
+                raise self._build_error(Prepared(method, self.url(path), operation, {}), exc)
             response, failure = self._send(prepared)
             step = self._decide(prepared, response, failure, state)
             if step == DONE:

@@ -14,11 +14,15 @@ import os
 import re
 import shutil
 import subprocess
+import ssl
 import sys
 import tempfile
+import urllib.request
 
 import pytest
 import yaml
+
+from conftest import start_simulator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
@@ -154,6 +158,52 @@ def test_job_template_run_through_ansible_runner(sim, collections_base, tmp_path
     assert checked > 12
     events = json.dumps(list(run.events))
     assert not [s for s in secrets if s in events]
+
+
+def test_job_with_two_credentials_each_trusting_its_own_ca(collections_base, tmp_path, monkeypatch):
+    """A Log360 credential and a Mackerel credential, each with its own internal CA in the CA input, attached to
+    one job: AWX writes each CA to a file, the modules trust each platform's own CA, nothing collides."""
+    ansible_runner = pytest.importorskip('ansible_runner')
+    monkeypatch.setenv('PATH', BIN + os.pathsep + os.environ.get('PATH', ''))
+    for sub in ('a', 'b'):
+        (tmp_path / sub).mkdir()
+    proc_a, tls_a = start_simulator(str(tmp_path / 'a'), ['--tls'])
+    proc_b, tls_b = start_simulator(str(tmp_path / 'b'), ['--tls'])
+    try:
+        creds = tmp_path / 'creds'
+        creds.mkdir()
+        with open(tls_a.cert) as handle_a, open(tls_b.cert) as handle_b:
+            ca_a, ca_b = handle_a.read(), handle_b.read()
+        assert ca_a != ca_b
+        env = {}
+        env.update(injected_env('log360', {'url': tls_a.url, 'ca_cert': ca_a,
+                                           'token': tls_get(tls_a, '/_sim/log360/credentials')['env']['LOG360_TOKEN']},
+                                creds)[0])
+        env.update(injected_env('mackerel', {'url': tls_b.url, 'ca_cert': ca_b, 'api_key': tls_get(
+            tls_b, '/_sim/mackerel/credentials')['env']['MACKEREL_APIKEY']}, creds)[0])
+        env['ANSIBLE_COLLECTIONS_PATH'] = collections_base
+        pdd = tmp_path / 'pdd'
+        for sub in ('env', 'inventory', 'project'):
+            (pdd / sub).mkdir(parents=True)
+        (pdd / 'env' / 'envvars').write_text(yaml.safe_dump(env))
+        (pdd / 'inventory' / 'hosts').write_text(
+            'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
+        shutil.copy(os.path.join(HERE, 'playbooks', 'hardening_tls_platforms.yml'), str(pdd / 'project' / 'tls.yml'))
+        run = ansible_runner.run(private_data_dir=str(pdd), playbook='tls.yml', quiet=True, ident='tlsjob')
+        stdout = run.stdout.read()
+        assert run.status == 'successful', stdout[-4000:]
+        assert [r for r in tls_get(tls_a, '/_sim/requests')['requests'] if r['platform'] == 'log360']
+        assert [r for r in tls_get(tls_b, '/_sim/requests')['requests'] if r['platform'] == 'mackerel']
+    finally:
+        for proc in (proc_a, proc_b):
+            proc.terminate()
+            proc.wait(10)
+
+
+def tls_get(tls, path):
+    context = ssl.create_default_context(cafile=tls.cert)
+    with urllib.request.urlopen(tls.url + path, timeout=30, context=context) as resp:
+        return json.loads(resp.read().decode())
 
 
 def test_execution_environment_definition_builds_a_context(tmp_path):

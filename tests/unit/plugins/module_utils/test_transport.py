@@ -386,3 +386,10 @@ def test_url_checks(url, problem):
                                       (float('nan'), False), (float('inf'), False), ('nan', False), ('x', False)])
 def test_timeout_checks(value, ok):
     assert (transport.check_timeout(value) is None) == ok
+
+
+def test_a_body_that_cannot_be_encoded_is_a_typed_error_before_anything_is_sent(stub):
+    http, _sleeps = make(stub)
+    with pytest.raises(errors.AlertOpsError) as info:
+        http.request('POST', '/x', 'create x', json_body={'when': object()})
+    assert 'TypeError' in str(info.value) and stub.seen == []
