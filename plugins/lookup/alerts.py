@@ -52,13 +52,19 @@ options:
     default: false
   opened_after:
     description:
-      - Only alerts opened at or after this time (ISO 8601, epoch seconds or milliseconds, or relative such as V(-2h)).
+      - Only alerts opened at or after this time.
+      - ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00).
+        A date and time without a zone is refused (add V(Z) for UTC); a date alone (V(2026-11-23) or V(20261123)) is
+        that day at 00:00 UTC. Epoch seconds up to V(253402300799) (9999-12-31T23:59:59Z) or epoch milliseconds from
+        V(1000000000000) (2001-09-09T01:46:40Z); a number between the two is refused. Or relative (V(now), V(-24h),
+        V(-30m), V(-7d)).
       - For V(log360) the start of the searched window (default V(-24h)).
       - For OpsRamp occurrences the O(start_time) of the walk, when O(start_time) is not given.
     type: str
   opened_before:
     description:
-      - Only alerts opened at or before this time. For V(log360) the end of the searched window (default V(now)).
+      - Only alerts opened at or before this time, in the same forms as O(opened_after). For V(log360) the end of the
+        searched window (default V(now)).
     type: str
   max_items:
     description: Stop after this many alerts (or occurrences).
@@ -225,7 +231,7 @@ from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.alertops.core.plugins.module_utils import options, timeutil
+from ansible_collections.alertops.core.plugins.module_utils import options, pager, timeutil
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, Redactor, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client, normalise_hit
 from ansible_collections.alertops.core.plugins.module_utils.mackerel import Filters, MackerelClient
@@ -250,6 +256,7 @@ class LookupModule(LookupBase):
         try:
             self.set_options(var_options=variables, direct=kwargs)
             platform = self.get_option('platform')
+            pager.check_max_items(self.get_option('max_items'), platform=platform)
             params = options.connection_params(platform, dict((n, self.get_option(n)) for n in CONNECTION_NAMES))
             extra = {'api_paths': self.get_option('api_paths')} if platform == 'log360' else {}
             client = CLIENTS[platform].from_params(params, **extra)

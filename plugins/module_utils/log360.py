@@ -32,7 +32,7 @@ import fnmatch
 import json
 import re
 
-from ansible_collections.alertops.core.plugins.module_utils import alerts, errors, pager, timeutil, transport, waiter
+from ansible_collections.alertops.core.plugins.module_utils import alerts, errors, ids, pager, timeutil, transport, waiter
 from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vocabulary, resolve
 
 PLATFORM = 'log360'
@@ -53,6 +53,7 @@ STATUS_WORDS = Vocabulary(STATUSES, {'inprogress': 'in_progress'})
 RESPONSE_TYPES = ('client', 'server')
 TERMINAL_STAGES = ('SUCCESS', 'FAILED')
 MAX_IDS = 100
+MAX_DELETE_ROUNDS = 4      # a delete whose answer was lost is checked and sent again at most this often
 DURATION = re.compile(r'^(\d+(\.\d+)?)\s*(s|m|h|d|w)$')
 DURATION_UNITS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
 RESULTS_TTL_HINT = 'unknown, deleted, or expired: results live 24 h'
@@ -403,7 +404,7 @@ class Log360Client:
 
     def find_job(self, request_id):
         """The normalised job, or None when it is unknown, deleted or expired (404 or an empty list)."""
-        _check_id(request_id)
+        request_id = _check_id(request_id)
         jobs = self._jobs(request_id)
         if not jobs:
             return None
@@ -421,18 +422,39 @@ class Log360Client:
         return job
 
     def delete_job(self, request_id):
-        """Delete a job and its hits. True when deleted, False when it was already gone (404 or no message)."""
-        _check_id(request_id)
-        response = self.transport.request('DELETE', self.path('jobs'), 'delete job', params={'request_id': request_id},
-                                          accept_statuses=(404,))
-        if response.status == 404:
-            return False
-        payload = response.json(allow_empty=True)
-        message = None
-        if isinstance(payload, dict):
-            data = payload.get('data') if isinstance(payload.get('data'), dict) else payload
-            message = data.get('message')
-        return bool(message)
+        """Delete a job and its hits. True when this call deleted it, False when it was already gone.
+
+        Already gone: a 404 or a 200 without a message to the first request. When the answer is lost (the connection
+        dropped after sending, 502/504) or is a 2xx that cannot be read, the job is looked up again: gone means this
+        call deleted it (True); still there means the delete is sent again. A 404 after such a lost answer is this
+        call's own delete too.
+        """
+        request_id = _check_id(request_id)
+        unknown = None
+        for _round in range(MAX_DELETE_ROUNDS):
+            try:
+                response = self.transport.request('DELETE', self.path('jobs'), 'delete job', params={'request_id': request_id},
+                                                  accept_statuses=(404,), idempotent=False)
+            except errors.OutcomeUnknownError as exc:
+                unknown = exc
+                if self.find_job(request_id) is None:
+                    return True
+                continue
+            if response.status == 404:
+                return unknown is not None
+            try:
+                payload = response.json(allow_empty=True)
+            except errors.ResponseError as exc:  # 2xx, unreadable: the job list says what happened
+                unknown = exc
+                if self.find_job(request_id) is None:
+                    return True
+                continue
+            message = None
+            if isinstance(payload, dict):
+                data = payload.get('data') if isinstance(payload.get('data'), dict) else payload
+                message = data.get('message')
+            return bool(message) or unknown is not None
+        raise unknown
 
     @staticmethod
     def check_wait(timeout, sleep, timeout_option='timeout', sleep_option='sleep'):
@@ -443,7 +465,7 @@ class Log360Client:
 
     def wait_job(self, request_id, timeout, sleep, clock=None, sleeper=None):
         """Poll until SUCCESS or FAILED. Returns (job, elapsed, polls); raises JobFailedError / WaitTimeoutError."""
-        _check_id(request_id)
+        request_id = _check_id(request_id)
         self.check_wait(timeout, sleep)
         kwargs = {}
         if clock is not None:
@@ -766,8 +788,7 @@ def filter_names(records, patterns):
 
 
 def _check_id(request_id):
-    if not request_id or not str(request_id).strip():
-        raise errors.ValidationError('option request_id must not be empty', platform=PLATFORM)
+    return ids.check_id(request_id, 'request_id', PLATFORM, 'Log360 request id')
 
 
 def _iso_ms(epoch):

@@ -22,7 +22,7 @@ import threading
 import time
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts as model
-from ansible_collections.alertops.core.plugins.module_utils import bulk, errors, pager, timeutil, transport
+from ansible_collections.alertops.core.plugins.module_utils import bulk, claims, errors, ids, pager, timeutil, transport
 from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vocabulary, resolve
 
 try:
@@ -145,11 +145,8 @@ def check_memo(memo):
     return memo
 
 
-def check_alert_id(alert_id):
-    text = str(alert_id or '').strip()
-    if not text or '/' in text or '?' in text or '#' in text:
-        raise errors.ValidationError('option id: %r is not a Mackerel alert id' % (alert_id,), platform=PLATFORM)
-    return text
+def check_alert_id(alert_id, option='id'):
+    return ids.check_id(alert_id, option, PLATFORM, 'Mackerel alert id')
 
 
 def check_object_id(object_id, kind='alert'):
@@ -220,8 +217,9 @@ def _vendor_object(alert):
 class MackerelClient:
     PLATFORM = PLATFORM
 
-    def __init__(self, transport_):
+    def __init__(self, transport_, ledger=None):
         self.transport = transport_
+        self.claims = ledger or claims.Ledger('%s|%s' % (PLATFORM, getattr(transport_, 'base_url', '')), platform=PLATFORM)
 
     @classmethod
     def from_params(cls, params, on_secret=None, concurrency=None, **kwargs):
@@ -398,8 +396,12 @@ class MackerelClient:
         """PUT the memo (idempotent, so the transport may repeat it); returns ``{"id", "memo"}``."""
         alert_id = check_alert_id(alert_id)
         check_memo(memo)
-        data = self.transport.request('PUT', '/api/v0/alerts/%s' % quote(alert_id, safe=''), 'update memo of alert %s'
-                                      % alert_id, json_body={'memo': memo}).json(allow_empty=True)
+        response = self.transport.request('PUT', '/api/v0/alerts/%s' % quote(alert_id, safe=''),
+                                          'update memo of alert %s' % alert_id, json_body={'memo': memo})
+        try:
+            data = response.json(allow_empty=True)
+        except errors.ResponseError:
+            data = None  # a 2xx to a PUT of the whole memo: it is set, whatever the body says
         return data if isinstance(data, dict) else {'id': alert_id, 'memo': memo}
 
     def close_alert(self, alert_id, reason):
@@ -412,24 +414,41 @@ class MackerelClient:
                                        operation='close alert %s' % alert_id)
         return normalise_alert(data)
 
-    def close_checked(self, alert_id, reason):
-        """Close an alert exactly once: ``(alert_after, changed)``.
+    def close_checked(self, alert_id, reason, alert=None):
+        """Close an alert exactly once: ``(alert_after, changed)``; changed only for a close this run made.
 
-        When the outcome of a close is unknown (dropped after sending, 502/504) the alert is read again and the close
-        repeated only if it is still open. A close refused because the alert is already closed (4xx on a closed alert,
-        for example closed by someone else in the meantime) is reported as not changed.
+        ``alert`` is the alert as this run read it (open). The close is claimed in the host's ledger (claims.py)
+        first: when another run on this host already closed it, the alert is re-read instead and nothing is sent.
+        When the outcome of a close is unknown (dropped after sending, 502/504) or its 2xx answer is unreadable, the
+        alert is read again and the close repeated only if it is still open. A close refused because the alert is
+        already closed (4xx on a closed alert, for example closed by someone else in the meantime), or answered with
+        an alert closed for another reason (a server that answers 200 on a closed alert), is not changed.
         """
+        alert_id = check_alert_id(alert_id)
+        opened = (alert or {}).get('openedAt')
+        with self.claims.claim('close|%s|%s' % (alert_id, opened)) as claim:
+            if claim.taken:
+                current = self.get_alert(alert_id)
+                if is_closed(current):
+                    return current, False
+            after, changed = self._close_rounds(alert_id, reason)
+            if changed:
+                claim.mark()
+            return after, changed
+
+    def _close_rounds(self, alert_id, reason):
         last = None
         for _round in range(max(MIN_CLOSE_ROUNDS, self.transport.retries + 1)):
             try:
                 closed = self.close_alert(alert_id, reason)
-                # a server that answers 200 for an alert someone else already closed returns it unchanged
-                return closed, closed.get('reason') == reason or not is_closed(closed)
             except errors.OutcomeUnknownError as exc:
                 last = exc
-                current = self.get_alert(alert_id)
-                if is_closed(current):
-                    return current, current.get('reason') == reason
+                closed = None
+            except errors.ResponseError as exc:
+                if exc.status is None or not 200 <= exc.status < 300:
+                    raise
+                last = exc  # the server accepted the close, its answer is unreadable: read the alert
+                closed = None
             except errors.HTTPError as exc:
                 if exc.status not in (400, 409, 422):
                     raise
@@ -437,6 +456,15 @@ class MackerelClient:
                 if is_closed(current):
                     return current, False
                 raise
+            if closed is None or not is_closed(closed):
+                # the answer does not prove the close: what the server holds now does
+                closed = self.get_alert(alert_id)
+                if not is_closed(closed):
+                    last = last or errors.ResponseError('the server answered the close but the alert is still open',
+                                                        platform=PLATFORM, operation='close alert %s' % alert_id)
+                    continue
+            # a server that answers 200 for an alert someone else already closed returns it unchanged
+            return closed, closed.get('reason') == reason
         raise last
 
     def run_writes(self, items, work, concurrency):

@@ -35,7 +35,7 @@ import re
 import threading
 import time
 
-from ansible_collections.alertops.core.plugins.module_utils import alerts, bulk, errors, pager, timeutil, transport
+from ansible_collections.alertops.core.plugins.module_utils import alerts, bulk, claims, errors, ids, pager, timeutil, transport
 
 try:
     from urllib.parse import quote
@@ -196,11 +196,8 @@ def build_query_string(query):
     return '+'.join(parts) or None
 
 
-def check_alert_id(alert_id):
-    text = str(alert_id if alert_id is not None else '').strip()
-    if not text or any(c in text for c in '/?#%') or text in ('.', '..'):
-        raise errors.ValidationError('option id: %r is not an OpsRamp alert id' % (alert_id,), platform=PLATFORM)
-    return text
+def check_alert_id(alert_id, option='id'):
+    return ids.check_id(alert_id, option, PLATFORM, 'OpsRamp alert id')
 
 
 def parse_time(text):
@@ -463,18 +460,18 @@ class OccurrenceWalker:
 class OpsRampClient:
     PLATFORM = PLATFORM
 
-    def __init__(self, transport_, tenant_id, auth=None):
+    def __init__(self, transport_, tenant_id, auth=None, ledger=None):
         self.transport = transport_
         self.tenant_id = tenant_id
         self.auth = auth
         self.action_spelling = {}  # current action name -> the spelling this server accepted (learned once per run)
+        self.claims = ledger or claims.Ledger('%s|%s|%s' % (PLATFORM, getattr(transport_, 'base_url', ''), tenant_id),
+                                              platform=PLATFORM)
 
     @classmethod
     def from_params(cls, params, on_secret=None, concurrency=None, **kwargs):
-        tenant_id = str(params.get('tenant_id') or '').strip()
-        if not tenant_id or any(c in tenant_id for c in '/?#'):
-            raise errors.ValidationError('option tenant_id: %r is not an OpsRamp tenant id (for example client_7)'
-                                         % (params.get('tenant_id'),), platform=PLATFORM)
+        tenant_id = ids.check_id(params.get('tenant_id'), 'tenant_id', PLATFORM,
+                                 'OpsRamp tenant id (for example client_7; OPSRAMP_TENANT_ID)')
         token = params.get('token')
         if token:
             auth = OAuth2Auth(static_token=token)
@@ -492,7 +489,7 @@ class OpsRampClient:
         return cls(transport_, tenant_id, auth)
 
     def _path(self, *parts):
-        return '/api/v2/tenants/%s/alerts%s' % (quote(self.tenant_id, safe=''),
+        return '/api/v2/tenants/%s/alerts%s' % (ids.segment(self.tenant_id, 'tenant_id', PLATFORM),
                                                 ''.join('/' + quote(str(p), safe='') for p in parts))
 
     @staticmethod
@@ -610,17 +607,16 @@ class OpsRampClient:
                 raise exc
             spelling = legacy
         self.action_spelling.setdefault(action, spelling)
-        try:
-            data = response.json(allow_empty=True)
-        except errors.ResponseError:
-            return None  # 2xx with a non-JSON body: the action happened; the state is predicted
+        data = response.json(allow_empty=True)  # a 2xx with an unreadable body raises ResponseError (status 2xx)
         return normalise_alert(data) if isinstance(data, dict) and 'uniqueId' in data else None
 
     def apply_state(self, alert_id, state, description=None, snooze_duration=None, check_mode=False, alert=None):
         """Bring one alert into ``state`` exactly once: dict(id, changed, before, after[, failed, msg]).
 
         Nothing is sent when the flag already has the wanted value. After an unknown outcome (dropped connection,
-        502/504) the alert is read again and the action repeated only if it is still needed.
+        502/504) or a 2xx answer that cannot be read, the alert is read again and the action repeated only if it is
+        still needed. The change is claimed in the host's ledger (claims.py): when another run on this host already
+        made it, the alert is re-read instead and the result is not changed, so two runs never both claim one change.
         """
         alert_id = check_alert_id(alert_id)
         action, flag, wanted = STATES[state]
@@ -638,12 +634,28 @@ class OpsRampClient:
         if check_mode:
             result.update(changed=True, after=predicted)
             return result
+        key = '%s|%s|%s' % (action, alert_id, alert.get('updatedTime') or alert.get('createdDate'))
+        with self.claims.claim(key) as claim:
+            if claim.taken:  # another run on this host made this very change: read instead of writing
+                now = flags(self.get_alert(alert_id))
+                if now[flag] == wanted:
+                    result.update(after=now)
+                    return result
+            result = self._action_rounds(alert_id, state, description, snooze_duration, result, predicted)
+            if result['changed']:
+                claim.mark()
+            return result
+
+    def _action_rounds(self, alert_id, state, description, snooze_duration, result, predicted):
+        action, flag, wanted = STATES[state]
         last = None
         for _round in range(MAX_ACTION_ROUNDS):
             try:
                 answered = self.post_action(alert_id, state, description, snooze_duration)
-            except errors.OutcomeUnknownError as exc:
-                last = exc
+            except (errors.OutcomeUnknownError, errors.ResponseError) as exc:
+                if isinstance(exc, errors.ResponseError) and (exc.status is None or not 200 <= exc.status < 300):
+                    raise
+                last = exc  # no answer, or a 2xx answer that cannot be read: what the server holds now tells
                 current = self.get_alert(alert_id)
                 if flags(current)[flag] == wanted:
                     result.update(changed=True, after=flags(current))

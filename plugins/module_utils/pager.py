@@ -9,10 +9,25 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.alertops.core.plugins.module_utils.errors import ResponseError
+from ansible_collections.alertops.core.plugins.module_utils.errors import ResponseError, ValidationError
 
 # A server that never stops answering "there is more" must not loop forever.
 MAX_PAGES = 1000000
+
+
+def check_max_items(value, option='max_items', platform=None):
+    """None (no limit) or a whole number of at least 1; anything else fails naming the option."""
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or isinstance(value, bool) or number != value and str(number) != str(value).strip():
+        raise ValidationError('option %s must be a whole number, got %r' % (option, value), platform=platform)
+    if number < 1:
+        raise ValidationError('option %s must be at least 1, got %s' % (option, number), platform=platform)
+    return number
 
 
 def iter_pages(fetch, first_cursor=None, max_items=None, platform=None, operation=None):

@@ -16,6 +16,9 @@ description:
   - Deletes background search jobs and their hits (C(DELETE /api/v2/jobs?request_id=)).
   - Each job is read first; only the ones that still exist are deleted. A job that is already gone (deleted, or expired
     after 24 hours) is fine; the task is ok and not changed.
+  - When the answer to a delete is lost (the connection dropped after the request was sent, or 502/504) or is a 2xx
+    that cannot be read, the job is looked up again. Gone means this run deleted it (reported in RV(deleted),
+    changed); still there means the delete is sent again.
   - The token needs the scopes C(jobs.READ) and C(jobs.DELETE).
 options:
   request_id:

@@ -29,8 +29,12 @@ options:
   older_than:
     description:
       - Return only jobs that stopped (or, when still running, were submitted) before this point.
-      - A duration back from now (V(30m), V(6h), V(2d), V(1w)), or a time in any accepted format
-        (ISO 8601, epoch seconds or milliseconds, V(-6h)).
+      - A duration back from now (V(30m), V(6h), V(2d), V(1w)), or a point in time as below.
+      - ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00).
+        A date and time without a zone is refused (add V(Z) for UTC); a date alone (V(2026-11-23) or V(20261123)) is
+        that day at 00:00 UTC. Epoch seconds up to V(253402300799) (9999-12-31T23:59:59Z) or epoch milliseconds from
+        V(1000000000000) (2001-09-09T01:46:40Z); a number between the two is refused. Or relative (V(now), V(-24h),
+        V(-30m), V(-7d)).
       - Used by the role C(alertops.core.job_cleanup).
     type: str
 extends_documentation_fragment:

@@ -35,8 +35,12 @@ options:
     type: str
   start_time:
     description:
-      - Start of the time range. ISO 8601 (V(2026-11-23T10:00:00Z)), epoch seconds or milliseconds, or relative
-        (V(now), V(-24h), V(-30m), V(-7d)).
+      - Start of the time range.
+      - ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00).
+        A date and time without a zone is refused (add V(Z) for UTC); a date alone (V(2026-11-23) or V(20261123)) is
+        that day at 00:00 UTC. Epoch seconds up to V(253402300799) (9999-12-31T23:59:59Z) or epoch milliseconds from
+        V(1000000000000) (2001-09-09T01:46:40Z); a number between the two is refused. Or relative (V(now), V(-24h),
+        V(-30m), V(-7d)).
     type: str
     default: -24h
   end_time:

@@ -23,8 +23,16 @@ description:
   - Everything is checked before the first write (options, times, that every id exists), so bad input changes
     nothing.
   - If the outcome of a close is unknown (the connection dropped after the request was sent, or the server
-    answered 502 or 504), the module reads the alert again. It sends the close again only if the alert is still
-    open. No alert is closed twice and none is missed.
+    answered 502 or 504), or the server answered 2xx with a body that cannot be read, the module reads the alert
+    again. It sends the close again only if the alert is still open. No alert is closed twice and none is missed.
+  - A close answered with the alert closed for another reason (a server that answers 200 to closing a closed
+    alert) was someone else's and is not changed.
+  - A result is C(changed) only for a change this run made. Runs on the same host (controller or execution node)
+    that act on the same alerts at once coordinate through a small ledger in the user's temp directory (or
+    E(ALERTOPS_CLAIMS_DIR)); the run that finds the change already made by another one reads the alert instead of
+    writing and reports it unchanged. A server that answers 200 to closing a closed alert gives the same answer to
+    both runs, so runs on two different hosts closing the same alert at the same moment with the same reason may
+    both report it; give such runs different reasons, or one host.
   - Filtered selections come from the open-alert listing, so closing them costs the listing pages plus one close
     per open alert. There is no GET per alert. Up to 10 ids are read with one GET each. Longer id lists are looked
     up in the listing.
@@ -96,7 +104,11 @@ options:
   opened_after:
     description:
       - Select alerts opened at or after this time (inclusive).
-      - ISO 8601 (V(2026-11-23T10:00:00Z)), epoch seconds or milliseconds, or relative (V(now), V(-24h), V(-30m)).
+      - ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00).
+        A date and time without a zone is refused (add V(Z) for UTC); a date alone (V(2026-11-23) or V(20261123)) is
+        that day at 00:00 UTC. Epoch seconds up to V(253402300799) (9999-12-31T23:59:59Z) or epoch milliseconds from
+        V(1000000000000) (2001-09-09T01:46:40Z); a number between the two is refused. Or relative (V(now), V(-24h),
+        V(-30m), V(-7d)).
     type: str
   opened_before:
     description: Select alerts opened at or before this time (inclusive). Same formats as O(opened_after).
@@ -282,7 +294,7 @@ def run(module):
             after['memo'] = answer.get('memo', memo)
             memo_done = True
         if need_close:
-            closed, close_done = client.close_checked(alert['id'], reason)
+            closed, close_done = client.close_checked(alert['id'], reason, alert)
             if memo is not None:
                 closed['memo'] = after.get('memo')
             after = closed

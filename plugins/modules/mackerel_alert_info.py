@@ -74,7 +74,11 @@ options:
   opened_after:
     description:
       - Only alerts opened at or after this time (inclusive).
-      - ISO 8601 (V(2026-11-23T10:00:00Z)), epoch seconds or milliseconds, or relative (V(now), V(-24h), V(-30m), V(-7d)).
+      - ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00).
+        A date and time without a zone is refused (add V(Z) for UTC); a date alone (V(2026-11-23) or V(20261123)) is
+        that day at 00:00 UTC. Epoch seconds up to V(253402300799) (9999-12-31T23:59:59Z) or epoch milliseconds from
+        V(1000000000000) (2001-09-09T01:46:40Z); a number between the two is refused. Or relative (V(now), V(-24h),
+        V(-30m), V(-7d)).
     type: str
   opened_before:
     description:
@@ -204,7 +208,7 @@ pages_fetched:
   type: int
 """
 
-from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel
+from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel, pager
 from ansible_collections.alertops.core.plugins.module_utils.errors import NotFoundError, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 
@@ -213,8 +217,7 @@ def run(module):
     p = module.params
     mackerel.check_limit(p['limit'])
     concurrency = bulk.check_concurrency(p['concurrency'])
-    if p['max_items'] is not None and p['max_items'] < 1:
-        raise ValidationError('option max_items must be at least 1, got %s' % p['max_items'], platform=mackerel.PLATFORM)
+    pager.check_max_items(p['max_items'], platform=mackerel.PLATFORM)
     filters = mackerel.Filters.from_params(p)
     client = module.client(concurrency=concurrency)
     result = {'changed': False}

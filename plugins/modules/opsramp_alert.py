@@ -28,7 +28,14 @@ description:
   - All requests go over one pooled HTTP session, at most O(concurrency) at a time. The first action is sent alone,
     so an integration without permission fails after one request. After a 401 or 403, no more actions are sent.
   - If the outcome of an action is unknown (the connection dropped after the request was sent, or the server
-    answered 502 or 504), the module reads the alert again and repeats the action only if it is still needed.
+    answered 502 or 504), or its 2xx answer cannot be read, the module reads the alert again and repeats the action
+    only if it is still needed.
+  - A result is C(changed) only for a change this run made. Runs on the same host (controller or execution node)
+    that act on the same alerts at once coordinate through a small ledger in the user's temp directory (or
+    E(ALERTOPS_CLAIMS_DIR)); the run that finds the change already made by another one reads the alert instead of
+    writing and reports it unchanged. A server that answers 200 to an action on a closed alert gives the same answer to
+    both runs, so runs on two different hosts closing the same alert at the same moment with the same description may
+    both report it; give such runs different reasons, or one host.
 author:
   - alertops.core contributors (@alertops)
 extends_documentation_fragment:

@@ -58,6 +58,7 @@ options:
       - Valid keys are V(states), V(startDate), V(endDate), V(priority), V(uniqueId), V(deviceStatus),
         V(resourceType), V(resourceIds), V(actions), V(alertTypes), V(metrics), V(duration), V(alertTimeBase),
         V(clientIds), V(ticketId) and V(apps). Any other key fails the task before anything is sent.
+      - V(startDate) and V(endDate) take the same time forms as O(start_time).
       - V(startDate) and V(endDate) accept the same time formats as O(start_time).
     type: dict
   with_closed:
@@ -74,7 +75,11 @@ options:
     description:
       - Occurrences at or after this time. Without O(occurrences), the search's C(startDate) on the alerts' creation
         time (C(alertTimeBase:created) is sent unless O(query) sets C(alertTimeBase)).
-      - ISO 8601 (V(2026-11-23T10:00:00Z)), epoch seconds or milliseconds, or relative (V(now), V(-24h), V(-30m)).
+      - ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00).
+        A date and time without a zone is refused (add V(Z) for UTC); a date alone (V(2026-11-23) or V(20261123)) is
+        that day at 00:00 UTC. Epoch seconds up to V(253402300799) (9999-12-31T23:59:59Z) or epoch milliseconds from
+        V(1000000000000) (2001-09-09T01:46:40Z); a number between the two is refused. Or relative (V(now), V(-24h),
+        V(-30m), V(-7d)).
     type: str
   end_time:
     description:
@@ -149,14 +154,13 @@ paging_warnings:
   elements: str
 """
 
-from ansible_collections.alertops.core.plugins.module_utils import opsramp
+from ansible_collections.alertops.core.plugins.module_utils import opsramp, pager
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 
 
 def _validate(p):
-    if p['max_items'] is not None and p['max_items'] < 1:
-        raise ValidationError('option max_items must be at least 1, got %s' % p['max_items'], platform=opsramp.PLATFORM)
+    pager.check_max_items(p['max_items'], platform=opsramp.PLATFORM)
     if p['occurrences'] and not p['id']:
         raise ValidationError('option occurrences=true needs id (the alert whose occurrences to list)',
                               platform=opsramp.PLATFORM)

@@ -130,6 +130,8 @@ def play(sim, collections_base, workdir, tmp_path):
             'ANSIBLE_NOCOLOR': '1',
             'ANSIBLE_RETRY_FILES_ENABLED': 'false',
             'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'ansible-local'),
+            # the host's claims ledger (module_utils/claims.py) of this session: shared by its runs, removed with it
+            'ALERTOPS_CLAIMS_DIR': os.path.join(workdir, 'claims'),
             'ANSIBLE_REMOTE_TEMP': os.path.join(workdir, 'ansible-remote'),
             'LOG360_URL': sim.url,
             'MACKEREL_APIBASE': sim.url,

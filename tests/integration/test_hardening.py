@@ -25,6 +25,7 @@ import ssl
 import stat
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -734,3 +735,108 @@ def test_the_tls_simulator_removes_its_private_key(tmp_path):
         proc.terminate()
         proc.wait(10)
     assert not os.path.exists(folder)
+
+
+# ------------------------------------------------------------------------------------------------- edges
+EDGE_EXPECT = {
+    't_no_zone': ['log360: option start_time', 'has no time zone; add Z for UTC'],
+    't_offset': ['log360: option start_time', 'offset +99:99'],
+    't_between': ['mackerel: option opened_after', 'neither epoch seconds'],
+    't_bad_date': ['mackerel: option opened_after', 'not a valid date'],
+    't_opsramp_no_zone': ['opsramp: option start_time', 'has no time zone'],
+    't_lookup_no_zone': ['alertops.core.alerts', 'option opened_after', 'has no time zone'],
+    'i_mackerel_dotdot': ['mackerel: option id', 'dot segment'],
+    'i_mackerel_dot': ['mackerel: option id', 'dot segment'],
+    'i_opsramp_tenant': ['opsramp: option tenant_id', 'dot segment'],
+    'i_opsramp_id': ['opsramp: option id', 'dot segment'],
+    'i_lookup_dotdot': ['alertops.core.alerts', 'option id', 'dot segment'],
+    'i_log360_dotdot': ['log360: option request_id', 'dot segment'],
+    'm_max_items_negative': ['mackerel: option max_items must be at least 1, got -1'],
+    'o_max_items_negative': ['opsramp: option max_items must be at least 1, got -5'],
+    'k_max_items_negative': ['alertops.core.alerts', 'option max_items must be at least 1, got -1'],
+}
+
+
+def test_edges_times_ids_max_items(sim, play):
+    before = (sim.control('mackerel', 'alerts'), sim.control('opsramp', 'alerts'))
+    sim.clear_log()
+    result = play('hardening_edges.yml', extra_vars={'expect': EDGE_EXPECT})
+    FIGURES['cases'] += len(EDGE_EXPECT) + 1
+    assert_ok(result)
+    log = sim.requests()
+    # the one valid search is the only request: every bad case failed before sending anything
+    assert [(r['platform'], r['method'], r['path']) for r in log] == [('log360', 'POST', '/api/v2/alerts/async')]
+    body = json.loads(log[0]['body'])
+    assert (body['start_time'], body['end_time']) == ('2026-11-23T00:00:00Z', '9999-12-31T23:59:59Z')
+    assert (sim.control('mackerel', 'alerts'), sim.control('opsramp', 'alerts')) == before
+
+
+# ------------------------------------------------------------------------------------------------- re-reads and claims
+def test_unreadable_and_lost_answers_are_re_read(sim, play):
+    now = int(time.time())
+    m_ids = [a['id'] for a in sim.control('mackerel', 'raise', {'count': 4, 'host_id': 'rereadHost01',
+                                                                'at': now - 60})['alerts']]
+    raised = sim.control('opsramp', 'raise', {'count': 3, 'device': 'reread-01', 'at': now - 60})['alerts']
+    o_ids = [a['uniqueId'] for a in raised]
+    jobs = [sim.control('log360', 'jobs', {'hits': 5, 'duration': 0})['request_id'] for _n in range(2)]
+    sim.configure(variants={'opsramp_action_response': 'alert'}, faults={'script': [
+        {'platform': 'mackerel', 'method': 'POST', 'path': '/close$', 'fault': 'unreadable', 'count': 2},
+        {'platform': 'log360', 'method': 'DELETE', 'query': 'request_id=%s' % jobs[0], 'fault': 'drop_after'},
+        {'platform': 'log360', 'method': 'DELETE', 'query': 'request_id=%s' % jobs[1], 'fault': 'unreadable'},
+        {'platform': 'opsramp', 'method': 'POST', 'path': '/actions/acknowledge$', 'fault': 'unreadable'},
+    ]})
+    sim.clear_log()
+    result = play('hardening_reread.yml', extra_vars={'m_ids': m_ids, 'o_ids': o_ids, 'l_jobs': jobs})
+    log = sim.requests()
+    FIGURES['cases'] += 3
+    FIGURES['faults_injected'] += len([r for r in log if r['fault']])
+    assert_ok(result)
+    assert len([r for r in log if r['fault']]) == 5
+    # every write acted once: nothing was sent again after an unreadable answer that the re-read explained
+    assert sorted(MACKEREL_CLOSE.match(r['path']).group(1) for r in log if r['method'] == 'POST'
+                  and r['platform'] == 'mackerel') == sorted(m_ids)
+    assert len([r for r in log if r['method'] == 'DELETE']) == 2
+    assert sorted(OPSRAMP_ACTION.search(r['path']).group(1) for r in log if r['platform'] == 'opsramp'
+                  and r['method'] == 'POST' and OPSRAMP_ACTION.search(r['path'])) == sorted(o_ids)
+    assert [j for j in sim.control('log360', 'jobs')['jobs'] if j['request_id'] in jobs] == []
+
+
+def test_two_runs_closing_the_same_alerts_claim_each_close_once(sim, play, tmp_path):
+    """A server that answers 200 to closing a closed alert: the answers do not tell who closed it; the ledger does."""
+    now = int(time.time())
+    m_ids = [a['id'] for a in sim.control('mackerel', 'raise', {'count': 300, 'host_id': 'raceHost01',
+                                                                'at': now - 120})['alerts']]
+    raised = sim.control('opsramp', 'raise', {'count': 100, 'device': 'race-01', 'at': now - 120})['alerts']
+    o_ids = [a['uniqueId'] for a in raised]
+    sim.configure(variants={'mackerel_close_closed': '200', 'opsramp_closed_action': 'ok'}, faults={'script': [
+        {'platform': 'mackerel', 'method': 'POST', 'path': '/close$', 'fault': 'unreadable', 'count': 5},
+        {'platform': 'opsramp', 'method': 'POST', 'path': '/actions/close$', 'fault': 'unreadable', 'count': 3},
+    ]})
+    sim.clear_log()
+    results = {}
+
+    def run(name):
+        results[name] = play('hardening_claims.yml', extra_vars={'m_ids': m_ids, 'o_ids': o_ids, 'run_name': name,
+                                                                 'sequence': name})
+    threads = [threading.Thread(target=run, args=(name,)) for name in ('run_a', 'run_b')]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)     # distinct vars files
+    for thread in threads:
+        thread.join(600)
+    FIGURES['cases'] += 2
+    for name in ('run_a', 'run_b'):
+        assert_ok(results[name])
+    claimed = [json.loads((tmp_path / (name + '.json')).read_text()) for name in ('run_a', 'run_b')]
+    for platform, target in (('mackerel', m_ids), ('opsramp', o_ids)):
+        both = collections.Counter(i for c in claimed for i in c[platform])
+        FIGURES['claims_doubled'] += len([i for i, n in both.items() if n > 1])
+        assert sorted(both) == sorted(target)                            # every close claimed by a run...
+        assert set(both.values()) == {1}                                 # ...and by one run only
+    assert sum(c['mackerel_count'] for c in claimed) == len(m_ids)
+    log = sim.requests()
+    closes = collections.Counter(MACKEREL_CLOSE.match(r['path']).group(1) for r in log
+                                 if r['method'] == 'POST' and r['platform'] == 'mackerel')
+    assert set(closes.values()) == {1} and sorted(closes) == sorted(m_ids)    # one close sent per alert in all
+    after = dict((a['id'], a) for a in sim.control('mackerel', 'alerts')['alerts'])
+    assert all(after[i]['status'] == 'OK' and after[i]['reason'] == 'CHG-RACE: both runs' for i in m_ids)

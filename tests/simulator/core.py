@@ -42,7 +42,8 @@ DEFAULT_FAULTS = {
     'methods': None,          # restrict faults to these methods (list), None = all
     'seed': 7,
     'script': [],             # [{"method": "POST", "path": "regex", "query": "regex on the raw query string",
-                              #   "fault": "503|429|drop_before|drop_after|html|truncated|500", "count": 1}]
+                              #   "fault": "503|429|drop_before|drop_after|html|truncated|unreadable|500", "count": 1}]
+                              # unreadable: the vendor acts, a 2xx answer's body is replaced by bytes that are no JSON
 }
 
 
@@ -214,6 +215,9 @@ class Simulator:
                           content_type='text/html')
         elif fault == 'truncated':
             reply = Reply(reply.status, raw=reply.payload()[: max(len(reply.payload()) // 2, 1)], headers=reply.headers)
+        elif fault == 'unreadable' and 200 <= reply.status < 300:
+            # the vendor acted and answered 2xx, but the body cannot be read (a proxy mangled it, a gateway cut it)
+            reply = Reply(reply.status, raw=b'\x1f\x8b\x08\x00garbled{"id": ', headers=reply.headers)
         return reply, fault == 'drop_after', vendor.name, fault
 
     def record(self, req, platform, status, fault):

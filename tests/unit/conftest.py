@@ -32,3 +32,15 @@ def _install_collection_finder():
 
 
 _install_collection_finder()
+
+
+def _private_claims_directory():
+    """The host's claims ledger (module_utils/claims.py) of unit tests lives in a temp directory of their own."""
+    import atexit
+    import shutil
+    path = tempfile.mkdtemp(prefix='alertops-unit-claims-')
+    os.environ['ALERTOPS_CLAIMS_DIR'] = path
+    atexit.register(shutil.rmtree, path, True)
+
+
+_private_claims_directory()

@@ -474,3 +474,37 @@ def test_metadata_every_server_shape_and_profile_names_read_once(sim, meta):
     with pytest.raises(errors.ValidationError) as info:
         c.resolve_profile_names(['Failed logins'])
     assert "no alert profile named 'Failed logins'" in str(info.value) and 'Failed logons' in str(info.value)
+
+
+@pytest.mark.parametrize('fault,requests_', [
+    ('drop_after', ['DELETE', 'GET']),       # the answer was lost: the job list says it is gone -> deleted by us
+    ('unreadable', ['DELETE', 'GET']),       # 2xx with a body that cannot be read: the same
+    ('drop_before', ['DELETE', 'GET', 'DELETE']),   # never reached the server (outcome unknown to the client): resent
+])
+def test_delete_with_a_lost_answer_is_rechecked_and_reported_truthfully(sim, fault, requests_):
+    rid = sim.l360.create_job('logs', 10, 0)
+    sim.config['faults']['script'] = [{'method': 'DELETE', 'path': '^/api/v2/jobs$', 'fault': fault, 'count': 1}]
+    sim.log = []
+    c = live(sim)
+    c.transport.retries = 0
+    assert c.delete_job(rid) is True
+    assert rid not in sim.l360.jobs
+    assert [r['method'] for r in sim.log] == requests_
+    assert c.delete_job(rid) is False
+
+
+def test_delete_lost_then_404_on_the_resend_is_ours(sim):
+    rid = sim.l360.create_job('logs', 10, 0)
+    c = live(sim)
+    answers = iter([errors.OutcomeUnknownError('lost', platform='log360'), None])
+    real = c.transport.request
+
+    def request(method, path, operation, **kwargs):
+        answer = next(answers) if method == 'DELETE' else None
+        if isinstance(answer, Exception):
+            real(method, path, operation, **kwargs)   # the server acts, the answer is lost
+            raise answer
+        return real(method, path, operation, **kwargs)
+    c.transport.request = request
+    c.find_job = lambda request_id: {'request_id': request_id}   # a lagging job list still shows it
+    assert c.delete_job(rid) is True

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from ansible_collections.alertops.core.plugins.module_utils import errors, mackerel
+from ansible_collections.alertops.core.plugins.module_utils import claims, errors, mackerel
 
 KEY = 'unit-test-mackerel-key-123456'
 
@@ -88,8 +88,8 @@ def make_alerts(n, closed_every=0):
     return out
 
 
-def client_for(alerts, page_size=100):
-    return mackerel.MackerelClient(FakeTransport(alerts, page_size))
+def client_for(alerts, page_size=100, ledger=None):
+    return mackerel.MackerelClient(FakeTransport(alerts, page_size), ledger=ledger or claims.Ledger.disabled())
 
 
 def test_describe_error_reads_both_error_forms_and_hints():
@@ -303,3 +303,52 @@ def test_get_host_and_monitor_unwrap_and_check_ids():
     assert mackerel.display_name({'id': 'h1', 'name': 'n', 'displayName': ''}) == 'n'
     with pytest.raises(errors.ValidationError):
         client.get_host('../alerts')
+
+
+class UnreadableAnswer(errors.ResponseError):
+    apply = True   # the server closed the alert, its 2xx answer cannot be read
+
+
+def test_close_with_an_unreadable_2xx_answer_is_read_back_and_changed():
+    alerts = make_alerts(2)
+    client = client_for(alerts)
+    client.transport.script[('POST', '/api/v0/alerts/a0000/close')] = [
+        UnreadableAnswer('not valid JSON', platform='mackerel', status=200)]
+    after, changed = client.close_checked('a0000', 'CHG-1', alerts[0])
+    assert changed and after['status'] == 'OK' and after['reason'] == 'CHG-1'
+    assert [c[0] for c in client.transport.calls] == ['POST', 'GET']
+
+
+def test_close_with_an_unreadable_error_answer_is_not_swallowed():
+    client = client_for(make_alerts(1))
+    client.transport.script[('POST', '/api/v0/alerts/a0000/close')] = [
+        errors.ResponseError('HTML page', platform='mackerel', status=500)]
+    with pytest.raises(errors.ResponseError):
+        client.close_checked('a0000', 'CHG-1')
+
+
+def test_two_runs_closing_at_once_on_a_200_server_claim_each_close_once(tmp_path):
+    """Both runs read the alerts open; the second one's closes meet closed alerts answered 200 (unchanged, same reason)."""
+    alerts = make_alerts(6)
+    opened = [dict(a) for a in alerts]
+    first = client_for(alerts, ledger=claims.Ledger('mackerel|x', directory=str(tmp_path)))
+    second = client_for(alerts, ledger=claims.Ledger('mackerel|x', directory=str(tmp_path)))
+    claimed = []
+    for alert in opened:
+        claimed.append(first.close_checked(alert['id'], 'CHG-9', alert)[1])
+        claimed.append(second.close_checked(alert['id'], 'CHG-9', alert)[1])
+    assert claimed == [True, False] * 6
+    assert len(first.transport.posts()) == 6 and second.transport.posts() == []   # the second run only re-read
+    # without the ledger, both would have claimed: the server's answers are the same
+    alerts = make_alerts(1)
+    a, b = client_for(alerts), client_for(alerts)
+    assert [a.close_checked('a0000', 'R', dict(alerts[0]))[1], b.close_checked('a0000', 'R', dict(alerts[0]))[1]] == [True, True]
+
+
+def test_a_mark_for_another_opening_of_the_alert_does_not_count(tmp_path):
+    alerts = make_alerts(1)
+    ledger = claims.Ledger('mackerel|x', directory=str(tmp_path))
+    with ledger.claim('close|a0000|%s' % (alerts[0]['openedAt'] - 3600)) as claim:
+        claim.mark()
+    client = client_for(alerts, ledger=ledger)
+    assert client.close_checked('a0000', 'CHG-1', dict(alerts[0]))[1] is True
