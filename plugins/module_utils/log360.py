@@ -32,7 +32,8 @@ import fnmatch
 import json
 import re
 
-from ansible_collections.alertops.core.plugins.module_utils import alerts, errors, ids, pager, timeutil, transport, waiter
+from ansible_collections.alertops.core.plugins.module_utils import alerts, errors, pager, timeutil, transport, waiter
+from ansible_collections.alertops.core.plugins.module_utils.ids import check_id
 from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vocabulary, resolve
 
 PLATFORM = 'log360'
@@ -788,7 +789,7 @@ def filter_names(records, patterns):
 
 
 def _check_id(request_id):
-    return ids.check_id(request_id, 'request_id', PLATFORM, 'Log360 request id')
+    return check_id(request_id, 'request_id', PLATFORM, 'Log360 request id')
 
 
 def _iso_ms(epoch):

@@ -22,7 +22,8 @@ import threading
 import time
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts as model
-from ansible_collections.alertops.core.plugins.module_utils import bulk, claims, errors, ids, pager, timeutil, transport
+from ansible_collections.alertops.core.plugins.module_utils import bulk, claims, errors, pager, timeutil, transport
+from ansible_collections.alertops.core.plugins.module_utils.ids import check_id
 from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vocabulary, resolve
 
 try:
@@ -146,14 +147,11 @@ def check_memo(memo):
 
 
 def check_alert_id(alert_id, option='id'):
-    return ids.check_id(alert_id, option, PLATFORM, 'Mackerel alert id')
+    return check_id(alert_id, option, PLATFORM, 'Mackerel alert id')
 
 
 def check_object_id(object_id, kind='alert'):
-    text = str(object_id or '').strip()
-    if not text or any(c in text for c in '/?#%') or text in ('.', '..'):
-        raise errors.ValidationError('option id: %r is not a Mackerel %s id' % (object_id, kind), platform=PLATFORM)
-    return text
+    return check_id(object_id, 'id', PLATFORM, 'Mackerel %s id' % kind)
 
 
 def display_name(obj):

@@ -35,7 +35,8 @@ import re
 import threading
 import time
 
-from ansible_collections.alertops.core.plugins.module_utils import alerts, bulk, claims, errors, ids, pager, timeutil, transport
+from ansible_collections.alertops.core.plugins.module_utils import alerts, bulk, claims, errors, pager, timeutil, transport
+from ansible_collections.alertops.core.plugins.module_utils.ids import check_id, segment
 
 try:
     from urllib.parse import quote
@@ -197,7 +198,7 @@ def build_query_string(query):
 
 
 def check_alert_id(alert_id, option='id'):
-    return ids.check_id(alert_id, option, PLATFORM, 'OpsRamp alert id')
+    return check_id(alert_id, option, PLATFORM, 'OpsRamp alert id')
 
 
 def parse_time(text):
@@ -470,8 +471,8 @@ class OpsRampClient:
 
     @classmethod
     def from_params(cls, params, on_secret=None, concurrency=None, **kwargs):
-        tenant_id = ids.check_id(params.get('tenant_id'), 'tenant_id', PLATFORM,
-                                 'OpsRamp tenant id (for example client_7; OPSRAMP_TENANT_ID)')
+        tenant_id = check_id(params.get('tenant_id'), 'tenant_id', PLATFORM,
+                             'OpsRamp tenant id (for example client_7; OPSRAMP_TENANT_ID)')
         token = params.get('token')
         if token:
             auth = OAuth2Auth(static_token=token)
@@ -489,7 +490,7 @@ class OpsRampClient:
         return cls(transport_, tenant_id, auth)
 
     def _path(self, *parts):
-        return '/api/v2/tenants/%s/alerts%s' % (ids.segment(self.tenant_id, 'tenant_id', PLATFORM),
+        return '/api/v2/tenants/%s/alerts%s' % (segment(self.tenant_id, 'tenant_id', PLATFORM),
                                                 ''.join('/' + quote(str(p), safe='') for p in parts))
 
     @staticmethod
@@ -726,7 +727,7 @@ class OpsRampClient:
 
     # -- scheduled maintenance ----------------------------------------------------------------------------------
     def _sm_path(self, *parts):
-        return '/api/v2/tenants/%s/scheduleMaintenances%s' % (quote(self.tenant_id, safe=''),
+        return '/api/v2/tenants/%s/scheduleMaintenances%s' % (segment(self.tenant_id, 'tenant_id', PLATFORM),
                                                               ''.join('/' + quote(str(p), safe='') for p in parts))
 
     def search_maintenances(self, name=None, status=None):
