@@ -141,6 +141,8 @@ def to_iso(epoch):
     """
     if epoch is None or epoch == '':
         return None
+    if epoch.__class__ is int and 0 <= epoch <= MAX_SECONDS:  # the common case (Mackerel seconds), kept fast
+        return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(epoch))
     try:
         epoch = epoch_number(epoch)
     except (ValidationError, ValueError, TypeError):
