@@ -131,7 +131,7 @@ options:
     description:
       - With O(id), read the alerts before writing (the default), so unknown ids fail before anything is sent and
         alerts that are already closed are not sent anything.
-      - V(false) when the ids come from a listing made just before (the C(maintenance_window) role does this): the
+      - V(false) when the ids come from a listing made just before (the C(maintenance_window) role does this), and the
         close is sent straight away, one request per alert and nothing else. An alert closed in the meantime is read
         again and reported unchanged, with the reason it was closed with; an unknown id fails that alert.
       - Only with O(id) and O(state=closed) without O(memo).

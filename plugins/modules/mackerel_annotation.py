@@ -56,7 +56,9 @@ options:
     description: Details, at most 1024 characters.
     type: str
   start:
-    description: Window start. ISO 8601, epoch seconds, or relative (V(now), V(-1h)). Default V(now).
+    description:
+      - Window start. ISO 8601 with a zone (a date and time without a zone is refused, add V(Z) for UTC),
+        epoch seconds, or relative (V(now), V(-1h)). Default V(now).
     type: str
   end:
     description: Window end, in the same formats. Default is O(start), a point in time.

@@ -58,8 +58,8 @@ options:
     default: present
   start:
     description:
-      - When the downtime starts. ISO 8601 (V(2026-11-29T22:00:00Z)), epoch seconds, or relative (V(now), V(+2h),
-        V(+30m)). Default V(now).
+      - When the downtime starts. ISO 8601 with a zone (V(2026-11-29T22:00:00Z); a date and time without a zone is refused, add V(Z) for UTC), epoch seconds, or
+        relative (V(now), V(+2h), V(+30m)). Default V(now).
     type: str
   duration:
     description:

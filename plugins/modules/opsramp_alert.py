@@ -85,9 +85,9 @@ options:
     default: 8
   read_first:
     description:
-      - Read every alert before acting (the default): unknown ids fail before anything is sent, and alerts that
+      - Read every alert before acting (the default), so unknown ids fail before anything is sent, and alerts that
         already have the wanted flag are sent nothing.
-      - V(false) when the ids come from a listing made just before (the C(maintenance_window) role does this): one
+      - V(false) when the ids come from a listing made just before (the C(maintenance_window) role does this), with one
         action request per alert and nothing else. An alert OpsRamp refuses (closed meanwhile, for example) is read
         again and reported unchanged when it already has the wanted flag.
     type: bool

@@ -76,7 +76,9 @@ options:
     type: list
     elements: str
   start:
-    description: Window start. ISO 8601, epoch seconds, or relative (V(now), V(+10m)). Default V(now).
+    description:
+      - Window start. ISO 8601 with a zone (a date and time without a zone is refused, add V(Z) for UTC),
+        epoch seconds, or relative (V(now), V(+10m)). Default V(now).
     type: str
   end:
     description: Window end, in the same formats. One of O(end) and O(duration) is required with O(state=present).

@@ -56,7 +56,7 @@ options:
     description: JSON file that keeps the state across restarts (created with mode 0600, replaced atomically).
     type: str
   since:
-    description: First run only - report alerts opened since this time (ISO 8601, epoch, or relative such as V(-1h)).
+    description: First run only - report alerts opened since this time (ISO 8601 with a zone, epoch, or relative such as V(-1h)).
     type: str
   overlap:
     description: V(log360) only; seconds each search reaches back before the end of the previous one.
