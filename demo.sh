@@ -53,8 +53,10 @@ PYEOF
 
 export ANSIBLE_COLLECTIONS_PATH="$BASE" ANSIBLE_PYTHON_INTERPRETER="$VENV/bin/python"
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+START=$(date +%s)
 echo "== ansible-playbook $PLAYBOOK"
 "$VENV/bin/ansible-playbook" "$ROOT/$PLAYBOOK" -e "alertops_demo_output=$OUT" -e "alertops_sim_url=$SIM_URL" \
   -e "change_id=CHG-$(date +%Y%m%d-%H%M%S)" "$@"
 echo "== done: outputs in $OUT"
 ls -1 "$OUT" | sed 's/^/   /'
+"$VENV/bin/python" "$ROOT/demo_summary.py" "$OUT" "$START"
