@@ -96,11 +96,13 @@ class _Watch:
     def __init__(self):
         self.conn = None
         self.expired = False
+        self.cut = False
 
     def expire(self):
         self.expired = True
         sock = getattr(self.conn, 'sock', None)
         if sock is not None:
+            self.cut = True   # before the shutdown: the reading thread wakes up as soon as it happens
             try:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
             except (OSError, ValueError, TypeError):
@@ -438,6 +440,9 @@ class Transport:
         finally:
             timer.cancel()
             _LOCAL.watch = None
+        if watch.cut:
+            # the socket was cut at the deadline: urllib3 1.x takes that EOF as the end of a (truncated) body
+            return None, DeadlineExceeded('no complete answer within request_timeout (%g s)' % deadline)
         response = Response(self, prepared.operation, raw.status_code, raw.headers, body, raw.headers.get('Content-Type', ''))
         self._after_response(prepared, response)
         return response, None
