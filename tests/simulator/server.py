@@ -73,8 +73,12 @@ def main(argv=None):
             sim.config[section].update(conf.get(section) or {})
     server = Server((args.host, args.port), make_handler(sim))
     scheme, cert, tls_dir = 'http', None, None
+    # from here on a SIGTERM stops the server cleanly, so the finally below removes the TLS folder
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
     if args.tls:
-        tls_dir = tempfile.mkdtemp(prefix='alertops-sim-tls-')
+        # next to the port file when there is one: the caller's folder, which its own cleanup removes even after a kill -9
+        tls_dir = tempfile.mkdtemp(prefix='alertops-sim-tls-',
+                                   dir=os.path.dirname(os.path.abspath(args.port_file)) if args.port_file else None)
         context, cert = self_signed_context(tls_dir)
         server.socket = context.wrap_socket(server.socket, server_side=True)
         scheme = 'https'
@@ -94,7 +98,6 @@ def main(argv=None):
     timer = threading.Timer(args.max_lifetime, server.shutdown)
     timer.daemon = True
     timer.start()
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
