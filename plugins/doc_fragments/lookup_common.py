@@ -21,6 +21,17 @@ options:
     - If not set, the variable of the platform is used (E(LOG360_CA_PATH), E(MACKEREL_CA_PATH), E(OPSRAMP_CA_PATH)),
       then the common E(ALERTOPS_CA_PATH).
     type: path
+  rate_limit:
+    description:
+    - Requests per minute this task sends at most, paced evenly - one request every 60/O(rate_limit) seconds, never
+      a burst - so a long walk stays under the vendor limit instead of being refused. Default V(60) for log360 (EventLog
+      Analyzer API v2 documents 60 requests/minute for all endpoints), none for the others. V(0) switches pacing
+      off. Whatever the value, a 429 answer makes the next request wait for C(Retry-After), else C(X-RateLimit-Reset),
+      else the platform's one-minute rate window, and OpsRamp's C(X-RateLimit-Remaining) running low spreads the
+      requests left up to C(X-RateLimit-Reset).
+    - If not set, the variable of the platform is used (E(LOG360_RATE_LIMIT), E(MACKEREL_RATE_LIMIT), E(OPSRAMP_RATE_LIMIT)),
+      then the common E(ALERTOPS_RATE_LIMIT).
+    type: float
   request_timeout:
     default: 30
     description:
@@ -46,4 +57,14 @@ options:
     - If not set, the variable of the platform is used (E(LOG360_VALIDATE_CERTS), E(MACKEREL_VALIDATE_CERTS), E(OPSRAMP_VALIDATE_CERTS)),
       then the common E(ALERTOPS_VALIDATE_CERTS).
     type: bool
+  wait_budget:
+    default: 900
+    description:
+    - Seconds one task may spend waiting for rate limits in total (pacing, 429 answers, C(Retry-After) of any length
+      or an HTTP date). A wait that would go past it fails the task at once with a message that says so, instead
+      of sleeping. Waits of 5 seconds or more are reported as warnings, every wait at C(-v).
+    - If not set, the environment variable E(ALERTOPS_WAIT_BUDGET) is used.
+    env:
+    - name: ALERTOPS_WAIT_BUDGET
+    type: float
 """

@@ -230,6 +230,7 @@ _list:
 from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
 
 from ansible_collections.alertops.core.plugins.module_utils import options, pager, timeutil
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, Redactor, ValidationError
@@ -242,8 +243,17 @@ from ansible_collections.alertops.core.plugins.module_utils.opsramp import not_c
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import occurrence_to_model
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import window_query as opsramp_window_query
 
+display = Display()
 CLIENTS = {'log360': Log360Client, 'mackerel': MackerelClient, 'opsramp': OpsRampClient}
 CONNECTION_NAMES = sorted(set(o['name'] for opts in options.CONNECTION_OPTIONS.values() for o in opts))
+
+
+def _pacing_note(message, long_wait):
+    """Rate-limit waits, live on the controller: a warning when long, a line per wait at -v."""
+    if long_wait:
+        display.warning('alertops.core.alerts: %s' % message)
+    else:
+        display.v('alertops.core.alerts: %s' % message)
 
 
 class LookupModule(LookupBase):
@@ -260,6 +270,8 @@ class LookupModule(LookupBase):
             params = options.connection_params(platform, dict((n, self.get_option(n)) for n in CONNECTION_NAMES))
             extra = {'api_paths': self.get_option('api_paths')} if platform == 'log360' else {}
             client = CLIENTS[platform].from_params(params, **extra)
+            if getattr(client.transport, 'pacer', None) is not None:
+                client.transport.pacer.notify = _pacing_note
             return getattr(self, '_' + platform)(client, [to_text(t) for t in terms or []])
         except Exception as exc:  # pylint: disable=broad-except
             if isinstance(exc, AlertOpsError):

@@ -572,7 +572,7 @@ class Log360Client:
         if not wait:
             return 'async'
         start, end = (timeutil.to_epoch(t) for t in (body['start_time'], body['end_time']))
-        small = (end - start) <= AUTO_SYNC_MAX_WINDOW or (max_hits is not None and max_hits <= AUTO_SYNC_MAX_HITS)
+        small = (end - start) <= AUTO_SYNC_MAX_WINDOW + 1 or (max_hits is not None and max_hits <= AUTO_SYNC_MAX_HITS)
         return 'sync' if small else 'async'
 
     def sync_pages(self, kind, body, max_hits=None, response_type=None):

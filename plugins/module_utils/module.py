@@ -42,7 +42,15 @@ class AlertOpsModule(AnsibleModule):
         if self._client is None:
             params = options.connection_params(self.platform, self.params)
             self._client = self.client_class.from_params(params, on_secret=self.register_secret, **kwargs)
+            pacer = getattr(self._client.transport, 'pacer', None)
+            if pacer is not None:
+                pacer.notify = self._pacing_note
         return self._client
+
+    def _pacing_note(self, message, long_wait):
+        """A rate-limit wait: a warning when it is long, and every one at -v, so a pacing task never looks hung."""
+        if long_wait or self._verbosity >= 1:
+            self.warn(message)
 
     def run(self, action):
         try:

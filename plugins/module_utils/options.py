@@ -16,7 +16,7 @@ import os
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.alertops.core.plugins.module_utils import transport
+from ansible_collections.alertops.core.plugins.module_utils import pacing, transport
 from ansible_collections.alertops.core.plugins.module_utils.errors import Redactor, ValidationError, mask_url, url_secrets
 
 PLATFORMS = ('log360', 'mackerel', 'opsramp')
@@ -75,6 +75,19 @@ CONNECTION_OPTIONS = {
         dict(name='retries', type='int', env=['ALERTOPS_RETRIES'], default=3,
              description=('How often a request is retried on 429, 502, 503, 504 and connection errors, with jittered exponential '
                           'backoff that honours C(Retry-After). Writes are retried only when the server certainly did not act.')),
+        dict(name='rate_limit', type='float', env=['ALERTOPS_RATE_LIMIT'], per_platform=True,
+             description=('Requests per minute this task sends at most, paced evenly - one request every 60/O(rate_limit) '
+                          'seconds, never a burst - so a long walk stays under the vendor limit instead of being refused. '
+                          'Default V(60) for log360 (EventLog Analyzer API v2 documents 60 requests/minute for all '
+                          'endpoints), none for the others. V(0) switches pacing off. Whatever the value, a 429 answer '
+                          'makes the next request wait for C(Retry-After), else C(X-RateLimit-Reset), else the '
+                          "platform's one-minute rate window, and OpsRamp's C(X-RateLimit-Remaining) running low "
+                          'spreads the requests left up to C(X-RateLimit-Reset).')),
+        dict(name='wait_budget', type='float', env=['ALERTOPS_WAIT_BUDGET'], default=900,
+             description=('Seconds one task may spend waiting for rate limits in total (pacing, 429 answers, '
+                          'C(Retry-After) of any length or an HTTP date). A wait that would go past it fails the task at '
+                          'once with a message that says so, instead of sleeping. Waits of 5 seconds or more are reported '
+                          'as warnings, every wait at C(-v).')),
     ],
 }
 
@@ -196,6 +209,7 @@ def _check(platform, picked):
         problem = transport.check_timeout(picked['request_timeout'])
         if problem:
             raise ValidationError('%s: option request_timeout %s' % (platform, problem))
+    pacing.check(platform, picked.get('rate_limit'), picked.get('wait_budget'))
     if picked.get('retries') is not None and int(picked['retries']) < 0:
         raise ValidationError('%s: option retries must not be negative, got %s' % (platform, picked['retries']))
     ca_path = picked.get('ca_path')

@@ -39,7 +39,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
     REQUESTS_IMPORT_ERROR = exc
     HTTPAdapter = object
 
-from ansible_collections.alertops.core.plugins.module_utils import errors
+from ansible_collections.alertops.core.plugins.module_utils import errors, pacing
 
 USER_AGENT = 'alertops.core/0.2.0'
 MASK = errors.MASK
@@ -615,6 +615,10 @@ def _certainly_not_sent(exc):
 
 
 def from_params(platform, params, base_url, **kwargs):
-    """A Transport configured from the common connection options (validate_certs, ca_path, request_timeout, retries)."""
-    return Transport(platform, base_url, validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
+    """A Transport configured from the common connection options (validate_certs, ca_path, request_timeout, retries),
+    with the pacer that rate_limit / wait_budget ask for (module_utils/pacing.py) on its pacing hook."""
+    pacer = pacing.from_params(platform, params)
+    http = Transport(platform, base_url, validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
                      request_timeout=params.get('request_timeout'), retries=params.get('retries'), **kwargs)
+    http.pacer = pacer
+    return http

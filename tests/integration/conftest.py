@@ -138,6 +138,8 @@ def play(sim, collections_base, workdir, tmp_path):
             'OPSRAMP_URL': sim.url,
         })
         full_env.update(sim_credentials(sim))
+        # pacing off unless a test asks for it (tests/integration/test_vendor.py does): Log360 paces at 60/min by default
+        full_env.setdefault('ALERTOPS_RATE_LIMIT', '0')
         for var, value in (env or {}).items():   # None unsets a variable
             if value is None:
                 full_env.pop(var, None)

@@ -230,3 +230,73 @@ def test_log360_sync_auto_async_and_an_overridden_async_path(sim, play, sync_sha
     # the async job of the large window: submit + polls + result pages + delete; sync: one request per 5 hits
     jobs = [e for e in got if e['path'].startswith('/api/v2/jobs')]
     assert [e['method'] for e in jobs].count('DELETE') == 1 and len(jobs) >= 3
+
+
+# -- rate limits ---------------------------------------------------------------------------------------------------
+def _rate(entries):
+    """Requests per second over the run: (n - 1) / (last - first)."""
+    times = sorted(e['time'] for e in entries)
+    return (len(times) - 1) / (times[-1] - times[0])
+
+
+def test_log360_paced_under_a_sliding_budget_no_429(sim, play):
+    # budget 10 requests in any 5 s = 120/min; rate_limit 120 through module_defaults
+    sim.configure(variants={'log360_rate_limit': 10, 'log360_rate_window': 5})
+    job = sim.control('log360', 'jobs', {'hits': 24500, 'duration': 0, 'kind': 'logs'})['request_id']
+    sim.clear_log()
+    result = play('vendor_pacing_log360.yml', extra_vars={'request_id': job, 'rate': 120, 'expected_hits': 24500},
+                  env={'ALERTOPS_RATE_LIMIT': None}, verbosity=1)
+    ok(result)
+    assert result.output.count('(rate_limit 120/min: one request every 0.50 s') >= 20   # at -v, a line per wait
+    got = sim.requests(platform='log360')
+    assert len(got) == 1 + 25 and all(e['status'] == 200 for e in got)        # the job, 25 pages, no 429
+    pages = [int(e['query']['page'][0]) for e in got if e['path'].endswith('/results')]
+    assert pages == list(range(1, 26))                                          # every page exactly once
+    times = [e['time'] for e in got]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.5 - 0.02          # never a burst
+    assert _rate(got) >= 0.9 * 2.0, _rate(got)                                  # and not slower than needed
+
+
+def test_log360_without_pacing_waits_the_window_after_a_429(sim, play):
+    """rate_limit 0: the 7th request in 3 s is refused (429, no Retry-After); the retry waits Log360's 60 s window."""
+    sim.configure(variants={'log360_rate_limit': 6, 'log360_rate_window': 3})
+    job = sim.control('log360', 'jobs', {'hits': 10000, 'duration': 0, 'kind': 'logs'})['request_id']
+    sim.clear_log()
+    result = play('vendor_pacing_log360.yml', extra_vars={'request_id': job, 'rate': 0, 'expected_hits': 10000},
+                  env={'ALERTOPS_RATE_LIMIT': None})
+    ok(result)
+    got = sim.requests(platform='log360')
+    assert [e['status'] for e in got].count(429) == 1
+    refused = [i for i, e in enumerate(got) if e['status'] == 429][0]
+    assert got[refused + 1]['time'] - got[refused]['time'] >= 60 - 0.5      # never an immediate retry
+    assert got[refused + 1]['path'] == got[refused]['path'] and got[refused + 1]['status'] == 200
+    pages = [int(e['query']['page'][0]) for e in got if e['path'].endswith('/results') and e['status'] == 200]
+    assert pages == list(range(1, 11))
+    assert 'HTTP 429 without Retry-After: the 60 s rate window' in result.output   # a long wait is a warning
+
+
+def test_retry_after_of_an_hour_fails_at_once_within_the_budget(sim, play):
+    job = sim.control('log360', 'jobs', {'hits': 3000, 'duration': 0, 'kind': 'logs'})['request_id']
+    sim.configure(faults={'retry_after': '3600', 'script': [
+        {'platform': 'log360', 'method': 'GET', 'path': '/results$', 'fault': '429', 'count': 1}]})
+    started = time.time()
+    result = play('vendor_pacing_log360.yml', extra_vars={'request_id': job, 'rate': 0, 'expect_failure': True},
+                  env={'ALERTOPS_RATE_LIMIT': None})
+    ok(result)
+    assert time.time() - started < 30                                            # it did not sleep
+    got = sim.requests(platform='log360', path='/results$')
+    assert [e['status'] for e in got] == [429]                                   # and did not retry at once
+
+
+@pytest.mark.parametrize('reset_form', ['epoch', 'delay'])
+def test_opsramp_paces_from_the_rate_limit_headers(sim, play, reset_form):
+    sim.control('opsramp', 'seed_occurrences', {'alert_id': '176', 'count': 2000, 'ties': 'none', 'spacing': [1, 3]})
+    sim.configure(variants={'opsramp_rate_limit': 8, 'opsramp_rate_window': 2, 'opsramp_reset_form': reset_form})
+    sim.clear_log()
+    result = play('vendor_pacing_opsramp.yml', extra_vars={'alert_id': '176', 'expected': 2000})
+    ok(result)
+    got = sim.requests(platform='opsramp', path='/occurrences$')
+    # 2000 occurrences, 100 a page, 8 requests per 2 s allowed: paced from Remaining/Reset alone, never refused
+    assert len(got) >= 20 and all(e['status'] == 200 for e in got), [e['status'] for e in got]
+    times = [e['time'] for e in got]
+    assert times[-1] - times[0] >= (len(got) // 8 - 1) * 2 - 0.5   # it did wait for the resets

@@ -21,6 +21,7 @@ Control API (JSON, never faulted, never logged):
 
 from __future__ import absolute_import, division, print_function
 
+import collections
 import json
 import random
 import re
@@ -107,6 +108,26 @@ class Vendor:
 
     def control(self, req, action):
         return Reply(404, {'error': 'unknown control action %s for %s' % (action, self.name)})
+
+    def over_budget(self):
+        """The request budget (variants ``<name>_rate_limit`` requests per ``<name>_rate_window`` seconds, 0 = off):
+        True when this request is refused. A sliding window, the strict reading: at most N requests in ANY W seconds
+        (a burst of N at the start of a minute and one more a moment later is refused), refused requests counted."""
+        limit = int(self.variant(self.name + '_rate_limit') or 0)
+        if not limit:
+            return False
+        window = float(self.variant(self.name + '_rate_window') or 60)
+        now = self.sim.now()
+        stamps = self.__dict__.setdefault('_budget_stamps', collections.deque())
+        while stamps and stamps[0] <= now - window:
+            stamps.popleft()
+        over = len(stamps) >= limit
+        stamps.append(now)
+        return over
+
+    def budget_refused(self):
+        """The answer past the budget: 429 without Retry-After (what Log360 documents nothing beyond)."""
+        return Reply(429, {'error': 'Too Many Requests'})
 
     @property
     def variants(self):
@@ -209,7 +230,7 @@ class Simulator:
             return Reply(500, raw=b'<html><head><title>Error</title></head><body>Internal Server Error</body></html>',
                          content_type='text/html'), False, vendor.name, fault
         with self.lock:
-            reply = vendor.handle(req)
+            reply = vendor.budget_refused() if vendor.over_budget() else vendor.handle(req)
         if fault == 'html':
             reply = Reply(200, raw=b'<!DOCTYPE html><html><head><title>Login</title></head><body>Please log in</body></html>',
                           content_type='text/html')

@@ -26,6 +26,8 @@ Variants (``POST /_sim/config {"variants": {...}}``), defaults first:
   log360_sync_page_size   1000                   hits per synchronous page
   log360_alerts_async_path  /api/v2/alerts/async  where the (inferred) async submits live: a server whose path
   log360_search_async_path  /api/v2/search/async  differs from our reading (the client's option api_paths)
+  log360_rate_limit       0 (off) | N            a request budget: at most N requests in ANY log360_rate_window
+  log360_rate_window      60                     seconds (sliding); past it 429 {code,title,detail}, no Retry-After
   log360_meta             v2 | v1_shape | v1_only  metadata: inferred v2 paths and envelope; the documented v1 shapes
                                                  at the v2 paths; or only the v1 paths (the v2 ones 404)
   log360_jobs_shape       v2 | v1                v1: top-level requests[], status, running_time_in_millis
@@ -92,6 +94,8 @@ class Log360(Vendor):
         'log360_sync': 'v2',
         'log360_sync_page_size': 1000,
         'log360_meta': 'v2',
+        'log360_rate_limit': 0,
+        'log360_rate_window': 60,
         'log360_alerts_async_path': '/api/v2/alerts/async',
         'log360_search_async_path': '/api/v2/search/async',
         'log360_jobs_shape': 'v2',
@@ -234,6 +238,10 @@ class Log360(Vendor):
     def rate_limited(self, retry_after):
         return Reply(429, {'code': '070011429', 'title': 'Too Many Requests', 'detail': 'Rate limit exceeded, retry later.'},
                      headers={'Retry-After': retry_after})
+
+    def budget_refused(self):
+        return Reply(429, {'code': '070011429', 'title': 'Too Many Requests',
+                           'detail': 'The limit is 60 requests/minute, which applies to all API Endpoints.'})
 
     def authorize(self, req, scope):
         header = req.headers.get('authorization', '')

@@ -10,6 +10,8 @@ Keys (header X-Api-Key): KEYS['read_write'] (default credentials), KEYS['read_on
 KEYS['no_access'] (403 on everything: "outside the permitted IP address range"); any other key or none -> 401.
 
 Variants:
+  mackerel_rate_limit    0 (off) | N: at most N requests in any mackerel_rate_window (60) seconds (sliding); past it
+                         429 {"error": {"message": "Too Many Requests"}} without Retry-After
   mackerel_close_closed  "400" (default): closing a closed alert answers 400 with an error body;
                          "200": it answers 200 with the unchanged alert (nothing is modified, no log written)
   mackerel_error_form    "object" (default): {"error": {"message": "..."}}; "string": {"error": "..."}
@@ -54,7 +56,8 @@ DAY = 86400
 class Mackerel(Vendor):
     name = 'mackerel'
     prefixes = (r'^/api/v0/',)
-    default_variants = dict({'mackerel_close_closed': '400', 'mackerel_error_form': 'object'}, **SUPPRESSION_VARIANTS)
+    default_variants = dict({'mackerel_close_closed': '400', 'mackerel_error_form': 'object', 'mackerel_rate_limit': 0,
+                             'mackerel_rate_window': 60}, **SUPPRESSION_VARIANTS)
 
     # -- data -----------------------------------------------------------------------------------------------
     def seed(self, rng):
@@ -131,6 +134,9 @@ class Mackerel(Vendor):
     def error(self, status, message, headers=None):
         body = {'error': message} if self.variant('mackerel_error_form') == 'string' else {'error': {'message': message}}
         return Reply(status, body, headers=headers)
+
+    def budget_refused(self):
+        return self.error(429, 'Too Many Requests')
 
     def rate_limited(self, retry_after):
         return self.error(429, 'Too Many Requests', headers={'Retry-After': retry_after})

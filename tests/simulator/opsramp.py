@@ -35,6 +35,7 @@ Variants (sim.configure(variants={...})):
   opsramp_rate_limit     0 (default, off) | N: budget of API requests per window (429 {"error": "throttled"} beyond it,
                          X-RateLimit-Limit/-Remaining/-Reset on every answer)
   opsramp_rate_window    60: window length in seconds for opsramp_rate_limit (simulated clock)
+  opsramp_reset_form     "epoch" (default, documented): X-RateLimit-Reset in UTC epoch seconds; "delay": seconds to wait
   opsramp_latency        0: seconds every API answer is delayed (lets a test act while a module is paging)
   opsramp_query_plus     "split" (default, strict): the decoded queryString is split on EVERY "+" (a date written
                          "...+0000" becomes a field "0000" -> 400); "fields": "+" or a space only before a known key
@@ -148,7 +149,7 @@ class OpsRamp(Vendor):
         'opsramp_action_response': 'empty', 'opsramp_closed_action': 'error', 'opsramp_search_live': False,
         'opsramp_rate_limit': 0, 'opsramp_rate_window': 60, 'opsramp_latency': 0,
         'opsramp_query_plus': 'split', 'opsramp_action_names': 'current', 'opsramp_bad_action_status': 400,
-        'opsramp_actions_open': 'status', 'opsramp_time_base': 'updated',
+        'opsramp_actions_open': 'status', 'opsramp_time_base': 'updated', 'opsramp_reset_form': 'epoch',
     }
     default_variants.update(MAINTENANCE_VARIANTS)
 
@@ -267,6 +268,9 @@ class OpsRamp(Vendor):
                      headers={'Retry-After': retry_after, 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0',
                               'X-RateLimit-Reset': str(int(time.time()) + int(float(retry_after or 0)))})
 
+    def over_budget(self):
+        return False   # OpsRamp's budget is its own (fixed windows, X-RateLimit-* headers): see budget()
+
     def budget(self):
         """Per-window request budget (variant opsramp_rate_limit): (reply or None, headers)."""
         limit = int(self.variant('opsramp_rate_limit') or 0)
@@ -280,8 +284,11 @@ class OpsRamp(Vendor):
         reset_real = time.time() + (start + window - now)
         used += 1
         self.window = (start, used)
+        reset = '%d' % int(reset_real + 0.999)   # epoch seconds, rounded up: documented as UTC epoch seconds
+        if self.variant('opsramp_reset_form') == 'delay':
+            reset = '%d' % int(start + window - now + 0.999)   # seconds to wait, as seen in the wild
         headers = {'X-RateLimit-Limit': str(limit), 'X-RateLimit-Remaining': str(max(limit - used, 0)),
-                   'X-RateLimit-Reset': '%.3f' % reset_real}
+                   'X-RateLimit-Reset': reset}
         if used > limit:
             return Reply(429, {'error': 'throttled', 'error_description': 'Too Many Requests'}, headers=headers), headers
         return None, headers
