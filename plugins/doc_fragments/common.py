@@ -23,12 +23,12 @@ options:
     type: path
   rate_limit:
     description:
-    - Requests per minute this task sends at most, paced evenly - one request every 60/O(rate_limit) seconds, never
-      a burst - so a long walk stays under the vendor limit instead of being refused. Default V(60) for log360 (EventLog
-      Analyzer API v2 documents 60 requests/minute for all endpoints), none for the others. V(0) switches pacing
-      off. Whatever the value, a 429 answer makes the next request wait for C(Retry-After), else C(X-RateLimit-Reset),
-      else the platform's one-minute rate window, and OpsRamp's C(X-RateLimit-Remaining) running low spreads the
-      requests left up to C(X-RateLimit-Reset).
+    - Requests per minute this task sends at most, paced evenly - one request every 60/O(rate_limit) seconds (2
+      percent wider, for network jitter), never a burst - so a long walk stays under the vendor limit instead of
+      being refused. Default V(60) for log360 (EventLog Analyzer API v2 documents 60 requests/minute for all endpoints),
+      none for the others. V(0) switches pacing off. Whatever the value, a 429 answer makes the next request wait
+      for C(Retry-After), else C(X-RateLimit-Reset), else the platform's one-minute rate window, and OpsRamp's C(X-RateLimit-Remaining)
+      running low spreads the requests left up to C(X-RateLimit-Reset).
     - If not set, the variable of the platform is used (E(LOG360_RATE_LIMIT), E(MACKEREL_RATE_LIMIT), E(OPSRAMP_RATE_LIMIT)),
       then the common E(ALERTOPS_RATE_LIMIT).
     type: float

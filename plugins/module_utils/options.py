@@ -77,7 +77,8 @@ CONNECTION_OPTIONS = {
                           'backoff that honours C(Retry-After). Writes are retried only when the server certainly did not act.')),
         dict(name='rate_limit', type='float', env=['ALERTOPS_RATE_LIMIT'], per_platform=True,
              description=('Requests per minute this task sends at most, paced evenly - one request every 60/O(rate_limit) '
-                          'seconds, never a burst - so a long walk stays under the vendor limit instead of being refused. '
+                          'seconds (2 percent wider, for network jitter), never a burst - so a long walk stays under the '
+                          'vendor limit instead of being refused. '
                           'Default V(60) for log360 (EventLog Analyzer API v2 documents 60 requests/minute for all '
                           'endpoints), none for the others. V(0) switches pacing off. Whatever the value, a 429 answer '
                           'makes the next request wait for C(Retry-After), else C(X-RateLimit-Reset), else the '

@@ -44,19 +44,20 @@ def make(platform='log360', rate_limit=60, wait_budget=900, notes=None):
 
 
 # (rate_limit, gaps between requests the caller makes on its own, expected sleeps)
+# (60 / rate_limit, widened by the 2% jitter margin)
 @pytest.mark.parametrize('rate,gaps,expected', [
-    (60, [0, 0, 0, 0], [1.0, 1.0, 1.0]),           # a burst becomes one request a second; the first goes at once
-    (120, [0, 0, 0], [0.5, 0.5]),
-    (60, [0, 0.4, 2.0, 0], [0.6, 1.0]),            # work between requests counts; a slow caller is never held
+    (60, [0, 0, 0, 0], [1.02, 1.02, 1.02]),        # a burst becomes one request a second; the first goes at once
+    (120, [0, 0, 0], [0.51, 0.51]),
+    (60, [0, 0.42, 2.0, 0], [0.6, 1.02]),          # work between requests counts; a slow caller is never held
     (0, [0, 0, 0, 0], []),                         # off
-    (6, [0, 0], [10.0]),
+    (6, [0, 0], [10.2]),
 ])
 def test_even_pacing(rate, gaps, expected):
     pacer, clock = make(rate_limit=rate)
     for gap in gaps:
         clock.advance(gap)
         pacer.before_send()
-    assert clock.slept == expected
+    assert clock.slept == [pytest.approx(e) for e in expected]
 
 
 def test_sixty_a_minute_never_sixty_one_in_any_sliding_minute():
@@ -65,8 +66,8 @@ def test_sixty_a_minute_never_sixty_one_in_any_sliding_minute():
     for _n in range(300):
         pacer.before_send()
         sent.append(clock.t)
-    assert max(sum(1 for s in sent if t - 60 < s <= t) for t in sent) == 60
-    assert sent[-1] == pytest.approx(299.0)       # and no slower than the limit
+    assert max(sum(1 for s in sent if t - 60 < s <= t) for t in sent) == 59
+    assert sent[-1] == pytest.approx(299 * 1.02)  # and no slower than 98% of the limit
 
 
 # (headers of a 429, expected wait before the retry)
@@ -127,7 +128,7 @@ def test_budget_counts_every_wait_pacing_included():
         pacer.before_send()
     with pytest.raises(pacing.WaitBudgetExceeded) as info:
         pacer.before_send()
-    assert clock.slept == [1.0, 1.0] and 'already spent waiting in 2 waits' in str(info.value)
+    assert clock.slept == [pytest.approx(1.02)] * 2 and 'already spent waiting in 2 waits' in str(info.value)
 
 
 def test_429_wait_is_charged_once():
@@ -148,7 +149,7 @@ def test_long_waits_are_reported_short_ones_marked_short():
     pacer.before_send()
     assert [(round(float(m.split('waiting ')[1].split(' s')[0]), 1), long_wait) for m, long_wait in notes] == [
         (1.0, False), (60.0, True)]
-    assert 'rate_limit 60/min' in notes[0][0] and 'HTTP 429 without Retry-After' in notes[1][0]
+    assert 'wait 1:' in notes[0][0] and 'rate_limit 60/min' in notes[0][0] and 'HTTP 429 without Retry-After' in notes[1][0]
 
 
 def test_threads_are_released_one_at_a_time():
@@ -168,7 +169,7 @@ def test_threads_are_released_one_at_a_time():
     for thread in threads:
         thread.join()
     stamps.sort()
-    assert min(b - a for a, b in zip(stamps, stamps[1:])) >= 0.095
+    assert min(b - a for a, b in zip(stamps, stamps[1:])) >= 0.1
 
 
 @pytest.mark.parametrize('params,rate', [
