@@ -220,7 +220,7 @@ class Cursor:
 # -- the poller -------------------------------------------------------------------------------------------------------
 SOURCE_OPTIONS = ('platform', 'interval', 'cursor_file', 'since', 'overlap', 'poll_retries', 'retry_delay',
                   'max_backoff', 'host_id', 'monitor_id', 'type', 'status', 'query', 'severity', 'profile_ids',
-                  'wait_timeout', 'wait_sleep')
+                  'wait_timeout', 'wait_sleep', 'mode')
 
 
 def connection_names():
@@ -367,7 +367,7 @@ class AlertPoller:
             body = client.search_body(kind='alerts', query=self.args.get('query'), start_time=start, end_time=end,
                                       severity=self.args.get('severity'), profile_ids=self.args.get('profile_ids'))
             found = client.alert_search(body, self.args['wait_timeout'], self.args['wait_sleep'],
-                                        on_submit=self._in_flight)
+                                        on_submit=self._in_flight, mode=self.args.get('mode') or 'auto')
             hits = [normalise_hit(h) for h in found]
             self._in_flight(None)
         events, edge = log360_new(hits, edge, start, end, self.args['overlap'], polled_at)

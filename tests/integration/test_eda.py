@@ -158,7 +158,7 @@ def test_log360_windows_are_contiguous_ties_reported_once_and_no_job_left(sim, r
     path.write_text(yaml.safe_dump([{
         'name': 'Print Log360 events', 'hosts': 'all',
         'sources': [{'alertops.core.alerts': {'platform': 'log360', 'interval': 1, 'overlap': 5, 'wait_sleep': 1,
-                                              'cursor_file': cursor}}],
+                                              'cursor_file': cursor, 'mode': 'async'}}],
         'rules': [{'name': 'Any', 'condition': 'event.alertops is defined', 'action': {'print_event': None}}]}]))
 
     def submits():
@@ -193,3 +193,25 @@ def test_log360_windows_are_contiguous_ties_reported_once_and_no_job_left(sim, r
     count = len(submits())
     wait_for(lambda: len(submits()) >= count + 2, 60, 'two more searches')
     assert not [i for i in ids if ("'id': '%s'" % i) in again.output()]
+
+
+def test_log360_default_polls_the_synchronous_api_without_jobs(sim, rulebook, tmp_path):
+    path = tmp_path / 'log360-sync.yml'
+    path.write_text(yaml.safe_dump([{
+        'name': 'Print Log360 events', 'hosts': 'all',
+        'sources': [{'alertops.core.alerts': {'platform': 'log360', 'interval': 1, 'overlap': 5}}],
+        'rules': [{'name': 'Any', 'condition': 'event.alertops is defined', 'action': {'print_event': None}}]}]))
+
+    def searches():
+        return sim.requests(platform='log360', method='POST', path='/api/v2/alerts$')
+    run = rulebook({}, str(path), print_events=False)
+    wait_for(lambda: len(searches()) >= 1, 90, 'a first search\n' + run.output())
+    now = int(sim.call('GET', '/_sim/health')['now'])
+    ids = [str(a['id']) for a in sim.control('log360', 'raise', {'count': 2, 'at': now + 1})['alerts']]
+    wait_for(lambda: all(("'id': '%s'" % i) in run.output() for i in ids), 90, 'the raised alerts\n' + run.output())
+    count = len(searches())
+    wait_for(lambda: len(searches()) >= count + 2, 60, 'two more searches')
+    run.stop()
+    assert [run.output().count("'id': '%s'" % i) for i in ids] == [1, 1]
+    assert sim.requests(platform='log360', method='POST', path='/async') == []     # no job, nothing to delete
+    assert sim.control('log360', 'jobs')['jobs'] == []

@@ -26,9 +26,11 @@ description:
   - B(mackerel) lists the open alerts (every page, client-side filters O(host_id), O(monitor_id), O(type), O(status));
     an alert that left the list is read once more to tell closed from gone.
     B(opsramp) searches alerts with O(query) (a dict, as the lookup). Both compare with the previous poll.
-  - B(log360) alerts are read-only search hits, so only V(opened) is reported. Each poll runs one asynchronous search
-    over the interval since the last one (from its end minus O(overlap) seconds, for late-indexed alerts), reads every
-    page and deletes the job, also when a step fails; hits already reported at the window edge are not reported again.
+  - B(log360) alerts are read-only search hits, so only V(opened) is reported. Each poll searches the interval since
+    the last one (from its end minus O(overlap) seconds, for late-indexed alerts) - with the synchronous API, or with
+    a search job (O(mode)) that is always deleted - and reads every page; hits already reported at the window edge are
+    not reported again. A job running when the rulebook is killed is recorded in O(cursor_file) and deleted at the
+    next start. Requests are paced like the modules' (C(rate_limit), C(wait_budget)).
   - The first poll records a baseline and reports nothing, unless O(since) is set (then alerts opened since then are
     reported as new). With O(cursor_file) the state survives restarts - written atomically after the events of a poll
     were queued - so a restart reports what changed while the source was down, and nothing twice (a crash between
@@ -100,6 +102,13 @@ options:
     description: V(log360) only; alert profile ids.
     type: list
     elements: str
+  mode:
+    description:
+      - V(log360) only, as in the lookup. V(auto) (the default) reads the synchronous alerts API for windows up to
+        6 hours (no job at all), V(sync) always, V(async) submits a search job each poll and deletes it.
+    type: str
+    choices: [auto, sync, async]
+    default: auto
   wait_timeout:
     description: V(log360) only; seconds to wait for each search job.
     type: int

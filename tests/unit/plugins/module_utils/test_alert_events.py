@@ -262,7 +262,8 @@ class FakeLog360:
     def search_body(self, kind, query, start_time, end_time, severity, profile_ids):
         return {'start': start_time, 'end': end_time}
 
-    def alert_search(self, body, timeout, sleep, on_submit=None):
+    def alert_search(self, body, timeout, sleep, on_submit=None, mode=None):
+        assert mode == 'auto'
         FakeLog360.windows.append((body['start'], body['end']))
         on_submit('job-%d' % len(FakeLog360.windows))
         if FakeLog360.fail_after_submit:
