@@ -240,8 +240,8 @@ def _rate(entries):
 
 
 def test_log360_paced_under_a_sliding_budget_no_429(sim, play):
-    # budget 10 requests in any 5 s = 120/min; rate_limit 120 through module_defaults
-    sim.configure(variants={'log360_rate_limit': 10, 'log360_rate_window': 5})
+    # budget 20 requests in any 10 s = 120/min; rate_limit 120 through module_defaults
+    sim.configure(variants={'log360_rate_limit': 20, 'log360_rate_window': 10})
     job = sim.control('log360', 'jobs', {'hits': 24500, 'duration': 0, 'kind': 'logs'})['request_id']
     sim.clear_log()
     result = play('vendor_pacing_log360.yml', extra_vars={'request_id': job, 'rate': 120, 'expected_hits': 24500},
@@ -300,3 +300,16 @@ def test_opsramp_paces_from_the_rate_limit_headers(sim, play, reset_form):
     assert len(got) >= 20 and all(e['status'] == 200 for e in got), [e['status'] for e in got]
     times = [e['time'] for e in got]
     assert times[-1] - times[0] >= (len(got) // 8 - 1) * 2 - 0.5   # it did wait for the resets
+
+
+def test_lookup_takes_rate_limit_and_stays_under_the_budget(sim, play):
+    # 36 alerts, 2 a page: 18 synchronous requests, rate_limit 120/min under a budget of 5 requests in any 2 s
+    sim.configure(variants={'log360_rate_limit': 5, 'log360_rate_window': 2, 'log360_sync_page_size': 2})
+    expected = len(sim.control('log360', 'alerts')['alerts'])
+    sim.clear_log()
+    result = play('vendor_pacing_lookup.yml', extra_vars={'expected': expected}, env={'ALERTOPS_RATE_LIMIT': None})
+    ok(result)
+    got = sim.requests(platform='log360')
+    assert len(got) == expected // 2 and all(e['status'] == 200 for e in got), [e['status'] for e in got]
+    times = [e['time'] for e in got]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.5 - 0.02
