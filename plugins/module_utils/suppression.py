@@ -6,8 +6,8 @@ tests/unit/plugins/module_utils/test_suppression.py).
 
 ``begin`` (with ``maintenance_window_suppress: true``) creates, named after the change id:
 
-* a Mackerel downtime (``mackerel_downtime``) for the monitors, services and roles in scope (Mackerel downtimes
-  cannot name hosts);
+* a Mackerel downtime (``mackerel_downtime``) for the monitors in scope, and one for the services and roles given
+  (Mackerel ANDs the two kinds of scope, and its downtimes cannot name hosts);
 * host maintenance (``mackerel_host``) for the hosts in scope, each host's previous status recorded *before* it is
   changed (write-ahead, so a crash between the write and the record cannot lose it, and a rerun of begin never
   records "maintenance" as a previous status);
@@ -23,7 +23,7 @@ scope that are not in the baseline closed.
 
 The record, kept in the change's state under ``suppression``::
 
-    {"downtime": {"name", "id"} | null, "hosts": {host id: previous status}, "hosts_in_maintenance": [ids],
+    {"downtimes": [{"name", "id"}], "hosts": {host id: previous status}, "hosts_in_maintenance": [ids],
      "opsramp": {"name", "id"} | null, "annotations": [{"title", "service", "id", "start"}],
      "created_at", "undone_at": null | "...Z", "restored": {host id: status}, "in_place": ["..."]}
 """
@@ -86,16 +86,20 @@ def begin_plan(change_id, platforms, scope, begin_at, options, host_preview=None
     record = dict(record or {})
     begin = int(begin_at)
     end = begin + options['duration']
-    plan = {'downtime': None, 'hosts': [], 'opsramp': None, 'annotations': [], 'skipped': []}
+    plan = {'downtimes': [], 'hosts': [], 'opsramp': None, 'annotations': [], 'skipped': []}
     memo = 'alertops.core change window %s (suppression created at begin, removed at end)' % change_id
     if 'mackerel' in platforms:
         hosts = _ids(scope.get('mackerel_host_ids'))
         monitors = _ids(scope.get('mackerel_monitor_ids'))
-        if monitors or options['services'] or options['roles']:
-            plan['downtime'] = {'name': change_id, 'start': iso(begin), 'end': iso(end), 'memo': memo,
-                                'monitor_scopes': monitors, 'service_scopes': options['services'],
-                                'role_scopes': options['roles']}
-        else:
+        # Mackerel ANDs service/role scopes with monitor scopes: monitors and services/roles get a downtime each
+        base = {'start': iso(begin), 'end': iso(end), 'memo': memo, 'monitor_scopes': [], 'service_scopes': [],
+                'role_scopes': []}
+        if monitors:
+            plan['downtimes'].append(dict(base, name=change_id, monitor_scopes=monitors))
+        if options['services'] or options['roles']:
+            plan['downtimes'].append(dict(base, name=change_id if not monitors else '%s services' % change_id,
+                                          service_scopes=options['services'], role_scopes=options['roles']))
+        if not plan['downtimes']:
             plan['skipped'].append('mackerel downtime: no monitors, services or roles in scope (hosts are put in '
                                    'maintenance instead)' if hosts else 'mackerel downtime: nothing in scope')
         plan['hosts'] = hosts
@@ -131,12 +135,19 @@ def _result_ok(result):
     return isinstance(result, dict) and not result.get('failed') and not result.get('skipped')
 
 
+def _loop(result):
+    """The per-item results of a registered loop (an empty list for a skipped or missing task)."""
+    return [r for r in (result or {}).get('results') or [] if isinstance(r, dict)] if isinstance(result, dict) else []
+
+
 def record_begin(record, results):
     """Fold what the modules returned into the record (what now exists, by id)."""
     record = dict(record or {})
-    downtime = results.get('downtime')
-    if _result_ok(downtime) and (downtime.get('downtime') or {}).get('id'):
-        record['downtime'] = {'name': downtime['downtime'].get('name'), 'id': downtime['downtime']['id']}
+    made = [r['downtime'] for r in _loop(results.get('downtimes')) if _result_ok(r) and (r.get('downtime') or {}).get('id')]
+    if made:
+        known = dict((d['name'], d) for d in record.get('downtimes') or [])
+        known.update((d.get('name'), {'name': d.get('name'), 'id': d['id']}) for d in made)
+        record['downtimes'] = [known[n] for n in sorted(known)]
     hosts = results.get('hosts')
     if _result_ok(hosts):
         record['hosts_in_maintenance'] = sorted(h['id'] for h in hosts.get('hosts') or []
@@ -144,7 +155,7 @@ def record_begin(record, results):
     window = results.get('opsramp')
     if _result_ok(window) and (window.get('maintenance') or {}).get('uniqueId'):
         record['opsramp'] = {'name': window['maintenance'].get('name'), 'id': window['maintenance']['uniqueId']}
-    annotations = [r for r in (results.get('annotations') or {}).get('results') or [] if _result_ok(r)]
+    annotations = [r for r in _loop(results.get('annotations')) if _result_ok(r)]
     if annotations:
         record['annotations'] = [{'title': a['annotation'].get('title'), 'service': a['annotation'].get('service'),
                                   'id': a['annotation'].get('id'), 'start': a['annotation'].get('from_at')}
@@ -157,8 +168,9 @@ def in_place(record, undone=None):
     """Human lines naming the suppression that exists according to the record (minus what ``undone`` says is gone)."""
     undone = undone or {}
     lines = []
-    if record.get('downtime') and not undone.get('downtime'):
-        lines.append('Mackerel downtime %s (id %s)' % (record['downtime']['name'], record['downtime']['id']))
+    for downtime in record.get('downtimes') or []:
+        if downtime['name'] not in (undone.get('downtimes') or []):
+            lines.append('Mackerel downtime %s (id %s)' % (downtime['name'], downtime['id']))
     changed = record.get('hosts_in_maintenance')
     hosts = [h for h in sorted(record.get('hosts') or {}) if h not in (undone.get('hosts') or [])
              and record['hosts'][h] != HOST_MAINTENANCE and (changed is None or h in changed)]
@@ -175,12 +187,12 @@ def end_plan(record, end_at):
     record = record or {}
     previous = dict((h, s) for h, s in (record.get('hosts') or {}).items() if s and s != HOST_MAINTENANCE)
     return {
-        'downtime': (record.get('downtime') or {}).get('name'),
+        'downtimes': [d['name'] for d in record.get('downtimes') or []],
         'host_statuses': previous,
         'opsramp': (record.get('opsramp') or {}).get('name'),
         'annotations': [{'title': a['title'], 'service': a['service'], 'start': a['start'], 'end': iso(end_at)}
                         for a in record.get('annotations') or [] if a.get('title') and a.get('service')],
-        'active': bool(record.get('downtime') or previous or record.get('opsramp')),
+        'active': bool(record.get('downtimes') or previous or record.get('opsramp')),
     }
 
 
@@ -188,8 +200,7 @@ def record_end(record, results, now):
     """Fold the undo results into the record; ``in_place`` lists what is still there (empty when all went)."""
     record = dict(record or {})
     undone = {}
-    downtime = results.get('downtime')
-    undone['downtime'] = not record.get('downtime') or _result_ok(downtime)
+    undone['downtimes'] = [r.get('item') for r in _loop(results.get('downtimes')) if _result_ok(r)]
     hosts = results.get('hosts')
     if _result_ok(hosts):
         undone['hosts_all'] = True
@@ -209,41 +220,45 @@ def record_end(record, results, now):
 
 # -- verify ------------------------------------------------------------------------------------------------------
 def verify_failures(scope, baseline, begin_at, mackerel_hosts=None, mackerel_alerts=None, opsramp_alerts=None):
-    """What is still failing in scope: a list of ``{platform, kind, id, host, monitor, status, title}``.
+    """What is still failing in scope because of the change: ``[{platform, kind, id, host, monitor, status, title}]``.
 
-    Mackerel: every monitor of a host in scope whose monitored status is not OK (restricted to the monitors in
-    scope when there are any), and every open alert of a monitor in scope opened in the window. OpsRamp: every
-    open alert in scope that is not in the baseline.
+    Mackerel: every monitor of a host in scope whose monitored status is not OK (only the monitors in scope when
+    there are any), unless an alert of that host and monitor is in the baseline (it failed before the change); and
+    every open alert in scope (host or monitor) opened in the window that is not in the baseline. OpsRamp: every
+    open alert in scope that is not in the baseline (and not healed).
     """
     scope = scope or {}
     baseline = baseline or {}
     monitors = set(_ids(scope.get('mackerel_monitor_ids')))
     hosts = set(_ids(scope.get('mackerel_host_ids')))
+    mackerel_baseline = set(str(i) for i in baseline.get('mackerel') or [])
+    listed = (mackerel_alerts or {}).get('alerts') or []
+    before = set((a.get('hostId'), a.get('monitorId')) for a in listed if str(a.get('id')) in mackerel_baseline)
     out, seen = [], set()
     for host in (mackerel_hosts or {}).get('hosts') or []:
         for state in host.get('monitored_statuses') or []:
-            if state.get('status') in ('OK', None):
+            pair = (host.get('id'), state.get('monitorId'))
+            if state.get('status') in ('OK', None) or pair in before:
                 continue
             if monitors and state.get('monitorId') not in monitors:
                 continue
-            key = ('mackerel', host.get('id'), state.get('monitorId'))
-            seen.add(key)
+            seen.add(pair)
             out.append({'platform': 'mackerel', 'kind': 'monitor', 'id': state.get('monitorId'),
                         'host': host.get('id'), 'monitor': state.get('monitorId'), 'status': state['status'],
                         'title': '%s on %s is %s' % (state.get('monitorName') or state.get('monitorId'),
-                                                     host.get('name') or host.get('id'), state['status'])})
+                                                     host.get('displayName') or host.get('name') or host.get('id'),
+                                                     state['status'])})
     begin = int(begin_at)
-    mackerel_baseline = set(str(i) for i in baseline.get('mackerel') or [])
-    for alert in (mackerel_alerts or {}).get('alerts') or []:
+    for alert in listed:
         if alert.get('status') == 'OK' or str(alert.get('id')) in mackerel_baseline:
             continue
         if (alert.get('openedAt') or 0) < begin:
             continue
-        if monitors and alert.get('monitorId') not in monitors:
+        in_hosts = bool(hosts) and alert.get('hostId') in hosts
+        in_monitors = bool(monitors) and alert.get('monitorId') in monitors
+        if not (in_hosts or in_monitors) or (hosts and monitors and not (in_hosts and in_monitors)):
             continue
-        if hosts and alert.get('hostId') and alert['hostId'] not in hosts:
-            continue
-        if ('mackerel', alert.get('hostId'), alert.get('monitorId')) in seen:
+        if (alert.get('hostId'), alert.get('monitorId')) in seen:
             continue
         out.append({'platform': 'mackerel', 'kind': 'alert', 'id': alert.get('id'), 'host': alert.get('hostId'),
                     'monitor': alert.get('monitorId'), 'status': alert.get('status'),

@@ -176,10 +176,8 @@ class MackerelSuppression:
         return None
 
     def observe(self, monitor_id, host_id, status):
-        """A check result: a host that is not monitored (maintenance, poweroff) reports nothing."""
-        host = self.hosts.get(host_id) if host_id else None
-        if host is not None and host['status'] in ('maintenance', 'poweroff'):
-            return
+        """The condition a check finds on a host; it shows in monitored-statuses while the host is monitored (not in
+        maintenance or poweroff), so a problem hidden during the window shows again once the host is back."""
         if host_id:
             self.monitor_states[(host_id, monitor_id)] = status
 
@@ -346,6 +344,8 @@ class MackerelSuppression:
             host['status'] = data['status']
             return Reply(200, {'success': True})
         if parts[2:] == ['monitored-statuses'] and req.method == 'GET':
+            if host['status'] in ('maintenance', 'poweroff'):
+                return Reply(200, {'monitoredStatuses': []})     # not monitored
             states = {}
             for alert in self.vendor.alerts.values():
                 if alert.get('hostId') == host['id'] and alert['status'] != 'OK':

@@ -23,22 +23,23 @@ def preview(*hosts):
 @pytest.mark.parametrize('platforms,scope,options,expect', [
     # hosts only: hosts into maintenance, no downtime (Mackerel downtimes cannot name hosts); annotation per service
     (ALL, {'mackerel_host_ids': ['h1', 'h2']}, {}, {
-        'downtime': None, 'hosts': ['h1', 'h2'], 'opsramp': None, 'annotation_services': ['db', 'web']}),
-    # monitors: a downtime on them
+        'downtimes': [], 'hosts': ['h1', 'h2'], 'opsramp': None, 'annotation_services': ['db', 'web']}),
+    # monitors and services: a downtime each (Mackerel ANDs the two kinds of scope)
     (ALL, {'mackerel_monitor_ids': ['m2', 'm1']}, {'services': ['web']}, {
-        'downtime': {'monitor_scopes': ['m1', 'm2'], 'service_scopes': ['web'], 'role_scopes': []},
+        'downtimes': [('CHG-1', ['m1', 'm2'], [], []), ('CHG-1 services', [], ['web'], [])],
         'hosts': [], 'annotation_services': ['web']}),
+    (ALL, {'mackerel_monitor_ids': ['m1']}, {}, {'downtimes': [('CHG-1', ['m1'], [], [])]}),
     # roles give the annotation its service
     (['mackerel'], {'mackerel_host_ids': []}, {'roles': ['api:gateway']}, {
-        'downtime': {'monitor_scopes': [], 'service_scopes': [], 'role_scopes': ['api:gateway']},
+        'downtimes': [('CHG-1', [], [], ['api:gateway'])],
         'annotation_services': ['api']}),
     # OpsRamp resources from the scope query (a comma string or a list) and host names
     (['opsramp'], {'opsramp_query': {'resourceIds': 'r2,r1'}}, {'opsramp_hosts': ['web-01']}, {
-        'opsramp': {'resource_ids': ['r1', 'r2'], 'hosts': ['web-01']}, 'downtime': None, 'hosts': []}),
+        'opsramp': {'resource_ids': ['r1', 'r2'], 'hosts': ['web-01']}, 'downtimes': [], 'hosts': []}),
     (['opsramp'], {'opsramp_query': {'states': 'Critical'}}, {}, {'opsramp': None}),
     # a platform not handled gets nothing
     (['log360'], {'mackerel_host_ids': ['h1'], 'opsramp_query': {'resourceIds': ['r1']}}, {}, {
-        'downtime': None, 'hosts': [], 'opsramp': None, 'annotation_services': []}),
+        'downtimes': [], 'hosts': [], 'opsramp': None, 'annotation_services': []}),
 ])
 def test_begin_plan(platforms, scope, options, expect):
     host_preview = preview(('h1', 'working', {'web': ['app']}), ('h2', 'standby', {'db': ['primary']}))
@@ -46,13 +47,15 @@ def test_begin_plan(platforms, scope, options, expect):
     for key, value in expect.items():
         if key == 'annotation_services':
             assert [a['service'] for a in plan['annotations']] == value
+        elif key == 'downtimes':
+            assert [(d['name'], d['monitor_scopes'], d['service_scopes'], d['role_scopes']) for d in plan[key]] == value
         elif isinstance(value, dict):
             assert dict((k, plan[key][k]) for k in value) == value
         else:
             assert plan[key] == value
-    if plan['downtime']:
-        assert plan['downtime']['name'] == 'CHG-1' and plan['downtime']['start'] == '2026-11-24T00:00:00Z'
-        assert plan['downtime']['end'] == '2026-11-24T04:00:00Z'     # the default duration, 4 h
+    for downtime in plan['downtimes']:
+        assert downtime['start'] == '2026-11-24T00:00:00Z'
+        assert downtime['end'] == '2026-11-24T04:00:00Z'     # the default duration, 4 h
     if plan['opsramp']:
         assert plan['opsramp']['name'] == 'CHG-1'
 
@@ -87,7 +90,7 @@ def ok(**kwargs):
 def test_record_begin_and_end_roundtrip():
     record = {'hosts': {'h1': 'working', 'h2': 'standby', 'h3': 'maintenance'}}
     results = {
-        'downtime': ok(downtime={'id': 'dt1', 'name': 'CHG-1'}),
+        'downtimes': {'results': [ok(downtime={'id': 'dt1', 'name': 'CHG-1'}, item={'name': 'CHG-1'})]},
         'hosts': ok(hosts=[{'id': 'h1', 'after': {'status': 'maintenance'}}, {'id': 'h2', 'after': {'status': 'maintenance'}},
                            {'id': 'h3', 'after': {'status': 'maintenance'}}]),
         'opsramp': ok(maintenance={'uniqueId': 'SM-1', 'name': 'CHG-1'}),
@@ -95,7 +98,7 @@ def test_record_begin_and_end_roundtrip():
                                                    'from_at': '2026-11-24T00:00:00Z'})]},
     }
     record = sup.record_begin(record, results)
-    assert record['downtime'] == {'name': 'CHG-1', 'id': 'dt1'}
+    assert record['downtimes'] == [{'name': 'CHG-1', 'id': 'dt1'}]
     assert record['opsramp'] == {'name': 'CHG-1', 'id': 'SM-1'}
     assert record['in_place'] == [
         'Mackerel downtime CHG-1 (id dt1)',
@@ -103,10 +106,10 @@ def test_record_begin_and_end_roundtrip():
         'OpsRamp scheduled maintenance CHG-1 (SM-1)']
     plan = sup.end_plan(record, BEGIN + 3600)
     # h3 was already in maintenance before the change: it is left alone
-    assert plan == {'downtime': 'CHG-1', 'host_statuses': {'h1': 'working', 'h2': 'standby'}, 'opsramp': 'CHG-1',
+    assert plan == {'downtimes': ['CHG-1'], 'host_statuses': {'h1': 'working', 'h2': 'standby'}, 'opsramp': 'CHG-1',
                     'annotations': [{'title': 'CHG-1 change window', 'service': 'web', 'start': '2026-11-24T00:00:00Z',
                                      'end': '2026-11-24T01:00:00Z'}], 'active': True}
-    done = sup.record_end(record, {'downtime': ok(), 'hosts': ok(hosts=[{'id': 'h1', 'after': {'status': 'working'}},
+    done = sup.record_end(record, {'downtimes': {'results': [ok(item='CHG-1')]}, 'hosts': ok(hosts=[{'id': 'h1', 'after': {'status': 'working'}},
                                                                         {'id': 'h2', 'after': {'status': 'standby'}}]),
                                    'opsramp': ok()}, BEGIN + 3600)
     assert done['in_place'] == [] and done['undone_at'] == '2026-11-24T01:00:00Z'
@@ -114,18 +117,19 @@ def test_record_begin_and_end_roundtrip():
 
 
 @pytest.mark.parametrize('results,left', [
-    ({'downtime': {'failed': True, 'msg': 'HTTP 503'}, 'hosts': ok(hosts=[]), 'opsramp': ok()},
+    ({'downtimes': {'results': [{'failed': True, 'msg': 'HTTP 503', 'item': 'CHG-1'}]}, 'hosts': ok(hosts=[]),
+      'opsramp': ok()},
      ['Mackerel downtime CHG-1 (id dt1)']),
-    ({'downtime': ok(), 'hosts': {'failed': True, 'hosts': [{'id': 'h1', 'changed': True}, {'id': 'h2', 'changed': False}]},
+    ({'downtimes': {'results': [ok(item='CHG-1')]}, 'hosts': {'failed': True, 'hosts': [{'id': 'h1', 'changed': True}, {'id': 'h2', 'changed': False}]},
       'opsramp': ok()},
      ['Mackerel hosts in maintenance: h2 (previous status: h2=standby)']),
-    ({'downtime': ok(), 'hosts': ok(hosts=[]), 'opsramp': {'failed': True}},
+    ({'downtimes': {'results': [ok(item='CHG-1')]}, 'hosts': ok(hosts=[]), 'opsramp': {'failed': True}},
      ['OpsRamp scheduled maintenance CHG-1 (SM-1)']),
     ({}, ['Mackerel downtime CHG-1 (id dt1)', 'Mackerel hosts in maintenance: h1, h2 (previous status: h1=working, '
           'h2=standby)', 'OpsRamp scheduled maintenance CHG-1 (SM-1)']),
 ])
 def test_a_failed_end_says_what_is_still_in_place(results, left):
-    record = {'downtime': {'name': 'CHG-1', 'id': 'dt1'}, 'hosts': {'h1': 'working', 'h2': 'standby'},
+    record = {'downtimes': [{'name': 'CHG-1', 'id': 'dt1'}], 'hosts': {'h1': 'working', 'h2': 'standby'},
               'hosts_in_maintenance': ['h1', 'h2'], 'opsramp': {'name': 'CHG-1', 'id': 'SM-1'}}
     done = sup.record_end(record, results, BEGIN)
     assert done['in_place'] == left
@@ -133,7 +137,7 @@ def test_a_failed_end_says_what_is_still_in_place(results, left):
 
 
 def test_end_plan_of_nothing():
-    assert sup.end_plan({}, BEGIN) == {'downtime': None, 'host_statuses': {}, 'opsramp': None, 'annotations': [],
+    assert sup.end_plan({}, BEGIN) == {'downtimes': [], 'host_statuses': {}, 'opsramp': None, 'annotations': [],
                                        'active': False}
 
 
@@ -145,6 +149,16 @@ def test_end_plan_of_nothing():
     # restricted to the monitors in scope
     ({'mackerel_host_ids': ['h1'], 'mackerel_monitor_ids': ['m2']},
      [{'id': 'h1', 'monitored_statuses': [{'monitorId': 'm1', 'status': 'CRITICAL'}]}], [], [], []),
+    # a monitor that already failed before the change (its alert is in the baseline) is not the change's
+    ({'mackerel_host_ids': ['h1']},
+     [{'id': 'h1', 'monitored_statuses': [{'monitorId': 'm1', 'status': 'CRITICAL'}, {'monitorId': 'm3', 'status': 'WARNING'}]}],
+     [{'id': 'a0', 'status': 'CRITICAL', 'monitorId': 'm1', 'hostId': 'h1', 'openedAt': BEGIN - 99}], [],
+     [('mackerel', 'monitor', 'm3', 'h1')]),
+    # with hosts and monitors in scope an alert must match both
+    ({'mackerel_host_ids': ['h1'], 'mackerel_monitor_ids': ['m1']}, [],
+     [{'id': 'a1', 'status': 'CRITICAL', 'monitorId': 'm1', 'hostId': 'h2', 'openedAt': BEGIN + 10},
+      {'id': 'a5', 'status': 'CRITICAL', 'monitorId': 'm1', 'hostId': 'h1', 'openedAt': BEGIN + 10}], [],
+     [('mackerel', 'alert', 'a5', 'h1')]),
     # open alerts of monitors in scope opened in the window; baseline and older ones are not the change's
     ({'mackerel_monitor_ids': ['m1']}, [],
      [{'id': 'a1', 'status': 'CRITICAL', 'monitorId': 'm1', 'openedAt': BEGIN + 10},

@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin alertops.core.change_window_suppress (documentation: plugins/modules/change_window_suppress.py).
+
+Runs on the controller. It keeps the suppression record of a change in the change's state file (the store of
+alertops.core.change_window: atomic, 0600, locked) and calls the planner (module_utils/suppression.py). The role
+creates and removes suppression with the modules; only the verify step reads vendors itself (through the read-only
+info modules, with the task's module_defaults applied), because it has to poll until a deadline.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import time
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.alertops.core.plugins.action.change_window import StateStore, write_file
+from ansible_collections.alertops.core.plugins.module_utils import change_window as cw
+from ansible_collections.alertops.core.plugins.module_utils import suppression as sup
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
+
+try:
+    from ansible.executor.module_common import _apply_action_arg_defaults
+except ImportError:  # pragma: no cover - older ansible-core
+    _apply_action_arg_defaults = None
+
+STEPS = ('begin_plan', 'begin_record', 'end_plan', 'end_record', 'verify')
+ARGS = {
+    'step': dict(type='str', required=True, choices=list(STEPS)),
+    'change_id': dict(type='raw', required=True),
+    'state_dir': dict(type='path', required=True),
+    'report_dir': dict(type='path'),
+    'platforms': dict(type='list', elements='str', default=['mackerel', 'opsramp', 'log360']),
+    'scope': dict(type='dict', default={}),
+    'options': dict(type='dict', default={}),
+    'begin_at': dict(type='str'),
+    'end_at': dict(type='str'),
+    'state': dict(type='dict'),
+    'host_preview': dict(type='dict', default={}),
+    'results': dict(type='dict', default={}),
+    'record': dict(type='dict'),
+    'timeout': dict(type='int', default=0),
+    'interval': dict(type='int', default=10),
+    'concurrency': dict(type='int', default=8),
+}
+
+
+class ActionModule(ActionBase):
+
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        _validated, args = self.validate_argument_spec(argument_spec=ARGS)
+        try:
+            change_id = cw.check_change_id(args['change_id'])
+            store = StateStore(args['state_dir'], change_id, check_mode=self._task.check_mode)
+            result.update(getattr(self, '_' + args['step'])(args, change_id, store, task_vars or {}))
+        except AlertOpsError as exc:
+            raise AnsibleActionFail(to_text(exc))
+        return result
+
+    # -- state ----------------------------------------------------------------------------------------------
+    @staticmethod
+    def _update(store, record, fallback=None):
+        """Write ``record`` as the state's suppression, under the change's lock (taken here unless this run holds it)."""
+        held = store._holder().get('pid') == store.owner['pid']
+        if not held:
+            store.lock()
+        try:
+            state = store.read() or fallback
+            if state is None:
+                return False, None
+            state = dict(state, suppression=record)
+            return store.write(state), state
+        finally:
+            if not held:
+                store.unlock()
+
+    # -- steps ----------------------------------------------------------------------------------------------
+    def _begin_plan(self, args, change_id, store, task_vars):
+        state = store.read() or {}
+        begin = cw.to_second(args['begin_at'] or state.get('begin_at'), 'begin_at')
+        plan, record = sup.begin_plan(change_id, cw.check_platforms(args['platforms']), args['scope'], begin,
+                                      args['options'], args['host_preview'], state.get('suppression'))
+        # write-ahead: every host's previous status is on disk before any host is changed
+        changed, _state = self._update(store, record)
+        return dict(changed=changed, plan=plan, record=record,
+                    msg='%s: suppression to create; not created: %s' % (change_id, '; '.join(plan['skipped']) or '-'))
+
+    def _begin_record(self, args, change_id, store, task_vars):
+        state = store.read() or {}
+        record = sup.record_begin(args['record'] or state.get('suppression') or {}, args['results'])
+        changed, _state = self._update(store, record)
+        return dict(changed=changed, record=record, in_place=record['in_place'],
+                    msg='%s: suppression in place: %s' % (change_id, '; '.join(record['in_place']) or 'none'))
+
+    def _end_plan(self, args, change_id, store, task_vars):
+        state = store.read() or args['state'] or {}
+        record = state.get('suppression') or {}
+        end = cw.to_second(args['end_at'], 'end_at') if args['end_at'] else int(time.time())
+        plan = sup.end_plan(record, end)
+        return dict(changed=False, plan=plan, record=record, suppressed=bool(record),
+                    msg='%s: to undo: %s' % (change_id, '; '.join(sup.in_place(record)) or 'nothing'))
+
+    def _end_record(self, args, change_id, store, task_vars):
+        record = sup.record_end(args['record'] or {}, args['results'], time.time())
+        changed, _state = self._update(store, record, fallback=args['state'])
+        changed = self._audit(args, change_id, {'suppression': record}) or changed
+        msg = ('%s: suppression removed' % change_id if not record['in_place'] else
+               '%s: suppression STILL IN PLACE: %s' % (change_id, '; '.join(record['in_place'])))
+        return dict(changed=changed, record=record, in_place=record['in_place'], msg=msg)
+
+    def _verify(self, args, change_id, store, task_vars):
+        state = store.read() or args['state'] or {}
+        scope = cw.normalise_scope(state.get('scope') or args['scope'])
+        baseline = state.get('baseline') or {}
+        begin = cw.to_second(state.get('begin_at') or args['begin_at'], 'begin_at')
+        platforms = cw.check_platforms(args['platforms'])
+        timeout, interval = max(int(args['timeout']), 0), max(int(args['interval']), 1)
+        deadline = time.time() + timeout
+        polls = 0
+        while True:
+            polls += 1
+            reads = self._read_scope(scope, platforms, begin, args['concurrency'], task_vars)
+            failures = sup.verify_failures(scope, baseline, begin, **reads)
+            verdict = sup.verdict(failures, deadline)
+            if verdict['done'] or self._task.check_mode:
+                break
+            time.sleep(min(interval, max(deadline - time.time(), 0)))
+        summary = sup.verify_summary(failures, timeout)
+        report = {'verify': {'healthy': verdict['healthy'], 'failing': failures, 'timeout': timeout, 'polls': polls,
+                             'at': cw.iso(time.time())}}
+        if args['record'] is not None:
+            report['suppression'] = args['record']
+            self._update(store, args['record'], fallback=args['state'])
+        changed = self._audit(args, change_id, report)
+        return dict(changed=changed, healthy=verdict['healthy'], failing=failures, polls=polls, msg=summary)
+
+    # -- helpers --------------------------------------------------------------------------------------------
+    def _audit(self, args, change_id, sections):
+        """Merge ``sections`` into ``<report_dir>/<change_id>-audit.json`` (created when the end failed earlier)."""
+        if self._task.check_mode:
+            return False
+        path = os.path.join(args['report_dir'] or args['state_dir'], '%s-audit.json' % change_id)
+        try:
+            with open(path) as handle:
+                audit = json.load(handle)
+        except (IOError, OSError, ValueError):
+            audit = {'change_id': change_id}
+        audit.update(sections)
+        return write_file(path, json.dumps(audit, indent=2, sort_keys=True) + '\n', 0o640, dir_mode=0o750)
+
+    def _module(self, name, module_args, task_vars):
+        action = 'alertops.core.' + name
+        if _apply_action_arg_defaults is not None:
+            module_args = _apply_action_arg_defaults(action, self._task, module_args, self._templar)
+        result = self._execute_module(module_name=action, module_args=module_args, task_vars=task_vars)
+        if result.get('failed'):
+            raise AnsibleActionFail('verify: %s failed: %s' % (action, result.get('msg')))
+        return result
+
+    def _read_scope(self, scope, platforms, begin, concurrency, task_vars):
+        reads = {}
+        if 'mackerel' in platforms:
+            if scope['mackerel_host_ids']:
+                reads['mackerel_hosts'] = self._module('mackerel_host_info', {
+                    'id': scope['mackerel_host_ids'], 'monitored_statuses': True, 'concurrency': concurrency}, task_vars)
+            if scope['mackerel_host_ids'] or scope['mackerel_monitor_ids']:
+                # every open alert (the scope filter is an OR of hosts and monitors; the planner applies it)
+                reads['mackerel_alerts'] = self._module('mackerel_alert_info', {}, task_vars)
+        if 'opsramp' in platforms and scope['opsramp_query']:
+            query = dict(scope['opsramp_query'], startDate=cw.iso(begin))
+            query.setdefault('actions', 'OPEN')
+            reads['opsramp_alerts'] = self._module('opsramp_alert_info', {'query': query}, task_vars)
+        return reads

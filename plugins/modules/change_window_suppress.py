@@ -1,0 +1,148 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: change_window_suppress
+short_description: The suppression record and the verify step of a change window (used by the maintenance_window role)
+version_added: 0.2.0
+description:
+  - An action plugin that runs on the controller. It keeps what the C(alertops.core.maintenance_window) role created
+    to silence alerts during a change (Mackerel downtime, hosts in maintenance with each previous status, OpsRamp
+    scheduled maintenance, graph annotations) in the change's state file, under C(suppression). It uses the store of
+    M(alertops.core.change_window), so writes are atomic, mode C(0600) and locked.
+  - The decisions are in C(plugins/module_utils/suppression.py). The role creates and removes the suppression with
+    M(alertops.core.mackerel_downtime), M(alertops.core.mackerel_host), M(alertops.core.opsramp_maintenance) and
+    M(alertops.core.mackerel_annotation).
+  - O(step=verify) polls the scope with the read-only info modules until nothing fails or O(timeout) has passed. The
+    task's C(module_defaults) apply to those reads. It reports what is still failing, and it merges C(verify) and
+    C(suppression) into the audit JSON.
+  - In check mode nothing is written.
+options:
+  step:
+    description:
+      - V(begin_plan) decides what begin creates and writes each host's previous status before any write.
+      - V(begin_record) records what the modules created.
+      - V(end_plan) says what end must undo (exactly what the record holds).
+      - V(end_record) records what the undo did, and what is still in place, in the state and the audit.
+      - V(verify) waits until the scope is healthy or O(timeout) has passed.
+    type: str
+    required: true
+    choices: [begin_plan, begin_record, end_plan, end_record, verify]
+  change_id:
+    description: The change id.
+    type: raw
+    required: true
+  state_dir:
+    description: Directory of the change's state file.
+    type: path
+    required: true
+  report_dir:
+    description: Directory of C(<change_id>-audit.json); default O(state_dir).
+    type: path
+  platforms:
+    description: Platforms of the change.
+    type: list
+    elements: str
+    default: [mackerel, opsramp, log360]
+  scope:
+    description: The change's scope (as M(alertops.core.change_window) records it).
+    type: dict
+    default: {}
+  options:
+    description:
+      - The role's suppression settings. These are C(duration), C(services), C(roles), C(opsramp_hosts),
+        C(annotation_services) and C(verify_timeout).
+    type: dict
+    default: {}
+  begin_at:
+    description: The window's begin (ISO 8601).
+    type: str
+  end_at:
+    description: The window's end (ISO 8601), for the annotation's end.
+    type: str
+  state:
+    description: The change's state when there is no state file (a handed-in baseline).
+    type: dict
+  host_preview:
+    description: A check-mode M(alertops.core.mackerel_host) result, which holds each host's current status.
+    type: dict
+    default: {}
+  results:
+    description: The registered results of the creating or removing modules, keyed C(downtime), C(hosts), C(opsramp), C(annotations).
+    type: dict
+    default: {}
+  record:
+    description: The suppression record to update.
+    type: dict
+  timeout:
+    description: O(step=verify), seconds to wait for the scope to be healthy.
+    type: int
+    default: 0
+  interval:
+    description: O(step=verify), seconds between polls.
+    type: int
+    default: 10
+  concurrency:
+    description: Reads in flight at once.
+    type: int
+    default: 8
+author:
+  - alertops.core contributors (@alertops)
+attributes:
+  check_mode:
+    description: Decides and reads; writes no state and no report.
+    support: full
+  diff_mode:
+    description: No diff.
+    support: none
+  action:
+    description: Runs on the controller.
+    support: full
+seealso:
+  - module: alertops.core.change_window
+"""
+
+EXAMPLES = r"""
+- name: What the suppression of CHG-1234 still holds
+  alertops.core.change_window_suppress:
+    step: end_plan
+    change_id: CHG-1234
+    state_dir: /var/lib/alertops/maintenance_window
+  register: undo
+"""
+
+RETURN = r"""
+plan:
+  description: What to create (V(begin_plan)) or undo (V(end_plan)).
+  returned: begin_plan, end_plan
+  type: dict
+record:
+  description: The suppression record as stored in the state.
+  returned: always
+  type: dict
+in_place:
+  description: Human-readable lines naming the suppression that still exists.
+  returned: begin_record, end_record
+  type: list
+  elements: str
+healthy:
+  description: O(step=verify), whether nothing in scope fails any more.
+  returned: verify
+  type: bool
+failing:
+  description: O(step=verify), what still fails (C(platform), C(kind), C(id), C(host), C(monitor), C(status), C(title)).
+  returned: verify
+  type: list
+  elements: dict
+msg:
+  description: A one-line summary.
+  returned: always
+  type: str
+"""
