@@ -117,7 +117,8 @@ class ActionModule(ActionBase):
         changed = self._audit(args, change_id, {'suppression': record}) or changed
         msg = ('%s: suppression removed' % change_id if not record['in_place'] else
                '%s: suppression STILL IN PLACE: %s' % (change_id, '; '.join(record['in_place'])))
-        return dict(changed=changed, record=record, in_place=record['in_place'], msg=msg)
+        return dict(changed=changed, record=record, in_place=record['in_place'], msg=msg,
+                    summary=sup.summary_line(record))
 
     def _verify(self, args, change_id, store, task_vars):
         state = store.read() or args['state'] or {}

@@ -288,5 +288,25 @@ def verify_summary(failures, timeout):
                              f.get('status')) for f in failures)))
 
 
+def summary_line(record):
+    """One line for the report: what silenced the scope during the window, and whether it is gone."""
+    parts = []
+    for downtime in record.get('downtimes') or []:
+        parts.append('Mackerel downtime %s' % downtime['name'])
+    hosts = record.get('hosts_in_maintenance')
+    hosts = sorted(record.get('hosts') or {}) if hosts is None else hosts
+    hosts = [h for h in hosts if (record.get('hosts') or {}).get(h) not in (None, HOST_MAINTENANCE)]
+    if hosts:
+        parts.append('%d Mackerel host(s) in maintenance (%s)' % (len(hosts), ', '.join(
+            '%s was %s' % (h, record['hosts'][h]) for h in hosts)))
+    if record.get('opsramp'):
+        parts.append('OpsRamp scheduled maintenance %s (%s)' % (record['opsramp']['name'], record['opsramp']['id']))
+    if not parts:
+        return 'Suppression: none was created.'
+    state = ('removed at %s' % record['undone_at']) if record.get('undone_at') else \
+        ('STILL IN PLACE: %s' % '; '.join(record.get('in_place') or [])) if record.get('in_place') else 'in place'
+    return 'Suppressed during the window: %s; %s.' % ('; '.join(parts), state)
+
+
 def duration_minutes(seconds):
     return int(math.ceil(seconds / 60.0))

@@ -141,6 +141,10 @@ failing:
   returned: verify
   type: list
   elements: dict
+summary:
+  description: O(step=end_record), one line for the report saying what silenced the scope and whether it is gone.
+  returned: end_record
+  type: str
 msg:
   description: A one-line summary.
   returned: always

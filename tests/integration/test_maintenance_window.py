@@ -407,7 +407,18 @@ def test_the_change_window_playbook_runs_under_check_and_for_real(sim, play, tmp
     real = play('../../../playbooks/change_window.yml', evars)
     assert real.rc == 0, real
     audit = json.loads((out / 'CHG-PB-audit.json').read_text())
+    # suppression is on in the demo: the 3 + 1 Mackerel alerts on the two hosts in maintenance are not generated, the
+    # 3 OpsRamp alerts on web-01 (in the scheduled maintenance, typed Maintenance) are closed
+    assert audit['counts']['closed'] == 3
+    assert audit['suppression']['in_place'] == [] and audit['suppression']['undone_at']
+    assert audit['verify']['healthy'] is True
+    assert '4 Mackerel alert(s) were not generated' in real.output
+    assert 'Suppressed during the window: 2 Mackerel host(s) in maintenance' in (out / 'CHG-PB-audit.html').read_text()
+    loud = play('../../../playbooks/change_window.yml', dict(evars, change_id='CHG-PB2', suppress=False))
+    assert loud.rc == 0, loud
+    audit = json.loads((out / 'CHG-PB2-audit.json').read_text())
     assert audit['counts']['closed'] == 7                    # 3 + 1 Mackerel on the two hosts, 3 OpsRamp on web-01
+    assert 'suppression' not in audit
     whys_seen = sorted(set(a['why'] for a in audit['left_open']))
     assert 'out of scope (the alert has no host)' in whys_seen and 'out of scope (other host)' in whys_seen
     assert (out / 'CHG-PB-audit.html').exists() and (out / 'state' / 'CHG-PB.json').exists()

@@ -37,7 +37,7 @@ def test_rehearsal_suppresses_restores_and_verify_reports_a_failing_monitor(sim,
     evars = {'change_id': 'CHG-2001', 'hosts_in_scope': scope, 'monitors_in_scope': [monitor], 'services': ['api']}
 
     begin = play('mw_suppress.yml', dict(evars, phase='begin'))
-    assert begin.rc == 0, begin
+    assert begin.rc == 0, begin.output[-3000:]
     after_begin = statuses(sim)
     assert after_begin[working[0]] == 'maintenance' and after_begin[standby] == 'maintenance'
     assert after_begin[other] == before[other]

@@ -28,7 +28,8 @@ Variants (what the docs leave open; the default is the stricter reading):
 
 Control (/_sim/mackerel/<action>): GET downtimes, GET annotations, GET host_status -> {"hosts": {id: status}},
 POST host_status {"statuses": {id: status}} (set without the API), POST add_hosts {"count", "status", "roles"}
--> {"ids"}, POST recover {"host_id", "monitor_id"} (the check is OK again: its state and open alerts), GET suppressed -> {"suppressed": [...]} (alerts
+-> {"ids"}, POST recover {"host_id", "monitor_id"?, "close_alerts"?} (the checks are OK again; without monitor_id every
+monitor the simulator saw fail on the host; close_alerts: their open alerts auto-resolve too), GET suppressed -> {"suppressed": [...]} (alerts
 that were not generated and why).
 """
 
@@ -451,12 +452,15 @@ class MackerelSuppression:
                 added.append(host_id)
             return Reply(200, {'ids': added})
         if action == 'recover' and req.method == 'POST':
-            key = (body.get('host_id'), body.get('monitor_id'))
-            self.monitor_states[key] = 'OK'
-            for alert in self.vendor.alerts.values():
-                if (alert.get('hostId'), alert.get('monitorId')) == key and alert['status'] != 'OK':
+            host_id, monitor_id = body.get('host_id'), body.get('monitor_id')
+            keys = [k for k in list(self.monitor_states) if k[0] == host_id and monitor_id in (None, k[1])]
+            keys = keys or [(host_id, monitor_id)] if monitor_id else keys
+            for key in keys:
+                self.monitor_states[key] = 'OK'
+            for alert in self.vendor.alerts.values() if body.get('close_alerts') else ():
+                if (alert.get('hostId'), alert.get('monitorId')) in keys and alert['status'] != 'OK':
                     alert.update(status='OK', closedAt=int(self.sim.now()), reason='auto-resolved')
-            return Reply(200, {'recovered': list(key)})
+            return Reply(200, {'recovered': [list(k) for k in keys]})
         if action == 'suppressed':
             return Reply(200, {'suppressed': list(self.suppressed_log)})
         return None

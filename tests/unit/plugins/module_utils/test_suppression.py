@@ -195,3 +195,17 @@ def test_verify_summary():
     text = sup.verify_summary([{'platform': 'mackerel', 'kind': 'monitor', 'id': 'm1', 'host': 'h1',
                                 'status': 'CRITICAL'}], 60)
     assert text == 'verify: after 60s still failing: mackerel monitor m1 on h1 (CRITICAL)'
+
+
+@pytest.mark.parametrize('record,expected', [
+    ({}, 'Suppression: none was created.'),
+    ({'downtimes': [{'name': 'CHG-1', 'id': 'd'}], 'hosts': {'h1': 'working', 'h2': 'maintenance'},
+      'hosts_in_maintenance': ['h1', 'h2'], 'undone_at': '2026-11-24T01:00:00Z'},
+     'Suppressed during the window: Mackerel downtime CHG-1; 1 Mackerel host(s) in maintenance (h1 was working); '
+     'removed at 2026-11-24T01:00:00Z.'),
+    ({'opsramp': {'name': 'CHG-1', 'id': 'SM-1'}, 'in_place': ['OpsRamp scheduled maintenance CHG-1 (SM-1)']},
+     'Suppressed during the window: OpsRamp scheduled maintenance CHG-1 (SM-1); STILL IN PLACE: OpsRamp scheduled '
+     'maintenance CHG-1 (SM-1).'),
+])
+def test_summary_line(record, expected):
+    assert sup.summary_line(record) == expected
