@@ -153,7 +153,7 @@ def test_writes_under_faults_happen_exactly_once(sim, play):
     assert len(sim.control('mackerel', 'annotations')['annotations']) == 1
     assert len(sim.control('opsramp', 'maintenances')['maintenances']) == 1
     assert set(sim.control('mackerel', 'host_status')['hosts'][i] for i in ids) == {'maintenance'}
-    bulk = [r for r in sim.requests(platform='mackerel', path='bulk-update-statuses')]
+    bulk = sim.requests(platform='mackerel', path='bulk-update-statuses')
     assert [r['status'] for r in bulk] == [503, 200]
     creates = [r for r in sim.requests(platform='mackerel', path='^/api/v0/downtimes$') if r['method'] == 'POST']
     assert len(creates) == 1 and creates[0]['fault'] == 'drop_after'

@@ -109,9 +109,9 @@ def test_record_begin_and_end_roundtrip():
     assert plan == {'downtimes': ['CHG-1'], 'host_statuses': {'h1': 'working', 'h2': 'standby'}, 'opsramp': 'CHG-1',
                     'annotations': [{'title': 'CHG-1 change window', 'service': 'web', 'start': '2026-11-24T00:00:00Z',
                                      'end': '2026-11-24T01:00:00Z'}], 'active': True}
-    done = sup.record_end(record, {'downtimes': {'results': [ok(item='CHG-1')]}, 'hosts': ok(hosts=[{'id': 'h1', 'after': {'status': 'working'}},
-                                                                        {'id': 'h2', 'after': {'status': 'standby'}}]),
-                                   'opsramp': ok()}, BEGIN + 3600)
+    restored = ok(hosts=[{'id': 'h1', 'after': {'status': 'working'}}, {'id': 'h2', 'after': {'status': 'standby'}}])
+    done = sup.record_end(record, {'downtimes': {'results': [ok(item='CHG-1')]}, 'hosts': restored, 'opsramp': ok()},
+                          BEGIN + 3600)
     assert done['in_place'] == [] and done['undone_at'] == '2026-11-24T01:00:00Z'
     assert done['restored'] == {'h1': 'working', 'h2': 'standby'}
 
