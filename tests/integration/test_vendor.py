@@ -313,3 +313,20 @@ def test_lookup_takes_rate_limit_and_stays_under_the_budget(sim, play):
     assert len(got) == expected // 2 and all(e['status'] == 200 for e in got), [e['status'] for e in got]
     times = [e['time'] for e in got]
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.5 - 0.02
+
+
+def test_mackerel_bulk_writes_paced_through_the_all_group(sim, play):
+    # at most 4 requests in any 2 s (120/min); rate_limit 100/min from module_defaults group/alertops.core.all
+    ids = [a['id'] for a in sim.control('mackerel', 'alerts')['alerts'] if a['status'] != 'OK'][:8]
+    sim.configure(variants={'mackerel_rate_limit': 4, 'mackerel_rate_window': 2})
+    sim.clear_log()
+    result = play('vendor_pacing_mackerel.yml', extra_vars={'ids': ids}, env={'ALERTOPS_RATE_LIMIT': None})
+    ok(result)
+    got = sim.requests(platform='mackerel')
+    assert all(e['status'] == 200 for e in got), [e['status'] for e in got]
+    closes = [e['path'].split('/')[4] for e in got if e['method'] == 'POST']
+    assert sorted(closes) == sorted(ids)                                     # each closed exactly once
+    times = [e['time'] for e in got]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.6 - 0.02        # 8 threads, still one at a time
+    state = dict((a['id'], a) for a in sim.control('mackerel', 'alerts')['alerts'])
+    assert all(state[i]['status'] == 'OK' and state[i]['reason'] == 'CHG-9: paced' for i in ids)
