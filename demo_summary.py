@@ -26,6 +26,23 @@ def counted(alerts, noun='alert'):
     return text + (' (%s)' % per_platform(alerts) if alerts else '')
 
 
+def suppressed(audit):
+    """The suppression lines (maintenance_window_suppress) and the verify verdict, when the audit has them."""
+    record, verify = audit.get('suppression'), audit.get('verify')
+    lines = []
+    if record:
+        parts = ['%d Mackerel downtime(s)' % len(record.get('downtimes') or []),
+                 '%d host(s) in maintenance' % len(record.get('hosts_in_maintenance') or []),
+                 '%d OpsRamp maintenance window(s)' % (1 if record.get('opsramp') else 0)]
+        state = 'removed' if not record.get('in_place') else 'STILL IN PLACE: ' + '; '.join(record['in_place'])
+        lines.append('   suppressed    %s; %s' % (', '.join(parts), state))
+    if verify:
+        lines.append('   verify        %s' % ('healthy' if verify.get('healthy') else '%d still failing: %s' % (
+            len(verify.get('failing') or []), '; '.join('%s %s on %s' % (f.get('platform'), f.get('id'), f.get('host'))
+                                                        for f in verify.get('failing') or []))))
+    return lines
+
+
 def summary(audit, path):
     window = audit.get('window') or {}
     begin, end = window.get('begin') or '', window.get('end') or ''
@@ -52,6 +69,7 @@ def summary(audit, path):
         lines.append('   acknowledged  %s' % counted(audit['acknowledged']))
     lines += [
         '   left open     %s%s' % (counted(audit.get('left_open') or []), ': ' + groups if groups else ''),
+    ] + suppressed(audit) + [
         '   report        %s' % (html if os.path.exists(html) else path),
     ]
     return '\n'.join(lines)

@@ -131,3 +131,29 @@ def test_a_failed_end_says_what_suppression_is_still_in_place(sim, play, tmp_pat
     assert rerun.rc == 0, rerun
     assert sim.control('mackerel', 'downtimes')['downtimes'] == []
     assert os.path.exists(str(tmp_path / 'reports' / 'CHG-2002-audit.html'))
+
+
+def test_check_mode_writes_nothing(sim, play, tmp_path):
+    details = sim.control('mackerel', 'host_status')['details']
+    scope = [h['id'] for h in details if h['status'] == 'working'][:2]
+    evars = {'change_id': 'CHG-2003', 'hosts_in_scope': scope, 'services': ['web'], 'verify_timeout': 0}
+    before = statuses(sim)
+    sim.clear_log()
+    check = play('mw_suppress.yml', dict(evars, phase='begin'), check=True)
+    assert check.rc == 0, check.output[-3000:]
+    assert writes(sim, 'mackerel') == [] and writes(sim, 'opsramp') == []
+    assert not (tmp_path / 'state' / 'CHG-2003.json').exists()
+    # for real, then end in check mode: nothing removed, nothing restored, nothing closed, no file changed
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    state_text = (tmp_path / 'state' / 'CHG-2003.json').read_text()
+    sim.clear_log()
+    check_end = play('mw_suppress.yml', dict(evars, phase='end'), check=True)
+    assert check_end.rc == 0, check_end.output[-3000:]
+    assert writes(sim, 'mackerel') == [] and writes(sim, 'opsramp') == []
+    assert set(statuses(sim)[h] for h in scope) == {'maintenance'}
+    assert len(sim.control('mackerel', 'downtimes')['downtimes']) == 1
+    assert (tmp_path / 'state' / 'CHG-2003.json').read_text() == state_text
+    assert not (tmp_path / 'reports' / 'CHG-2003-audit.json').exists()
+    # and the real end puts everything back
+    assert play('mw_suppress.yml', dict(evars, phase='end')).rc == 0
+    assert statuses(sim) == before and sim.control('mackerel', 'downtimes')['downtimes'] == []

@@ -42,6 +42,20 @@ CASES = [
         '== summary of CHG-3 (window 2026-11-23T10:00:00Z .. 2026-11-23T11:00:00Z) - check mode, nothing was sent',
         '   raised        1 alert (opsramp 1) opened during the window',
         '   acknowledged  1 alert (opsramp 1)']),
+    ('suppression and verify', {'change_id': 'CHG-4', 'window': W,
+                                'suppression': {'downtimes': [{'name': 'CHG-4', 'id': 'd1'}],
+                                                'hosts_in_maintenance': ['h1', 'h2'], 'in_place': []},
+                                'verify': {'healthy': False, 'failing': [{'platform': 'mackerel', 'id': 'm1',
+                                                                          'host': 'h1'}]}}, [
+        '   suppressed    1 Mackerel downtime(s), 2 host(s) in maintenance, 0 OpsRamp maintenance window(s); removed',
+        '   verify        1 still failing: mackerel m1 on h1']),
+    ('suppression still in place', {'change_id': 'CHG-5', 'window': W,
+                                    'suppression': {'opsramp': {'name': 'CHG-5', 'id': 'SM-1'},
+                                                    'in_place': ['OpsRamp scheduled maintenance CHG-5 (SM-1)']},
+                                    'verify': {'healthy': True, 'failing': []}}, [
+        '   suppressed    0 Mackerel downtime(s), 0 host(s) in maintenance, 1 OpsRamp maintenance window(s); STILL IN '
+        'PLACE: OpsRamp scheduled maintenance CHG-5 (SM-1)',
+        '   verify        healthy']),
 ]
 
 
