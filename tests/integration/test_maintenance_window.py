@@ -413,7 +413,6 @@ def test_the_change_window_playbook_runs_under_check_and_for_real(sim, play, tmp
     assert audit['suppression']['in_place'] == [] and audit['suppression']['undone_at']
     assert audit['verify']['healthy'] is True
     assert '4 Mackerel alert(s) were not generated' in real.output
-    assert 'Suppressed during the window: 2 Mackerel host(s) in maintenance' in (out / 'CHG-PB-audit.html').read_text()
     loud = play('../../../playbooks/change_window.yml', dict(evars, change_id='CHG-PB2', suppress=False))
     assert loud.rc == 0, loud
     audit = json.loads((out / 'CHG-PB2-audit.json').read_text())
