@@ -157,3 +157,13 @@ def test_writes_under_faults_happen_exactly_once(sim, play):
     assert [r['status'] for r in bulk] == [503, 200]
     creates = [r for r in sim.requests(platform='mackerel', path='^/api/v0/downtimes$') if r['method'] == 'POST']
     assert len(creates) == 1 and creates[0]['fault'] == 'drop_after'
+
+
+def test_no_secret_at_vvvv(sim, play):
+    key = sim.control('mackerel', 'credentials')['env']['MACKEREL_APIKEY']
+    secret = sim.control('opsramp', 'credentials')['env']['OPSRAMP_CLIENT_SECRET']
+    result = play('suppress_faults.yml', extra_vars={'ids': [sim.control('mackerel', 'hosts')['hosts'][0]]}, verbosity=4)
+    assert_ok(result)
+    assert key not in result.output and secret not in result.output
+    issued = sim.control('opsramp', 'issued_tokens')['tokens']
+    assert issued and not any(token in result.output for token in issued)
