@@ -157,3 +157,20 @@ def test_check_mode_writes_nothing(sim, play, tmp_path):
     # and the real end puts everything back
     assert play('mw_suppress.yml', dict(evars, phase='end')).rc == 0
     assert statuses(sim) == before and sim.control('mackerel', 'downtimes')['downtimes'] == []
+
+
+def test_end_on_another_machine_undoes_with_the_handed_on_baseline(sim, play, tmp_path):
+    """AWX: begin and end run as two jobs; end gets the baseline (with the suppression record) through set_stats."""
+    details = sim.control('mackerel', 'host_status')['details']
+    scope = [h['id'] for h in details if h['status'] == 'working'][:2]
+    before = statuses(sim)
+    evars = {'change_id': 'CHG-2004', 'hosts_in_scope': scope, 'verify_timeout': 0}
+    begin = play('mw_suppress.yml', dict(evars, phase='begin'))
+    assert begin.rc == 0, begin.output[-3000:]
+    state_file = tmp_path / 'state' / 'CHG-2004.json'
+    handed = json.loads((tmp_path / 'handed.json').read_text())
+    assert handed['suppression']['hosts'] == dict((h, 'working') for h in scope)
+    state_file.unlink()
+    end = play('mw_suppress.yml', dict(evars, phase='end', baseline=handed))
+    assert end.rc == 0, end.output[-3000:]
+    assert statuses(sim) == before
