@@ -156,6 +156,7 @@ class ActionModule(ActionBase):
                              report=None if check_mode else report_html)
         return dict(changed=changed, state=state, audit=audit, summary=summary, report_json=report_json,
                     report_html=report_html, failures=['%s %s: %s' % f for f in failures],
+                    first_groups=list(cw.FIRST_GROUPS),
                     groups=[{'why': w, 'count': n, 'alerts': e, 'collapsed': c}
                             for w, n, e, c in cw.group_left_open(the_plan.get('left_open') or [])])
 

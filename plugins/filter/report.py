@@ -148,7 +148,10 @@ def _row(alert, times, start, end):
         'severity_label': LABELS[severity],
         'colour': COLOURS[severity],
         'title': _text(alert.get('title')),
-        'source': _text(alert.get('source')),
+        # Mackerel alerts carry ids; the role adds the names Mackerel's UI shows (host_name, monitor_name)
+        'source': _text(alert.get('host_name') or alert.get('source')),
+        'monitor': _text(alert.get('monitor_name') or alert.get('monitor_id')),
+        'closed_by': _text(alert.get('closed_by')),
         'opened_at': to_iso(opened) if opened is not None else None,
         'closed_at': to_iso(closed) if closed is not None else None,
         'opened_label': _label(opened),
@@ -369,8 +372,12 @@ def _listing(items, name, times, start, end):
 
 
 def alert_report_data(alerts, start, end, buckets=24, top=10, closed=None, left_open=None, hit_counts=None,
-                      max_rows=2000):
-    """Everything the HTML report template prints, computed from normalised alerts and a window."""
+                      max_rows=2000, closed_by_others=None, first_groups=None):
+    """Everything the HTML report template prints, computed from normalised alerts and a window.
+
+    ``first_groups``: the reasons for leaving an alert open that the reader must see first, in order; the other
+    reasons are shown as counts with their list collapsed (the change-window audit passes its own order).
+    """
     if alerts is None:
         alerts = []
     if isinstance(alerts, Mapping) or isinstance(alerts, str) or not hasattr(alerts, '__iter__'):
@@ -382,6 +389,9 @@ def alert_report_data(alerts, start, end, buckets=24, top=10, closed=None, left_
     end_epoch = _window_epoch(end, 'end')
     if end_epoch <= start_epoch:
         _fail('end (%s) must be after start (%s)' % (to_iso(end_epoch), to_iso(start_epoch)))
+    # alert times have one-second resolution: a window shorter than the bucket count gets fewer, whole-second
+    # buckets rather than fractions of a second that would all print the same time
+    n_buckets = max(1, min(n_buckets, int(end_epoch - start_epoch)))
     bucket_seconds = (end_epoch - start_epoch) / float(n_buckets)
 
     times = _TimeCache()
@@ -419,10 +429,15 @@ def alert_report_data(alerts, start, end, buckets=24, top=10, closed=None, left_
     shown = [_public(row) for row in rows[:max_rows]]
 
     left_rows = _listing(left_open, 'left_open', times, start_epoch, end_epoch)
-    reasons = {}
+    reasons, by_why = {}, {}
     for row in left_rows or []:
         why = row['why'] or '(no reason given)'
         reasons[why] = reasons.get(why, 0) + 1
+        by_why.setdefault(why, []).append(row)
+    first = [w for w in (first_groups or []) if w in by_why]
+    groups = [{'why': w, 'count': len(by_why[w]), 'rows': by_why[w], 'collapsed': False} for w in first]
+    groups += [{'why': w, 'count': len(by_why[w]), 'rows': by_why[w], 'collapsed': first_groups is not None}
+               for w in sorted((w for w in by_why if w not in first), key=lambda w: (-len(by_why[w]), w))]
 
     return {
         'window': {
@@ -448,7 +463,9 @@ def alert_report_data(alerts, start, end, buckets=24, top=10, closed=None, left_
         'rows_shown': len(shown),
         'rows_truncated': len(shown) < len(rows),
         'closed': _listing(closed, 'closed', times, start_epoch, end_epoch),
+        'closed_by_others': _listing(closed_by_others, 'closed_by_others', times, start_epoch, end_epoch),
         'left_open': left_rows,
+        'left_open_groups': groups,
         'left_open_reasons': [{'why': why, 'count': n}
                               for why, n in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))],
         'hits': _hit_rows(hit_counts),

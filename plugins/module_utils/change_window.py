@@ -278,7 +278,7 @@ def fix_end(state, end_time, now):
 def _entry(alert, **extra):
     out = dict((k, alert.get(k)) for k in ENTRY_FIELDS)
     out['id'] = str(out['id'])
-    for key in ('host_id', 'monitor_id'):
+    for key in ('host_id', 'monitor_id', 'host_name', 'monitor_name'):
         if alert.get(key):
             out[key] = alert[key]
     out.update(extra)

@@ -7,6 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 import json
 import os
+import re
+
+import markupsafe
 
 WRITE_METHODS = ('POST', 'PUT', 'DELETE')
 
@@ -64,6 +67,7 @@ def test_change_window_closes_exactly_what_the_change_caused_and_rerun_changes_n
     assert '7 alert(s) would be handled' in check.output
     assert not (tmp_path / 'reports').exists() and not (tmp_path / 'state' / 'CHG-1001.lock').exists()
 
+    sim.clear_log()
     end = play('mw_window.yml', dict(evars, phase='end'))
     assert end.rc == 0, end
     assert closes(sim, 'mackerel') == sorted(made['mackerel_in'])
@@ -93,6 +97,17 @@ def test_change_window_closes_exactly_what_the_change_caused_and_rerun_changes_n
     assert audit['counts']['log360_alerts'] == 1
     html = (tmp_path / 'reports' / 'CHG-1001-audit.html').read_text()
     assert 'id="closed-alerts"' in html and made['mackerel_in'][0] in html
+    # the console and the report say the same thing, in the same words
+    summary = re.search(r'"msg": "(CHG-1001 \(.+?)"\n', end.output).group(1)
+    assert str(markupsafe.escape(summary)) in html
+    assert '7 alert(s) closed by this change' in summary and 'Audit: %s' % (tmp_path / 'reports') in summary
+    # Mackerel host and monitor names, one read per distinct host and monitor
+    host_reads = [r['path'] for r in sim.requests(platform='mackerel', method='GET', path='^/api/v0/hosts/')]
+    monitor_reads = [r['path'] for r in sim.requests(platform='mackerel', method='GET', path='^/api/v0/monitors/')]
+    assert sorted(host_reads) == sorted('/api/v0/hosts/%s' % h for h in (hosts[0], hosts[1], hosts[5]))
+    assert len(monitor_reads) == len(set(monitor_reads)) == 1
+    assert 'app-00' in html and 'app-01' in html
+    assert all(a['closed_at'] for a in audit['closed'])
 
     # rerun: no write, no change
     sim.clear_log()

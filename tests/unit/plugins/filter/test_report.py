@@ -338,3 +338,42 @@ def test_template_without_change_window_and_capped_list():
     assert html.count('<tr data-window="in">') == 2000
     empty = render(alert_report_render_alerts=[], alert_report_render_start=START, alert_report_render_end=END)
     assert 'id="severity-chart-empty"' in empty and '<title>Alert report</title>' in empty
+
+
+@pytest.mark.parametrize('start,end,asked,buckets,seconds', [
+    ('2026-11-23T10:00:00Z', '2026-11-23T10:00:10Z', 24, 10, 1.0),     # 10 s: ten 1 s buckets, not 24 of 0.42 s
+    ('2026-11-23T10:00:00Z', '2026-11-23T10:00:01Z', 24, 1, 1.0),
+    ('2026-11-23T10:00:00Z', '2026-11-23T10:00:30Z', 24, 24, 1.25),
+    ('2026-11-23T10:00:00Z', '2026-11-23T11:00:00Z', 24, 24, 150.0),
+])
+def test_short_windows_get_honest_bucket_widths(start, end, asked, buckets, seconds):
+    data = alert_report_data([alert('a', '2026-11-23T10:00:00Z')], start, end, buckets=asked)
+    assert data['window']['buckets'] == buckets and data['window']['bucket_seconds'] == seconds
+    labels = [b['label'] for b in data['buckets']]
+    assert len(set(labels)) == len(labels)           # no two buckets print the same time span
+    assert sum(data['bucket_totals']) == 1
+
+
+def test_change_window_groups_names_and_closed_by_others():
+    first = ['opened in the window; the write failed', 'in the baseline (open before the change began)']
+    left = [alert('b1', '2026-11-23T09:00:00Z', why=first[1]), alert('x1', '2026-11-23T11:00:00Z', why='out of scope (other host)'),
+            alert('x2', '2026-11-23T11:00:00Z', why='out of scope (other host)'),
+            alert('n1', '2026-11-23T11:00:00Z', why='out of scope (the alert has no host)'),
+            alert('f1', '2026-11-23T11:00:00Z', why=first[0])]
+    closed = [dict(alert('c1', '2026-11-23T11:00:00Z', closed_at='2026-11-23T11:30:00Z'), host_name='app-01',
+                   monitor_name='cpu', source='4HCEHx4Wb')]
+    others = [dict(alert('o1', '2026-11-23T11:00:00Z', closed_at='2026-11-23T11:10:00Z'), reason='by hand', closed_by='jane')]
+    data = alert_report_data([], START, END, closed=closed, left_open=left, closed_by_others=others, first_groups=first)
+    assert [(g['why'], g['count'], g['collapsed']) for g in data['left_open_groups']] == [
+        (first[0], 1, False), (first[1], 1, False), ('out of scope (other host)', 2, True),
+        ('out of scope (the alert has no host)', 1, True)]
+    assert (data['closed'][0]['source'], data['closed'][0]['monitor']) == ('app-01', 'cpu')
+    assert data['closed'][0]['closed_label'] == '2026-11-23 11:30:00'
+    assert (data['closed_by_others'][0]['reason'], data['closed_by_others'][0]['closed_by']) == ('by hand', 'jane')
+    html = render(alert_report_render_alerts=[], alert_report_render_start=START, alert_report_render_end=END,
+                   alert_report_render_closed=closed, alert_report_render_left_open=left,
+                   alert_report_render_closed_by_others=others, alert_report_render_first_groups=first,
+                   alert_report_render_summary='CHG-1 (a .. b): 1 alert(s) closed by this change;')
+    assert '<p id="summary">CHG-1 (a .. b): 1 alert(s) closed by this change;</p>' in html
+    assert html.count('<details class="left-open-group">') == 2 and 'id="closed-by-others"' in html
+    assert '<summary>out of scope (other host): 2</summary>' in html and 'app-01' in html
