@@ -166,14 +166,11 @@ class ActionModule(ActionBase):
 
 
 def _listing(scope, begin_at):
-    """What the role's info-module tasks send, derived from the change's scope."""
-    query = dict(scope['opsramp_query'])
-    if begin_at is None:
-        query.setdefault('actions', 'OPEN')          # begin: the open alerts
-    else:
-        query['startDate'] = begin_at                 # end: everything opened since the window began
+    """What the role's info-module tasks send, derived from the change's scope: at begin the open alerts in scope;
+    at end every alert (open or closed) opened since the window began."""
     return {'mackerel': {'opened_after': begin_at, 'with_closed': begin_at is not None},
-            'opsramp': {'query': query}}
+            'opsramp': {'query': dict(scope['opsramp_query']), 'start_time': begin_at,
+                        'with_closed': begin_at is not None}}
 
 
 def _models(listings):

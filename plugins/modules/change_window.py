@@ -18,8 +18,9 @@ description:
     The C(alertops.core.maintenance_window) role lists alerts with the info modules, hands them to this action, and
     closes with C(alertops.core.mackerel_alert) and C(alertops.core.opsramp_alert), so C(module_defaults) and the
     action groups apply to every request.
-  - The decision is C(plugins/module_utils/change_window.py): an alert was caused by the change when it is in the
-    scope recorded at C(begin), opened inside the window C([begin, end)) (to the second) and not in the baseline.
+  - The decision is C(plugins/module_utils/change_window.py). An alert was caused by the change when it is in the
+    scope recorded at C(begin), opened inside the window (from its begin, included, to its end, excluded, to the
+    second) and not in the baseline.
   - The state file is written atomically (a temporary file in the same directory, then a rename) with mode C(0600),
     only when its content changes. A missing state directory is created with mode C(0700); the mode of an existing
     directory is never changed. A lock file C(<change_id>.lock) held from O(step=start) to O(step=begin),
@@ -206,7 +207,7 @@ summary:
   returned: step record
   type: str
 failures:
-  description: Writes that failed (C(<platform> <id>: <message>)).
+  description: "Writes that failed (C(<platform> <id>: <message>))"
   returned: step record
   type: list
   elements: str

@@ -232,8 +232,8 @@ def test_window_end_never_moves_after_a_partial_failure(sim, play, tmp_path):
     assert ('mackerel', victim) in {(a['platform'], a['id']) for a in audit_of(tmp_path)['left_open']}
     # the world moves on: 4 new alerts in scope open after the first end run
     late = [a['id'] for a in sim.control('mackerel', 'raise', {'count': 2, 'host_id': hosts[0]})['alerts']]
-    late += [str(a['uniqueId']) for a in sim.control('opsramp', 'raise', {'count': 2, 'device': 'web-01',
-                                                                         'resource_id': 'res-web-01'})['alerts']]
+    raised = sim.control('opsramp', 'raise', {'count': 2, 'device': 'web-01', 'resource_id': 'res-web-01'})
+    late += [str(a['uniqueId']) for a in raised['alerts']]
     sim.clear_log()
     again = mw(play, tmp_path, 'end')
     assert again.rc == 0, again

@@ -371,9 +371,9 @@ def test_change_window_groups_names_and_closed_by_others():
     assert data['closed'][0]['closed_label'] == '2026-11-23 11:30:00'
     assert (data['closed_by_others'][0]['reason'], data['closed_by_others'][0]['closed_by']) == ('by hand', 'jane')
     html = render(alert_report_render_alerts=[], alert_report_render_start=START, alert_report_render_end=END,
-                   alert_report_render_closed=closed, alert_report_render_left_open=left,
-                   alert_report_render_closed_by_others=others, alert_report_render_first_groups=first,
-                   alert_report_render_summary='CHG-1 (a .. b): 1 alert(s) closed by this change;')
+                  alert_report_render_closed=closed, alert_report_render_left_open=left,
+                  alert_report_render_closed_by_others=others, alert_report_render_first_groups=first,
+                  alert_report_render_summary='CHG-1 (a .. b): 1 alert(s) closed by this change;')
     assert '<p id="summary">CHG-1 (a .. b): 1 alert(s) closed by this change;</p>' in html
     assert html.count('<details class="left-open-group">') == 2 and 'id="closed-by-others"' in html
     assert '<summary>out of scope (other host): 2</summary>' in html and 'app-01' in html
