@@ -48,6 +48,7 @@ ARGS = {
     'window': dict(type='dict'),
     'handed_in': dict(type='bool', default=False),
     'end_source': dict(type='str', default='state'),
+    'notes': dict(type='list', elements='str', default=[]),
 }
 # vendor listing (what the info modules return) -> the normalised alert model, by the vendor's own client
 TO_MODEL = {'mackerel': mackerel.to_model, 'opsramp': opsramp.normalise}
@@ -149,11 +150,13 @@ class ActionModule(ActionBase):
                          check_mode=check_mode)
         report_json = os.path.join(args['report_dir'] or args['state_dir'], '%s-audit.json' % change_id)
         report_html = os.path.join(args['report_dir'] or args['state_dir'], '%s-audit.html' % change_id)
+        summary = cw.summary(change_id, window, the_plan, check_mode=check_mode,
+                             report=None if check_mode else report_html)
         if not check_mode:
             changed = write_file(report_json, json.dumps(audit, indent=2, sort_keys=True) + '\n', 0o640,
                                  dir_mode=0o750) or changed
-        summary = cw.summary(change_id, window, the_plan, check_mode=check_mode,
-                             report=None if check_mode else report_html)
+            changed = write_file(report_html, render_report(change_id, window, audit, summary, args['notes']), 0o640,
+                                 dir_mode=0o750) or changed
         return dict(changed=changed, state=state, audit=audit, summary=summary, report_json=report_json,
                     report_html=report_html, failures=['%s %s: %s' % f for f in failures],
                     first_groups=list(cw.FIRST_GROUPS),
@@ -191,6 +194,31 @@ def _merge_pending(old, new):
             seen.add(key)
             out.append(entry)
     return out
+
+
+# -- the HTML report --------------------------------------------------------------------------------------------
+REPORT_TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles', 'alert_report',
+                               'templates', 'report.html.j2')
+
+
+def render_report(change_id, window, audit, summary, notes=None):
+    """The self-contained HTML audit report: the alert_report role's template, rendered here (as its unit tests
+    render it) so that a window of thousands of alerts is not templated task by task."""
+    import jinja2  # pylint: disable=import-outside-toplevel
+    from ansible_collections.alertops.core.plugins.filter.report import alert_report_data  # pylint: disable=import-outside-toplevel
+    env = jinja2.Environment(autoescape=False, trim_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters['alertops.core.alert_report_data'] = alert_report_data
+    with open(REPORT_TEMPLATE) as handle:
+        template = env.from_string(handle.read())
+    shown = [a for a in audit['left_open'] if a.get('why') != cw.WHY_BASELINE]
+    return template.render(
+        alert_report_render_alerts=audit['closed'] + audit['acknowledged'] + audit['closed_by_others'] + shown,
+        alert_report_render_start=window['begin'], alert_report_render_end=window['end'],
+        alert_report_render_title='Change window %s' % change_id, alert_report_render_change_id=change_id,
+        alert_report_render_closed=audit['closed'] + audit['acknowledged'],
+        alert_report_render_closed_by_others=audit['closed_by_others'],
+        alert_report_render_left_open=audit['left_open'], alert_report_render_summary=summary,
+        alert_report_render_first_groups=list(cw.FIRST_GROUPS), alert_report_render_notes=list(notes or []))
 
 
 # -- files on the controller -----------------------------------------------------------------------------------

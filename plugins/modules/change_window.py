@@ -114,6 +114,11 @@ options:
     description: From O(step=start), where the window's end came from (V(state), V(maintenance_window_end_time), V(now)).
     type: str
     default: state
+  notes:
+    description: With O(step=record), lines the HTML report shows in its Suppression section.
+    type: list
+    elements: str
+    default: []
 attributes:
   check_mode:
     description: Decides as usual and writes nothing (no state file, no lock, no report).
