@@ -221,6 +221,7 @@ def bench_window(url, workdir, count):
         playbook(workdir, WINDOW_PLAY, env, dict(extra, phase='begin'))
         time.sleep(1.1)          # alerts open in a later second than the window's begin
         mk_count, or_count = raise_window(url, hosts, count)
+        time.sleep(1.1)          # the window is [begin, end) to the second: let the raise second pass
         call(url + '/_sim/requests', 'DELETE')
         role_s = playbook(workdir, WINDOW_PLAY, env, dict(extra, phase='end'))
         role_counts = request_counts(url)
