@@ -440,3 +440,24 @@ def test_the_change_window_playbook_runs_under_check_and_for_real(sim, play, tmp
     whys_seen = sorted(set(a['why'] for a in audit['left_open']))
     assert 'out of scope (the alert has no host)' in whys_seen and 'out of scope (other host)' in whys_seen
     assert (out / 'CHG-PB-audit.html').exists() and (out / 'state' / 'CHG-PB.json').exists()
+
+
+def test_opsramp_acknowledge_action_is_recorded_and_not_repeated(sim, play, tmp_path):
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    kw = dict(platforms=['opsramp'], opsramp_action='acknowledge')
+    assert mw(play, tmp_path, 'begin', opsramp_query={'resourceIds': ['res-web-01']}, **kw).rc == 0
+    made = raise_change(sim, hosts)
+    sim.clear_log()
+    end = mw(play, tmp_path, 'end', **kw)
+    assert end.rc == 0, end
+    acks = sorted(r['path'].split('/')[6] for r in sim.requests(platform='opsramp', method='POST')
+                  if r['path'].endswith('/actions/acknowledge') and r['status'] == 200)
+    assert acks == sorted(made['opsramp_in'])
+    assert [r for r in sim.requests(platform='opsramp', method='POST') if r['path'].endswith('/actions/close')] == []
+    audit = audit_of(tmp_path)
+    assert sorted(a['id'] for a in audit['acknowledged']) == sorted(made['opsramp_in']) and audit['closed'] == []
+    sim.clear_log()
+    again = mw(play, tmp_path, 'end', **kw)
+    assert again.rc == 0, again
+    assert vendor_writes(sim, 'opsramp') == []
+    assert sorted(a['id'] for a in audit_of(tmp_path)['acknowledged']) == sorted(made['opsramp_in'])
