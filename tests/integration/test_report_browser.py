@@ -214,10 +214,14 @@ def test_report_in_headless_chromium(reports, tmp_path):
     assert top == [('1', 'web-1', '4'), ('2', 'db-1', '2'), ('3', 'dc-1', '2'), ('4', 'db-2', '1'),
                    ('5', 'web-2', '1')]
 
-    closed = dom.tables['closed-alerts'][1:]
-    assert [(r[0], r[1], r[2], r[6]) for r in closed] == [
-        ('OpsRamp', 'o-1', 'Critical', 'CHG-1234: database restart'),
-        ('Mackerel', 'm-4', 'Warning', 'CHG-1234: caused by the deploy')]
+    # Platform, ID, Severity, Title, Source, Monitor, Opened (UTC), Closed (UTC), Reason
+    closed_table = dom.tables['closed-alerts']
+    assert closed_table[0] == ['Platform', 'ID', 'Severity', 'Title', 'Source', 'Monitor', 'Opened (UTC)',
+                               'Closed (UTC)', 'Reason']
+    assert [(r[0], r[1], r[2], r[6], r[7], r[8]) for r in closed_table[1:]] == [
+        ('OpsRamp', 'o-1', 'Critical', '2026-11-23 11:10:00', '2026-11-23 15:20:00', 'CHG-1234: database restart'),
+        ('Mackerel', 'm-4', 'Warning', '2026-11-23 14:00:00', '2026-11-23 14:30:00',
+         'CHG-1234: caused by the deploy')]
     left = dom.tables['left-open'][1:]
     assert [(r[1], r[6]) for r in left] == [('m-3', 'in baseline'), ('m-1', 'out of scope'),
                                             ('l-1', 'Log360 alerts are read-only'), ('o-3', 'opened outside the window')]
