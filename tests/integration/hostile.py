@@ -13,6 +13,9 @@ It plays what a careless or malicious endpoint does to a client, whatever the pa
   ``secrets`` value that reached it, in many renderings, placed so that a cut at 120, 200 or 300 characters falls
   inside one.
 * ``ok`` - an empty JSON object.
+
+What a request did is recorded when its handler ends, which can be after the client gave up and the playbook
+returned: call ``settle()`` before reading ``drips`` (it waits until no connection is in flight).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,6 +23,7 @@ from __future__ import absolute_import, division, print_function
 import base64
 import json
 import re
+import select
 import ssl
 import threading
 import time
@@ -44,6 +48,8 @@ class Hostile:
         self.seen = []
         self.drips = []   # seconds each drip lasted until the client hung up (or the bound)
         self._stop = threading.Event()
+        self._idle = threading.Condition()
+        self._in_flight = 0
         hostile = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -61,7 +67,24 @@ class Hostile:
 
             do_GET = do_POST = do_PUT = do_DELETE = _any
 
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def process_request(self, request, client_address):
+                # counted on accept (in the serving thread), so settle() cannot miss a connection not yet handled
+                with hostile._idle:
+                    hostile._in_flight += 1
+                try:
+                    ThreadingHTTPServer.process_request(self, request, client_address)
+                except Exception:
+                    hostile._done()
+                    raise
+
+            def process_request_thread(self, request, client_address):
+                try:
+                    ThreadingHTTPServer.process_request_thread(self, request, client_address)
+                finally:
+                    hostile._done()
+
+        self.server = Server(('127.0.0.1', 0), Handler)
         self.server.daemon_threads = True
         scheme = 'http'
         if tls:
@@ -74,6 +97,17 @@ class Hostile:
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05})
         self.thread.daemon = True
         self.thread.start()
+
+    def _done(self):
+        with self._idle:
+            self._in_flight -= 1
+            self._idle.notify_all()
+
+    def settle(self, timeout=None):
+        """Wait until every accepted connection has been handled and recorded; False if still busy at timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_flight == 0,
+                                       timeout=self.drip_seconds + 5 if timeout is None else timeout)
 
     def close(self):
         self._stop.set()
@@ -102,6 +136,15 @@ class Hostile:
         location = '%s%s?token=leaked-query-secret&x=1' % (self.capture.url, path)
         self._send(handler, status, b'', headers={'Location': location})
 
+    @staticmethod
+    def _hung_up(handler, seconds):
+        """Wait up to ``seconds``; True as soon as the client closes its end (it sends nothing more otherwise)."""
+        try:
+            readable, _w, _x = select.select([handler.connection], [], [], seconds)
+            return bool(readable) and not handler.connection.recv(1)
+        except OSError:
+            return True
+
     def _drip(self, handler, _body, headers_too=True):
         body = b'{"alerts": [], "data": {"jobs": []}}' + b' ' * 400
         head = ('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n' % len(body)).encode()
@@ -117,10 +160,11 @@ class Hostile:
                     break
                 handler.wfile.write(bytes([byte]))
                 handler.wfile.flush()
-                time.sleep(1)
+                if self._hung_up(handler, 1):
+                    break
         except OSError:
             pass   # the client gave up: what the test wants
-        self.drips.append(time.time() - started)
+        self.drips.append(time.time() - started)   # when the client hung up, not at the next failed write
 
     def _drip_body(self, handler, body):
         self._drip(handler, body, headers_too=False)

@@ -521,6 +521,9 @@ def test_a_dripping_server_fails_the_task_within_the_deadline(play, hostile_serv
              + [dict(name='drip_body_mackerel', platform='mackerel', url=body.url, request_timeout=2, retries=0),
                 dict(name='drip_body_lookup', platform='mackerel', url=body.url, request_timeout=2, retries=0, lookup=True)])
     outcomes, text, elapsed = run_hostile(play, tmp_path, cases)
+    # a drip is recorded when its handler notices the hang-up, which can be after the playbook returned
+    assert headers.settle() and body.settle()
+    assert len(headers.seen) == 5 and len(body.seen) == 2                # every case reached its server once
     overruns = [d for d in headers.drips + body.drips if d > 2 + 3]
     FIGURES['deadline_overruns'] += len(overruns)
     assert overruns == [], headers.drips + body.drips
