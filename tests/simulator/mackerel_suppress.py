@@ -188,13 +188,7 @@ class MackerelSuppression:
 
     # -- API ----------------------------------------------------------------------------------------------
     def body(self, req):
-        try:
-            data = req.json()
-        except ValueError:
-            return None, self.error(400, 'invalid JSON body')
-        if not isinstance(data, dict):
-            return None, self.error(400, 'the body must be a JSON object')
-        return data, None
+        return self.vendor.body(req)   # one JSON-object body rule for every Mackerel endpoint
 
     def handle(self, req, parts, writable):
         if req.method in ('POST', 'PUT', 'DELETE') and not writable:
@@ -209,42 +203,46 @@ class MackerelSuppression:
     def downtimes_api(self, req, parts):
         if len(parts) == 1 and req.method == 'GET':
             return Reply(200, {'downtimes': [dict(d) for d in self.downtimes.values()]})
+        if len(parts) == 2 and req.method == 'GET':  # not documented; Mackerel has no Get Downtime
+            return self.error(404, 'Not Found') if parts[1] in self.downtimes else self.error(404, 'Downtime Not Found.')
+        merge = self.variant('mackerel_downtime_put') == 'merge'
+        return self.crud(req, parts, self.downtimes, 'dt', 'Downtime Not Found.', merge,
+                         check=self.check_downtime, clean=self.clean_downtime)
+
+    def crud(self, req, parts, store, prefix, missing, merge, check, clean):
+        """POST creates, PUT <id> replaces (or merges the body into the object first), DELETE <id> removes: the write
+        half the downtime and graph-annotation collections share. ``check(data, create)`` answers an error Reply or
+        None; ``clean(data)`` is what is stored."""
         if len(parts) == 1 and req.method == 'POST':
             data, err = self.body(req)
+            err = err or check(data, True)
             if err:
                 return err
-            err = self.check_downtime(data, create=True)
-            if err:
-                return err
-            downtime = self.clean_downtime(data)
-            downtime['id'] = self.new_id('dt')
-            self.downtimes[downtime['id']] = downtime
-            return Reply(200, dict(downtime))
+            created = clean(data)
+            created['id'] = self.new_id(prefix)
+            store[created['id']] = created
+            return Reply(200, dict(created))
         if len(parts) != 2:
             return self.error(404, 'Not Found')
-        downtime = self.downtimes.get(parts[1])
-        if downtime is None:
-            return self.error(404, 'Downtime Not Found.')
+        current = store.get(parts[1])
+        if current is None:
+            return self.error(404, missing)
         if req.method == 'DELETE':
-            del self.downtimes[parts[1]]
-            return Reply(200, dict(downtime))
+            del store[parts[1]]
+            return Reply(200, dict(current))
         if req.method == 'PUT':
             data, err = self.body(req)
             if err:
                 return err
-            if self.variant('mackerel_downtime_put') == 'merge':
-                merged = dict(downtime)
-                merged.update(data)
-                data = merged
-            err = self.check_downtime(data, create=False)
+            if merge:
+                data = dict(current, **data)
+            err = check(data, False)
             if err:
                 return err
-            updated = self.clean_downtime(data)
-            updated['id'] = downtime['id']
-            self.downtimes[downtime['id']] = updated
+            updated = clean(data)
+            updated['id'] = current['id']
+            store[current['id']] = updated
             return Reply(200, dict(updated))
-        if req.method == 'GET':  # not documented; Mackerel has no Get Downtime
-            return self.error(404, 'Not Found')
         return self.error(405, 'Method Not Allowed')
 
     def clean_downtime(self, data):
@@ -390,41 +388,14 @@ class MackerelSuppression:
             found = [dict(a) for a in self.annotations.values()
                      if a['service'] == service and a['from'] <= end and a['to'] >= start]
             return Reply(200, {'graphAnnotations': found})
-        if len(parts) == 1 and req.method == 'POST':
-            data, err = self.body(req)
-            if err:
-                return err
-            err = self.check_annotation(data)
-            if err:
-                return err
-            annotation = dict((k, data[k]) for k in ('title', 'description', 'from', 'to', 'service', 'roles')
-                              if data.get(k) not in (None, []))
-            annotation['id'] = self.new_id('ga')
-            self.annotations[annotation['id']] = annotation
-            return Reply(200, dict(annotation))
-        if len(parts) != 2:
-            return self.error(404, 'Not Found')
-        annotation = self.annotations.get(parts[1])
-        if annotation is None:
-            return self.error(404, 'Graph annotation not found')
-        if req.method == 'DELETE':
-            del self.annotations[parts[1]]
-            return Reply(200, dict(annotation))
-        if req.method == 'PUT':
-            data, err = self.body(req)
-            if err:
-                return err
-            err = self.check_annotation(data)
-            if err:
-                return err
-            updated = dict((k, data[k]) for k in ('title', 'description', 'from', 'to', 'service', 'roles')
-                           if data.get(k) not in (None, []))
-            updated['id'] = annotation['id']
-            self.annotations[annotation['id']] = updated
-            return Reply(200, dict(updated))
-        return self.error(405, 'Method Not Allowed')
+        return self.crud(req, parts, self.annotations, 'ga', 'Graph annotation not found', False,
+                         check=lambda data, _create: self.check_annotation(data), clean=self.clean_annotation)
 
-    # -- control ------------------------------------------------------------------------------------------
+    @staticmethod
+    def clean_annotation(data):
+        return dict((k, data[k]) for k in ('title', 'description', 'from', 'to', 'service', 'roles')
+                    if data.get(k) not in (None, []))
+
     def control(self, req, action, body):
         if action == 'downtimes':
             return Reply(200, {'downtimes': json.loads(json.dumps(list(self.downtimes.values())))})
