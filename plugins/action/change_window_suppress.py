@@ -23,6 +23,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.alertops.core.plugins.action.change_window import StateStore, write_file
 from ansible_collections.alertops.core.plugins.module_utils import change_window as cw
+from ansible_collections.alertops.core.plugins.module_utils import options
 from ansible_collections.alertops.core.plugins.module_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
 
@@ -48,8 +49,8 @@ ARGS = {
     'record': dict(type='dict'),
     'timeout': dict(type='int', default=0),
     'interval': dict(type='int', default=10),
-    'concurrency': dict(type='int', default=8),
 }
+ARGS.update(options.group_spec('concurrency'))
 
 
 class ActionModule(ActionBase):

@@ -22,12 +22,14 @@ class AlertOpsModule(AnsibleModule):
     redacted, never a traceback.
     """
 
-    def __init__(self, client_class, argument_spec=None, **kwargs):
+    def __init__(self, client_class, argument_spec=None, groups=(), **kwargs):
+        """``groups`` names shared option groups (options.OPTION_GROUPS) added to ``argument_spec``."""
         self.client_class = client_class
         self.platform = client_class.PLATFORM
         kwargs.setdefault('supports_check_mode', True)
-        super(AlertOpsModule, self).__init__(argument_spec=options.argument_spec(self.platform, **(argument_spec or {})),
-                                             **kwargs)
+        spec = options.group_spec(*groups)
+        spec.update(argument_spec or {})
+        super(AlertOpsModule, self).__init__(argument_spec=options.argument_spec(self.platform, **spec), **kwargs)
         self._client = None
         # a password in url (https://user:password@host) is masked like any secret, its Basic-auth form too
         for value in errors.url_secrets(self.params.get('url')):

@@ -93,6 +93,81 @@ CONNECTION_OPTIONS = {
 }
 
 
+# Option groups several modules share, as (argument spec, doc fragment) pairs: a module names a group in
+# AlertOpsModule(groups=...) and in extends_documentation_fragment (alertops.core.<group>), and both come from here.
+TIME_FORMATS = ('ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00). '
+                'A date and time without a zone is refused (add V(Z) for UTC); a date alone (V(2026-11-23) or V(20261123)) '
+                'is that day at 00:00 UTC. Epoch seconds up to V(253402300799) (9999-12-31T23:59:59Z) or epoch milliseconds '
+                'from V(1000000000000) (2001-09-09T01:46:40Z); a number between the two is refused. Or relative (V(now), '
+                'V(-24h), V(-30m), V(-7d)).')
+OPTION_GROUPS = {
+    'concurrency': [
+        dict(name='concurrency', type='int', default=8,
+             description=['How many requests of this task run at once, over its one pooled HTTP session; 1 to 64.',
+                          'A bulk write sends its first write alone, so a key without write permission fails after one '
+                          'request, and sends no more writes after a 401 or 403.']),
+    ],
+    'max_items': [
+        dict(name='max_items', type='int',
+             description=['Return at most this many items (newest first, after filtering); paging stops as soon as '
+                          'they are found. A whole number of at least 1; unset returns every item.']),
+    ],
+    'mackerel_filters': [
+        dict(name='status', type='list', elements='str',
+             description=['Only alerts with one of these statuses.',
+                          'V(OK), V(CRITICAL), V(WARNING), V(UNKNOWN), in any case. The lookup\'s normalised words map '
+                          'one to one - V(critical), V(warning), V(unknown), and V(info) (= V(OK), a closed alert). '
+                          'A single word is a list of one.']),
+        dict(name='type', type='list', elements='str',
+             description=['Only alerts of monitors of one of these types.',
+                          'V(connectivity), V(host), V(service), V(external), V(check), V(expression), '
+                          'V(anomalyDetection), V(query), in any case (V(anomaly_detection) too). A single word is a '
+                          'list of one.']),
+        dict(name='monitor_id', type='list', elements='str',
+             description=['Only alerts raised by one of these monitors.']),
+        dict(name='host_id', type='list', elements='str',
+             description=['Only alerts of one of these hosts (only connectivity, host, check and anomalyDetection '
+                          'alerts carry a host).']),
+        dict(name='opened_after', type='str',
+             description=['Only alerts opened at or after this time (inclusive).', TIME_FORMATS]),
+        dict(name='opened_before', type='str',
+             description=['Only alerts opened at or before this time (inclusive). Same formats as O(opened_after).']),
+    ],
+}
+MACKEREL_FILTERS = tuple(o['name'] for o in OPTION_GROUPS['mackerel_filters'])
+
+# The attributes block of the modules: what check and diff mode mean (described once, each module says its
+# support and details) and the action group of each platform (alertops.core.attributes.actiongroup_<platform>).
+ATTRIBUTES = {
+    'check_mode': {'description': 'Can run in check mode and report what would change without changing anything.'},
+    'diff_mode': {'description': 'Returns what has changed (or would change in check mode) as a before/after diff in '
+                                 'diff mode.'},
+}
+
+
+def action_group_attribute(platform):
+    return {'action_group': {
+        'description': 'Use C(group/alertops.core.%s) or C(group/alertops.core.all) in C(module_defaults).' % platform,
+        'support': 'full', 'membership': ['alertops.core.%s' % platform, 'alertops.core.all']}}
+
+
+def _spec_entry(opt):
+    entry = dict(type=opt['type'])
+    for key in ('elements', 'default', 'choices'):
+        if key in opt:
+            entry[key] = opt[key]
+    return entry
+
+
+def group_spec(*groups):
+    """Argument spec of the named option groups."""
+    spec = {}
+    for group in groups:
+        for opt in OPTION_GROUPS[group]:
+            spec[opt['name']] = _spec_entry(opt)
+    return spec
+
+
 def _options(platform):
     if platform not in PLATFORMS:
         raise ValueError('unknown platform %r' % platform)
@@ -123,9 +198,7 @@ def argument_spec(platform, **extra):
     """AnsibleModule argument_spec: the platform's connection options plus ``extra``."""
     spec = {}
     for opt in _options(platform):
-        entry = dict(type=opt['type'])
-        if 'default' in opt:
-            entry['default'] = opt['default']
+        entry = _spec_entry(opt)
         if opt.get('env'):
             entry['fallback'] = (env_fallback, list(opt['env']))
         if 'secret' in opt:
@@ -272,24 +345,57 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    DOCUMENTATION = r\"\"\"
+%s"""
+_VARIABLE_TEMPLATE = """    %s = r\"\"\"
 %s\"\"\"
 """
 
 
+def group_doc_options(group):
+    """Documentation of one option group, as the modules that use it see it."""
+    out = {}
+    for opt in OPTION_GROUPS[group]:
+        doc = {'description': list(opt['description']), 'type': opt['type']}
+        for key in ('elements', 'default', 'choices'):
+            if key in opt:
+                doc[key] = opt[key]
+        out[opt['name']] = doc
+    return out
+
+
+def _attribute_fragments():
+    """The variables of the attributes fragment: DOCUMENTATION (what check_mode and diff_mode mean), INFO_MODULE
+    (a read-only module's support) and ACTIONGROUP_<PLATFORM>."""
+    variables = [('DOCUMENTATION', {'options': {}, 'attributes': ATTRIBUTES})]
+    variables.append(('INFO_MODULE', {'options': {}, 'attributes': {
+        'check_mode': {'support': 'full', 'details': 'Read-only; runs the same in check mode.'},
+        'diff_mode': {'support': 'none', 'details': 'Read-only; there is nothing to compare.'}}}))
+    for platform in PLATFORMS:
+        variables.append(('ACTIONGROUP_%s' % platform.upper(),
+                          {'options': {}, 'attributes': action_group_attribute(platform)}))
+    return variables
+
+
+def _render(variables):
+    import yaml  # controller side only: the generator and the unit test run there
+    body = []
+    for name, doc in variables:
+        text = yaml.safe_dump(doc, sort_keys=True, default_flow_style=False, width=110)
+        body.append(_VARIABLE_TEMPLATE % (name, '---\n' + text))
+    return _FRAGMENT_TEMPLATE % '\n'.join(body)
+
+
 def rendered_doc_fragments(root):
     """{path: file text} of every generated doc fragment (used by the generator and the drift test)."""
-    import yaml  # controller side only: the generator and the unit test run there
     fragments = dict((p, {'options': doc_fragment_options(p)}) for p in PLATFORMS + ('common',))
     fragments['lookup'] = {'options': lookup_doc_fragment_options()}
-    out = {}
-    for name, doc in fragments.items():
-        text = yaml.safe_dump(doc, sort_keys=True, default_flow_style=False, width=110)
-        out[os.path.join(root, 'plugins', 'doc_fragments', name + '.py')] = _FRAGMENT_TEMPLATE % ('---\n' + text)
     # plugins read the common options through their own config system, so those carry env: entries. Their own
     # fragment file: 'alertops.core.lookup.common' resolved to the modules' common.py (no env:), so the lookup
     # ignored ALERTOPS_VALIDATE_CERTS, ALERTOPS_CA_PATH, ALERTOPS_RETRIES and ALERTOPS_REQUEST_TIMEOUT.
-    common = {'options': dict((o['name'], _doc_option(o, plugin_env=True)) for o in CONNECTION_OPTIONS['common'])}
-    text = yaml.safe_dump(common, sort_keys=True, default_flow_style=False, width=110)
-    out[os.path.join(root, 'plugins', 'doc_fragments', 'lookup_common.py')] = _FRAGMENT_TEMPLATE % ('---\n' + text)
-    return out
+    fragments['lookup_common'] = {
+        'options': dict((o['name'], _doc_option(o, plugin_env=True)) for o in CONNECTION_OPTIONS['common'])}
+    for group in OPTION_GROUPS:
+        fragments[group] = {'options': group_doc_options(group)}
+    out = dict((name, _render([('DOCUMENTATION', doc)])) for name, doc in fragments.items())
+    out['attributes'] = _render(_attribute_fragments())
+    return dict((os.path.join(root, 'plugins', 'doc_fragments', name + '.py'), text) for name, text in out.items())

@@ -121,16 +121,18 @@ options:
     default: []
 attributes:
   check_mode:
-    description: Decides as usual and writes nothing (no state file, no lock, no report).
     support: full
+    details: Decides as usual and writes nothing (no state file, no lock, no report).
   diff_mode:
-    description: Nothing to show.
     support: none
+    details: Nothing to show.
   action:
     description: Runs on the controller.
     support: full
 author:
   - alertops.core contributors (@alertops)
+extends_documentation_fragment:
+  - alertops.core.attributes
 seealso:
   - module: alertops.core.mackerel_alert_info
   - module: alertops.core.opsramp_alert_info

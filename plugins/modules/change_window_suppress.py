@@ -89,19 +89,18 @@ options:
     description: O(step=verify), seconds between polls.
     type: int
     default: 10
-  concurrency:
-    description: Reads in flight at once.
-    type: int
-    default: 8
 author:
   - alertops.core contributors (@alertops)
+extends_documentation_fragment:
+  - alertops.core.attributes
+  - alertops.core.concurrency
 attributes:
   check_mode:
-    description: Decides and reads; writes no state and no report.
     support: full
+    details: Decides and reads; writes no state and no report.
   diff_mode:
-    description: No diff.
     support: none
+    details: No diff.
   action:
     description: Runs on the controller.
     support: full

@@ -31,19 +31,9 @@ author:
 extends_documentation_fragment:
   - alertops.core.log360
   - alertops.core.common
-attributes:
-  check_mode:
-    description: Read-only module; runs normally in check mode.
-    support: full
-  diff_mode:
-    description: Read-only module; there is nothing to show.
-    support: none
-  action_group:
-    description: Use C(group/alertops.core.log360) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.log360
-      - alertops.core.all
+  - alertops.core.attributes
+  - alertops.core.attributes.info_module
+  - alertops.core.attributes.actiongroup_log360
 options:
   gather:
     description: What to read. One request each (log sources from a v1 server are paged by 100).

@@ -40,19 +40,9 @@ options:
 extends_documentation_fragment:
   - alertops.core.log360
   - alertops.core.common
-attributes:
-  check_mode:
-    description: Read-only; runs the same in check mode.
-    support: full
-  diff_mode:
-    description: Nothing to compare.
-    support: none
-  action_group:
-    description: Use C(group/alertops.core.log360) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.log360
-      - alertops.core.all
+  - alertops.core.attributes
+  - alertops.core.attributes.info_module
+  - alertops.core.attributes.actiongroup_log360
 seealso:
   - module: alertops.core.log360_job
 author:

@@ -75,20 +75,16 @@ options:
 extends_documentation_fragment:
   - alertops.core.log360
   - alertops.core.common
+  - alertops.core.attributes
+  - alertops.core.attributes.actiongroup_log360
 attributes:
   check_mode:
-    description: Fetches the results and reports whether O(dest) would change, without writing anything (not even a
+    support: full
+    details: Fetches the results and reports whether O(dest) would change, without writing anything (not even a
       temp file).
-    support: full
   diff_mode:
-    description: The file content is not shown; the task is changed when it differs.
     support: none
-  action_group:
-    description: Use C(group/alertops.core.log360) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.log360
-      - alertops.core.all
+    details: The file content is not shown; the task is changed when it differs.
 seealso:
   - module: alertops.core.log360_search
   - module: alertops.core.log360_job_wait

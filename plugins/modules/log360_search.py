@@ -133,19 +133,15 @@ options:
 extends_documentation_fragment:
   - alertops.core.log360
   - alertops.core.common
+  - alertops.core.attributes
+  - alertops.core.attributes.actiongroup_log360
 attributes:
   check_mode:
-    description: Validates the options and sends nothing; RV(request_id) is not returned.
     support: full
+    details: Validates the options and sends nothing; RV(request_id) is not returned.
   diff_mode:
-    description: Nothing to compare; a search creates a new job.
     support: none
-  action_group:
-    description: Use C(group/alertops.core.log360) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.log360
-      - alertops.core.all
+    details: Nothing to compare; a search creates a new job.
 seealso:
   - module: alertops.core.log360_job_wait
   - module: alertops.core.log360_job_results

@@ -25,19 +25,12 @@ author:
 extends_documentation_fragment:
   - alertops.core.mackerel
   - alertops.core.common
-attributes:
-  check_mode:
-    description: Read-only; runs normally in check mode.
-    support: full
-  diff_mode:
-    description: Read-only; there is nothing to diff.
-    support: none
-  action_group:
-    description: Use C(group/alertops.core.mackerel) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.mackerel
-      - alertops.core.all
+  - alertops.core.attributes
+  - alertops.core.attributes.info_module
+  - alertops.core.attributes.actiongroup_mackerel
+  - alertops.core.mackerel_filters
+  - alertops.core.max_items
+  - alertops.core.concurrency
 options:
   id:
     description:
@@ -49,45 +42,6 @@ options:
       - Include closed (resolved) alerts. Without it Mackerel returns open alerts only.
     type: bool
     default: false
-  status:
-    description:
-      - Only alerts with one of these statuses.
-      - V(OK), V(CRITICAL), V(WARNING), V(UNKNOWN), in any case. The lookup's normalised words map one to one -
-        V(critical), V(warning), V(unknown), and V(info) (= V(OK), a closed alert). A single word is a list of one.
-    type: list
-    elements: str
-  type:
-    description:
-      - Only alerts of monitors of one of these types.
-      - V(connectivity), V(host), V(service), V(external), V(check), V(expression), V(anomalyDetection), V(query), in
-        any case (V(anomaly_detection) too). A single word is a list of one.
-    type: list
-    elements: str
-  monitor_id:
-    description: Only alerts raised by one of these monitors.
-    type: list
-    elements: str
-  host_id:
-    description: Only alerts of one of these hosts (only connectivity, host, check and anomalyDetection alerts carry a host).
-    type: list
-    elements: str
-  opened_after:
-    description:
-      - Only alerts opened at or after this time (inclusive).
-      - ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00).
-        A date and time without a zone is refused (add V(Z) for UTC); a date alone (V(2026-11-23) or V(20261123)) is
-        that day at 00:00 UTC. Epoch seconds up to V(253402300799) (9999-12-31T23:59:59Z) or epoch milliseconds from
-        V(1000000000000) (2001-09-09T01:46:40Z); a number between the two is refused. Or relative (V(now), V(-24h),
-        V(-30m), V(-7d)).
-    type: str
-  opened_before:
-    description:
-      - Only alerts opened at or before this time (inclusive). Same formats as O(opened_after).
-    type: str
-  max_items:
-    description:
-      - Return at most this many alerts (after filtering); paging stops as soon as they are found.
-    type: int
   limit:
     description:
       - Page size of each list request, 1 to 100 (the Mackerel maximum). Larger values fail before anything is sent.
@@ -95,7 +49,7 @@ options:
     type: int
   logs:
     description:
-      - Add each alert's logs (newest first, every page) as RV(alerts[].logs).
+      - Add each alert's logs (newest first, every page) as RV(alerts[].logs), O(concurrency) alerts at a time.
     type: bool
     default: false
   names:
@@ -106,10 +60,6 @@ options:
     type: bool
     default: false
     version_added: 0.2.0
-  concurrency:
-    description: How many log (or name) requests run at once with O(logs=true) (or O(names=true)), over one pooled connection.
-    type: int
-    default: 8
 notes:
   - Mackerel has no server-side filters except open/closed, so a filtered listing still reads every page.
 seealso:
@@ -244,20 +194,12 @@ def run(module):
 
 
 def main():
-    module = AlertOpsModule(mackerel.MackerelClient, argument_spec=dict(
+    module = AlertOpsModule(mackerel.MackerelClient, groups=('mackerel_filters', 'max_items', 'concurrency'), argument_spec=dict(
         id=dict(type='str'),
         with_closed=dict(type='bool', default=False),
-        status=dict(type='list', elements='str'),
-        type=dict(type='list', elements='str'),
-        monitor_id=dict(type='list', elements='str'),
-        host_id=dict(type='list', elements='str'),
-        opened_after=dict(type='str'),
-        opened_before=dict(type='str'),
-        max_items=dict(type='int'),
         limit=dict(type='int'),
         logs=dict(type='bool', default=False),
         names=dict(type='bool', default=False),
-        concurrency=dict(type='int', default=8),
     ))
     module.run(run)
 

@@ -26,19 +26,15 @@ author:
 extends_documentation_fragment:
   - alertops.core.mackerel
   - alertops.core.common
+  - alertops.core.attributes
+  - alertops.core.attributes.actiongroup_mackerel
 attributes:
   check_mode:
-    description: Reads the annotations and reports what would change; sends no write.
     support: full
+    details: Reads the annotations and reports what would change; sends no write.
   diff_mode:
-    description: Shows the annotation before and after.
     support: full
-  action_group:
-    description: Use C(group/alertops.core.mackerel) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.mackerel
-      - alertops.core.all
+    details: Shows the annotation before and after.
 options:
   title:
     description: Annotation title (at most 250 characters); with the window, the key that finds it again.

@@ -20,19 +20,9 @@ author:
 extends_documentation_fragment:
   - alertops.core.mackerel
   - alertops.core.common
-attributes:
-  check_mode:
-    description: Runs normally; it only reads.
-    support: full
-  diff_mode:
-    description: Nothing changes, so there is no diff.
-    support: none
-  action_group:
-    description: Use C(group/alertops.core.mackerel) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.mackerel
-      - alertops.core.all
+  - alertops.core.attributes
+  - alertops.core.attributes.info_module
+  - alertops.core.attributes.actiongroup_mackerel
 options:
   name:
     description: Only downtimes with exactly this name.

@@ -25,19 +25,16 @@ author:
 extends_documentation_fragment:
   - alertops.core.mackerel
   - alertops.core.common
+  - alertops.core.attributes
+  - alertops.core.attributes.actiongroup_mackerel
+  - alertops.core.concurrency
 attributes:
   check_mode:
-    description: Reads the hosts and reports what would change; sends no write.
     support: full
+    details: Reads the hosts and reports what would change; sends no write.
   diff_mode:
-    description: Shows each changed host's status before and after.
     support: full
-  action_group:
-    description: Use C(group/alertops.core.mackerel) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.mackerel
-      - alertops.core.all
+    details: Shows each changed host's status before and after.
 options:
   id:
     description: Host ids to set to O(status). Mutually exclusive with O(statuses).
@@ -51,10 +48,6 @@ options:
     description:
       - "A status per host, C({host id: status}), for example the RV(previous) a maintenance run returned."
     type: dict
-  concurrency:
-    description: How many host reads run at once (1 to 64).
-    type: int
-    default: 8
 seealso:
   - module: alertops.core.mackerel_downtime
 """
@@ -137,11 +130,10 @@ def run(module):
 
 
 def main():
-    module = AlertOpsModule(mackerel.MackerelClient, argument_spec=dict(
+    module = AlertOpsModule(mackerel.MackerelClient, groups=('concurrency',), argument_spec=dict(
         id=dict(type='list', elements='str'),
         status=dict(type='str', choices=list(mackerel.HOST_STATUSES)),
         statuses=dict(type='dict'),
-        concurrency=dict(type='int', default=8),
     ))
     module.run(run)
 

@@ -24,19 +24,10 @@ author:
 extends_documentation_fragment:
   - alertops.core.mackerel
   - alertops.core.common
-attributes:
-  check_mode:
-    description: Runs normally; it only reads.
-    support: full
-  diff_mode:
-    description: Nothing changes, so there is no diff.
-    support: none
-  action_group:
-    description: Use C(group/alertops.core.mackerel) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.mackerel
-      - alertops.core.all
+  - alertops.core.attributes
+  - alertops.core.attributes.info_module
+  - alertops.core.attributes.actiongroup_mackerel
+  - alertops.core.concurrency
 options:
   id:
     description: Host ids.
@@ -47,10 +38,6 @@ options:
     description: Also read the state of every monitor of each host.
     type: bool
     default: false
-  concurrency:
-    description: How many reads run at once (1 to 64).
-    type: int
-    default: 8
 seealso:
   - module: alertops.core.mackerel_host
 """
@@ -98,10 +85,9 @@ def run(module):
 
 
 def main():
-    module = AlertOpsModule(mackerel.MackerelClient, argument_spec=dict(
+    module = AlertOpsModule(mackerel.MackerelClient, groups=('concurrency',), argument_spec=dict(
         id=dict(type='list', elements='str', required=True),
         monitored_statuses=dict(type='bool', default=False),
-        concurrency=dict(type='int', default=8),
     ))
     module.run(run)
 

@@ -32,19 +32,10 @@ author:
 extends_documentation_fragment:
   - alertops.core.opsramp
   - alertops.core.common
-attributes:
-  check_mode:
-    description: Read-only module; runs normally in check mode.
-    support: full
-  diff_mode:
-    description: Read-only module; there is nothing to show.
-    support: none
-  action_group:
-    description: Use C(group/alertops.core.opsramp) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.opsramp
-      - alertops.core.all
+  - alertops.core.attributes
+  - alertops.core.attributes.info_module
+  - alertops.core.attributes.actiongroup_opsramp
+  - alertops.core.max_items
 options:
   id:
     description:
@@ -86,9 +77,6 @@ options:
       - Occurrences at or before this time (inclusive, to the second). Without O(occurrences), the search's
         C(endDate). Same formats as O(start_time). Must not be before O(start_time).
     type: str
-  max_items:
-    description: Return at most this many alerts or occurrences (newest first). Stops paging once reached.
-    type: int
 seealso:
   - module: alertops.core.opsramp_alert
 """
@@ -204,14 +192,13 @@ def run(module):
 
 
 def main():
-    module = AlertOpsModule(opsramp.OpsRampClient, argument_spec=dict(
+    module = AlertOpsModule(opsramp.OpsRampClient, groups=('max_items',), argument_spec=dict(
         id=dict(type='str'),
         query=dict(type='dict'),
         with_closed=dict(type='bool', default=True),
         occurrences=dict(type='bool', default=False),
         start_time=dict(type='str'),
         end_time=dict(type='str'),
-        max_items=dict(type='int'),
     ))
     module.run(run)
 

@@ -33,19 +33,15 @@ author:
 extends_documentation_fragment:
   - alertops.core.opsramp
   - alertops.core.common
+  - alertops.core.attributes
+  - alertops.core.attributes.actiongroup_opsramp
 attributes:
   check_mode:
-    description: Reads the window and reports what would change; sends no write.
     support: full
+    details: Reads the window and reports what would change; sends no write.
   diff_mode:
-    description: Shows the window's schedule, description and resources before and after.
     support: full
-  action_group:
-    description: Use C(group/alertops.core.opsramp) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.opsramp
-      - alertops.core.all
+    details: Shows the window's schedule, description and resources before and after.
 options:
   name:
     description: Name of the scheduled maintenance; the key that finds it again.
