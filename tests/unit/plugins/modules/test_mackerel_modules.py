@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Mackerel modules in scenarios, against the in-process simulator (tests/unit/plugins/conftest.py); the
+promises every module keeps are tables in test_module_contract.py."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+def test_mackerel_alert_items(run_module, sim, ids):
+    args = {'id': ['{mackerel_open}', '{mackerel_closed}'], 'state': 'closed', 'reason': 'CHG-1: x'}
+    result = run_module('mackerel_alert', ids.fill(args))
+    assert result['changed'] is True
+    assert result['closed'] == 1
+    assert result['memo_updated'] == 0
+    by_id = dict((a['id'], a) for a in result['alerts'])
+    assert by_id[ids['{mackerel_open}']]['changed'] is True
+    assert by_id[ids['{mackerel_open}']]['after']['status'] == 'OK'
+    assert by_id[ids['{mackerel_open}']]['after']['reason'] == 'CHG-1: x'
+    assert by_id[ids['{mackerel_open}']]['before']['status'] != 'OK'
+    assert by_id[ids['{mackerel_closed}']]['changed'] is False
+    assert [w['path'] for w in sim.writes()] == ['/api/v0/alerts/%s/close' % ids['{mackerel_open}']]
+    assert sim.writes()[0]['body'] == '{"reason": "CHG-1: x"}'
+
+
+def test_mackerel_alert_by_filter_closes_what_the_filter_selects(run_module, sim):
+    alerts = sim.control('mackerel', 'alerts')['alerts']
+    target = next(a for a in alerts if a['status'] != 'OK' and a.get('hostId'))
+    expected = sorted(a['id'] for a in alerts if a['status'] != 'OK' and a.get('hostId') == target['hostId'])
+    result = run_module('mackerel_alert', {'host_id': [target['hostId']], 'state': 'closed', 'reason': 'r'}, check=True)
+    assert sorted(a['id'] for a in result['alerts'] if a['changed']) == expected
+    assert sim.writes() == []
+
+
+def test_mackerel_alert_info_lists_open_alerts(run_module, sim):
+    alerts = sim.control('mackerel', 'alerts')['alerts']
+    result = run_module('mackerel_alert_info', {})
+    assert result['changed'] is False
+    assert sorted(a['id'] for a in result['alerts']) == sorted(a['id'] for a in alerts if a['status'] != 'OK')
+    assert result['pages_fetched'] >= 1
+    with_closed = run_module('mackerel_alert_info', {'with_closed': True, 'max_items': 3})
+    assert len(with_closed['alerts']) == 3
+
+
+def test_mackerel_alert_info_one_alert_with_logs(run_module, ids):
+    result = run_module('mackerel_alert_info', {'id': ids['{mackerel_open}'], 'logs': True})
+    assert [a['id'] for a in result['alerts']] == [ids['{mackerel_open}']]
+    assert isinstance(result['alerts'][0]['logs'], list)
+    assert result['alerts'][0]['opened_at'].endswith('Z')
+
+
+def test_mackerel_host_returns_the_previous_status(run_module, ids):
+    result = run_module('mackerel_host', {'id': [ids['{mackerel_host}']], 'status': 'maintenance'}, diff=True)
+    assert result['changed'] is True
+    previous = result['previous'][ids['{mackerel_host}']]
+    assert result['hosts'][0]['id'] == ids['{mackerel_host}']
+    assert result['hosts'][0]['after']['status'] == 'maintenance'
+    assert result['diff'] == {'before': {ids['{mackerel_host}']: previous}, 'after': {ids['{mackerel_host}']: 'maintenance'}}
+
+
+def test_mackerel_host_info(run_module, ids):
+    result = run_module('mackerel_host_info', {'id': [ids['{mackerel_host}']], 'monitored_statuses': True})
+    assert result['changed'] is False
+    assert [h['id'] for h in result['hosts']] == [ids['{mackerel_host}']]
+    assert isinstance(result['failing'], list)
+
+
+def test_mackerel_downtime_info(run_module):
+    created = run_module('mackerel_downtime', {'name': 'CHG-9', 'start': '+1h', 'duration': '1h', 'memo': 'x'})
+    assert created['downtime']['name'] == 'CHG-9'
+    listed = run_module('mackerel_downtime_info', {'name': 'CHG-9'})
+    assert [d['name'] for d in listed['downtimes']] == ['CHG-9']
+    assert run_module('mackerel_downtime_info', {'name': 'other'})['downtimes'] == []
