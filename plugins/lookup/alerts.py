@@ -232,20 +232,34 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.alertops.core.plugins.module_utils import options, pager, timeutil
-from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, Redactor, ValidationError
-from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client, normalise_hit
-from ansible_collections.alertops.core.plugins.module_utils.mackerel import Filters, MackerelClient
-from ansible_collections.alertops.core.plugins.module_utils.mackerel import to_model as mackerel_model
+from ansible_collections.alertops.core.plugins.module_utils import options, pager
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, Redactor
+from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
+from ansible_collections.alertops.core.plugins.module_utils.mackerel import MackerelClient
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
-from ansible_collections.alertops.core.plugins.module_utils.opsramp import normalise as opsramp_model
-from ansible_collections.alertops.core.plugins.module_utils.opsramp import not_closed_query as opsramp_not_closed_query
-from ansible_collections.alertops.core.plugins.module_utils.opsramp import occurrence_to_model
-from ansible_collections.alertops.core.plugins.module_utils.opsramp import window_query as opsramp_window_query
 
 display = Display()
 CLIENTS = {'log360': Log360Client, 'mackerel': MackerelClient, 'opsramp': OpsRampClient}
 CONNECTION_NAMES = sorted(set(o['name'] for opts in options.CONNECTION_OPTIONS.values() for o in opts))
+
+# The platform table: (platform, occurrences) -> (the client method that returns normalised alerts, the lookup options
+# it takes, by the same names). The method gets the terms as ``ids``; every vendor rule lives behind it, in the client.
+WORKFLOWS = {
+    ('log360', False): ('collect_alerts', ('query', 'opened_after', 'opened_before', 'severity', 'profile_ids',
+                                           'profile_names', 'with_closed', 'max_items', 'mode', 'wait_timeout',
+                                           'wait_sleep')),
+    ('mackerel', False): ('collect_alerts', ('with_closed', 'opened_after', 'opened_before', 'host_id', 'monitor_id',
+                                             'type', 'max_items')),
+    ('opsramp', False): ('collect_alerts', ('query', 'opened_after', 'opened_before', 'with_closed', 'max_items')),
+    ('opsramp', True): ('collect_occurrences', ('start_time', 'end_time', 'opened_after', 'opened_before',
+                                                'max_items')),
+}
+
+
+def workflow(platform, occurrences=False):
+    """(client class, method name, option names) for a platform; occurrences=true is OpsRamp's only."""
+    method, names = WORKFLOWS[(platform, bool(occurrences) and (platform, True) in WORKFLOWS)]
+    return CLIENTS[platform], method, names
 
 
 def _pacing_note(message, long_wait):
@@ -259,7 +273,9 @@ def _pacing_note(message, long_wait):
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        """The error boundary: whatever fails, the user gets one AnsibleLookupError prefixed with the plugin name,
+        """Options -> the platform's client method (the table above) -> normalised alerts.
+
+        The error boundary: whatever fails, the user gets one AnsibleLookupError prefixed with the plugin name,
         redacted (every secret option, tokens issued at run time, a password in url), never a raw exception."""
         client = None
         platform = kwargs.get('platform')
@@ -267,108 +283,34 @@ class LookupModule(LookupBase):
             self.set_options(var_options=variables, direct=kwargs)
             platform = self.get_option('platform')
             pager.check_max_items(self.get_option('max_items'), platform=platform)
+            client_class, method, names = workflow(platform, self.get_option('occurrences'))
             params = options.connection_params(platform, dict((n, self.get_option(n)) for n in CONNECTION_NAMES))
             extra = {'api_paths': self.get_option('api_paths')} if platform == 'log360' else {}
-            client = CLIENTS[platform].from_params(params, **extra)
+            client = client_class.from_params(params, **extra)
             if getattr(client.transport, 'pacer', None) is not None:
                 client.transport.pacer.notify = _pacing_note
-            return getattr(self, '_' + platform)(client, [to_text(t) for t in terms or []])
+            return getattr(client, method)(ids=[to_text(t) for t in terms or []],
+                                           **dict((n, self.get_option(n)) for n in names))
         except Exception as exc:  # pylint: disable=broad-except
-            if isinstance(exc, AlertOpsError):
-                message = str(exc)
-            elif isinstance(exc, AnsibleError):
-                message = to_text(exc.message)
-            else:
-                message = '%s: unexpected error: %s: %s' % (platform, exc.__class__.__name__, to_text(exc))
-            if client is not None:
-                redactor = client.transport.redactor   # it also knows the tokens issued at run time
-            else:
-                redactor = Redactor()
-                for name in ([platform] if platform in CLIENTS else list(CLIENTS)):
-                    options.secret_redactor(name, kwargs, from_env=True, redactor=redactor)
-            raise AnsibleLookupError('alertops.core.alerts: %s' % redactor.redact(message)) from None
+            raise AnsibleLookupError('alertops.core.alerts: %s' % _redactor(client, platform, kwargs).redact(
+                _message(exc, platform))) from None
         finally:
             if client is not None:
                 client.transport.close()
 
-    def _window(self):
-        try:
-            start = self.get_option('opened_after')
-            end = self.get_option('opened_before')
-            start = timeutil.to_epoch(start, 'opened_after') if start not in (None, '') else None
-            end = timeutil.to_epoch(end, 'opened_before') if end not in (None, '') else None
-            timeutil.check_range(start, end, 'opened_after', 'opened_before')
-        except ValidationError as exc:
-            exc.platform = self.get_option('platform')
-            raise
-        return start, end
 
-    def _keep(self, alert, start, end, ids):
-        if ids and alert['id'] not in ids:
-            return False
-        if alert['status'] == 'closed' and not self.get_option('with_closed'):
-            return False
-        opened = timeutil.parse_vendor(alert['opened_at'])
-        if start is not None and (opened is None or opened < int(start)):
-            return False
-        if end is not None and (opened is None or opened > end):
-            return False
-        return True
+def _message(exc, platform):
+    if isinstance(exc, AlertOpsError):
+        return str(exc)
+    if isinstance(exc, AnsibleError):
+        return to_text(exc.message)
+    return '%s: unexpected error: %s: %s' % (platform, exc.__class__.__name__, to_text(exc))
 
-    def _limit(self, alerts):
-        max_items = self.get_option('max_items')
-        return alerts[:max_items] if max_items is not None else alerts
 
-    def _mackerel(self, client, ids):
-        if ids:
-            return self._limit([a for a in (mackerel_model(client.get_alert(i)) for i in ids)
-                                if self._keep(a, None, None, None)])
-        filters = Filters(host_id=self.get_option('host_id'), monitor_id=self.get_option('monitor_id'),
-                          type=self.get_option('type'), opened_after=self.get_option('opened_after'),
-                          opened_before=self.get_option('opened_before'))
-        return client.list_alerts(with_closed=self.get_option('with_closed'), max_items=self.get_option('max_items'),
-                                  filters=filters, model=True)
-
-    def _opsramp(self, client, ids):
-        if self.get_option('occurrences'):
-            if not ids:
-                raise ValidationError('occurrences=true needs the alert ids as terms', platform='opsramp')
-            start = self.get_option('start_time') or self.get_option('opened_after')
-            end = self.get_option('end_time') or self.get_option('opened_before')
-            out = []
-            for alert_id in ids:
-                out.extend(occurrence_to_model(alert_id, o) for o in client.occurrences(
-                    alert_id, start_time=start, end_time=end, max_items=self.get_option('max_items')))
-            return out
-        start, end = self._window()
-        query = self.get_option('query')
-        if query is not None and not isinstance(query, dict):
-            raise ValidationError('option query must be a dict of OpsRamp search variables for platform=opsramp',
-                                  platform='opsramp')
-        if ids:
-            return self._limit([a for a in (opsramp_model(client.get_alert(i)) for i in ids)
-                                if self._keep(a, start, end, None)])
-        query = opsramp_window_query(query, start, end)
-        if not self.get_option('with_closed'):
-            query = opsramp_not_closed_query(query)
-        max_items = self.get_option('max_items')
-        out = []
-        for page in client.iter_search_pages(query=query):
-            # the server already selected; the same filters run here too, for a server that ignores a query field
-            out.extend(a for a in (opsramp_model(x) for x in page) if self._keep(a, start, end, None))
-            if max_items is not None and len(out) >= max_items:
-                break
-        return self._limit(out)
-
-    def _log360(self, client, ids):
-        query = self.get_option('query')
-        if query is not None and not isinstance(query, str):
-            raise ValidationError('option query must be a string for platform=log360', platform='log360')
-        profile_ids = list(self.get_option('profile_ids') or [])
-        profile_ids += client.resolve_profile_names(self.get_option('profile_names'))
-        body = client.search_body(kind='alerts', query=query, start_time=self.get_option('opened_after') or '-24h',
-                                  end_time=self.get_option('opened_before') or 'now',
-                                  severity=self.get_option('severity'), profile_ids=list(dict.fromkeys(profile_ids)))
-        hits = client.alert_search(body, self.get_option('wait_timeout'), self.get_option('wait_sleep'),
-                                   max_hits=self.get_option('max_items'), mode=self.get_option('mode'))
-        return [a for a in (normalise_hit(h) for h in hits) if self._keep(a, None, None, ids)]
+def _redactor(client, platform, kwargs):
+    if client is not None:
+        return client.transport.redactor   # it also knows the tokens issued at run time
+    redactor = Redactor()
+    for name in ([platform] if platform in CLIENTS else list(CLIENTS)):
+        options.secret_redactor(name, kwargs, from_env=True, redactor=redactor)
+    return redactor

@@ -537,29 +537,72 @@ class Log360Client:
                                        hint='Wait for it first with log360_job_wait (or log360_search wait: true)')
         return ResultsReader(self, request_id, page=page, max_hits=max_hits, response_type=response_type or None), job
 
-    def alert_search(self, body, timeout, sleep, max_hits=None, keep=None, on_submit=None, mode='async'):
-        """Every hit of an alert search: through the synchronous API (``mode`` sync, or auto for a small result), or
-        submit a job, wait for it, read every page and delete the job, also when a step fails.
+    # -- the collect workflow: the one place a search is read to the end ---------------------------------------
+    def collect(self, kind, body, wait_timeout, wait_sleep, max_hits=None, mode='async', on_submit=None, on_page=None,
+                response_type=None):
+        """Read every hit of a search, the one way: through the synchronous API (``mode`` sync, or auto for a small
+        result), or as a job - submit, wait (the one waiter), read every page (the one pager) and delete the job, also
+        when a step (or ``on_page``) fails.
 
-        Returns the hits (those ``keep(hit)`` accepts). ``on_submit(request_id)`` is called before the wait (the EDA
-        source records the job there, to delete it after a kill). Used by the alerts lookup and the EDA event source.
+        ``on_page(hits)`` receives each page; without it the hits are returned under ``hits``. ``on_submit(request_id)``
+        is called before the wait (the EDA source records the job there, to delete it after a kill). Returns
+        ``{mode, hits?, pages_fetched, total_items, request_id?, job?, elapsed?, polls?}`` (request_id, job, elapsed,
+        polls for a job). Used by the alerts lookup, the EDA event source and log360_search collect (the roles).
         """
-        self.check_wait(timeout, sleep, 'wait_timeout', 'wait_sleep')
-        if self.choose_mode(mode, body, max_hits) == 'sync':
-            reader = self.sync_pages('alerts', body, max_hits=max_hits)
-            return [h for page in reader.pages() for h in page if keep is None or keep(h)]
-        request_id = self.submit('alerts', body)
+        self.check_wait(wait_timeout, wait_sleep, 'wait_timeout', 'wait_sleep')
+        out = {'mode': self.choose_mode(mode, body, max_hits)}
+        if on_page is None:
+            out['hits'] = []
+            on_page = out['hits'].extend
+        if out['mode'] == 'sync':
+            return self._read_all(self.sync_pages(kind, body, max_hits=max_hits, response_type=response_type), on_page,
+                                  out)
+        out['request_id'] = request_id = self.submit(kind, body)
         try:
             if on_submit is not None:
                 on_submit(request_id)
-            self.wait_job(request_id, timeout, sleep)
-            reader, _job = self.results(request_id, max_hits=max_hits)
-            return [h for page in reader.pages() for h in page if keep is None or keep(h)]
+            out['job'], out['elapsed'], out['polls'] = self.wait_job(request_id, wait_timeout, wait_sleep)
+            reader, out['job'] = self.results(request_id, max_hits=max_hits, response_type=response_type)
+            return self._read_all(reader, on_page, out)
         finally:
             try:
                 self.delete_job(request_id)
             except errors.AlertOpsError:
                 pass  # the job expires by itself within 24 h; the original outcome matters more
+
+    @staticmethod
+    def _read_all(reader, on_page, out):
+        for page in reader.pages():
+            on_page(page)
+        total = reader.total_items
+        out.update(pages_fetched=reader.pages_fetched,
+                   total_items=total if total is not None else getattr(reader, 'hits_read', None))
+        return out
+
+    def alert_search(self, body, timeout, sleep, max_hits=None, keep=None, on_submit=None, mode='async'):
+        """The hits of an alert search (those ``keep(hit)`` accepts), read with ``collect``."""
+        found = self.collect('alerts', body, timeout, sleep, max_hits=max_hits, mode=mode, on_submit=on_submit)
+        return [h for h in found['hits'] if keep is None or keep(h)]
+
+    def collect_alerts(self, ids=None, query=None, opened_after=None, opened_before=None, severity=None,
+                       profile_ids=None, profile_names=None, with_closed=False, max_items=None, mode='auto',
+                       wait_timeout=600, wait_sleep=5):
+        """The alerts of a window in the normalised model (the alerts lookup).
+
+        The server selects the window, severity and profiles (names resolved to ids first); what it cannot select is
+        filtered here: only the given alert ``ids``, and closed alerts only ``with_closed`` (the search's status takes
+        one value, and "not closed" is two). ``max_items`` bounds the hits read.
+        """
+        if query is not None and not isinstance(query, str):
+            raise errors.ValidationError('option query must be a string for platform=log360', platform=PLATFORM)
+        profile_ids = list(profile_ids or []) + self.resolve_profile_names(profile_names)
+        body = self.search_body(kind='alerts', query=query, start_time=opened_after or '-24h',
+                                end_time=opened_before or 'now', severity=severity,
+                                profile_ids=list(dict.fromkeys(profile_ids)))
+        hits = self.collect('alerts', body, wait_timeout, wait_sleep, max_hits=max_items, mode=mode)['hits']
+        ids = set(ids or [])
+        return [a for a in (normalise_hit(h) for h in hits)
+                if (not ids or a['id'] in ids) and (with_closed or a['status'] != 'closed')]
 
     # -- synchronous alerts / search (one request per page, no job) -------------------------------------------
     def choose_mode(self, mode, body, max_hits=None, wait=True):

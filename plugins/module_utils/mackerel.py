@@ -289,6 +289,22 @@ class MackerelClient:
                 break
         return out
 
+    def collect_alerts(self, ids=None, with_closed=False, opened_after=None, opened_before=None, host_id=None,
+                       monitor_id=None, type=None, max_items=None):  # pylint: disable=redefined-builtin
+        """Alerts in the normalised model (the alerts lookup), newest first, at most ``max_items``.
+
+        With ``ids``: each alert read by id (closed ones only ``with_closed``). Else every page of the list (its only
+        server-side filter is withClosed); host, monitor, type and window filtered here, paging stopping early once
+        the newest-first list is older than ``opened_after``.
+        """
+        if ids:
+            found = [to_model(self.get_alert(i)) for i in ids]
+            found = [a for a in found if with_closed or a['status'] != 'closed']
+            return found[:max_items] if max_items is not None else found
+        filters = Filters(host_id=host_id, monitor_id=monitor_id, type=type, opened_after=opened_after,
+                          opened_before=opened_before)
+        return self.list_alerts(with_closed=with_closed, max_items=max_items, filters=filters, model=True)
+
     def get_alert(self, alert_id):
         alert_id = check_alert_id(alert_id)
         data = self.transport.request('GET', '/api/v0/alerts/%s' % quote(alert_id, safe=''), 'get alert %s' % alert_id).json()
