@@ -34,6 +34,7 @@ import re
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts, errors, pager, timeutil, transport, waiter
 from ansible_collections.alertops.core.plugins.module_utils.ids import check_id
+from ansible_collections.alertops.core.plugins.module_utils.options import check_required
 from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vocabulary, resolve
 
 PLATFORM = 'log360'
@@ -309,6 +310,7 @@ class Log360Client:
         check_time_format(time_format)
         paths = check_api_paths(api_paths)  # before anything else: bad input never reaches the network
         kwargs.pop('concurrency', None)
+        check_required(PLATFORM, params)
         token = params['token']
         http = transport.from_params(PLATFORM, params, params['url'], headers={'Authorization': 'Bearer %s' % token},
                                      describe_error=describe_error, secrets=[token], on_secret=on_secret, **kwargs)

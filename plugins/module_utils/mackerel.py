@@ -24,6 +24,7 @@ import time
 from ansible_collections.alertops.core.plugins.module_utils import alerts as model
 from ansible_collections.alertops.core.plugins.module_utils import bulk, claims, errors, pager, timeutil, transport
 from ansible_collections.alertops.core.plugins.module_utils.ids import check_id
+from ansible_collections.alertops.core.plugins.module_utils.options import check_required, default
 from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vocabulary, resolve
 
 try:
@@ -221,13 +222,11 @@ class MackerelClient:
 
     @classmethod
     def from_params(cls, params, on_secret=None, concurrency=None, **kwargs):
-        api_key = params.get('api_key')
-        if not api_key:
-            raise errors.ValidationError('option api_key is required (set it on the task, in module_defaults, or in '
-                                         'the environment variable MACKEREL_APIKEY or MACKEREL_API_KEY)', platform=PLATFORM)
+        check_required(PLATFORM, params)
+        api_key = params['api_key']
         pool = max(int(concurrency or 1), 10)
         kwargs.setdefault('pool_size', pool)
-        transport_ = transport.from_params(PLATFORM, params, params.get('url') or 'https://api.mackerelio.com',
+        transport_ = transport.from_params(PLATFORM, params, params.get('url') or default(PLATFORM, 'url'),
                                            headers={'X-Api-Key': api_key}, secrets=[api_key], on_secret=on_secret,
                                            describe_error=describe_error, **kwargs)
         return cls(transport_)

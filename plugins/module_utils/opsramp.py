@@ -37,6 +37,7 @@ import time
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts, bulk, claims, errors, pager, timeutil, transport
 from ansible_collections.alertops.core.plugins.module_utils.ids import check_id, segment
+from ansible_collections.alertops.core.plugins.module_utils.options import check_required
 
 try:
     from urllib.parse import quote
@@ -497,14 +498,12 @@ class OpsRampClient:
     def from_params(cls, params, on_secret=None, concurrency=None, **kwargs):
         tenant_id = check_id(params.get('tenant_id'), 'tenant_id', PLATFORM,
                              'OpsRamp tenant id (for example client_7; OPSRAMP_TENANT_ID)')
+        check_required(PLATFORM, params)
         token = params.get('token')
         if token:
             auth = OAuth2Auth(static_token=token)
-        elif params.get('client_id') and params.get('client_secret'):
-            auth = OAuth2Auth(params['client_id'], params['client_secret'], params.get('token_path'))
         else:
-            raise errors.ValidationError('set either token (OPSRAMP_TOKEN) or both client_id and client_secret '
-                                         '(OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET)', platform=PLATFORM)
+            auth = OAuth2Auth(params['client_id'], params['client_secret'], params.get('token_path'))
         kwargs.setdefault('pool_size', max(int(concurrency or 1), 10))
         secrets = [s for s in (params.get('client_secret'), token) if s]
         transport_ = transport.from_params(PLATFORM, params, params.get('url'), headers={'Accept': 'application/json'},

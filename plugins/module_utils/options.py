@@ -93,6 +93,15 @@ CONNECTION_OPTIONS = {
 }
 
 
+# Rules between a platform's connection options, in AnsibleModule's vocabulary. check_required() enforces them for
+# modules, the lookup and the clients. They are not handed to AnsibleModule: its checks count an option set to ""
+# (an empty AWX credential field) as given, and its message cannot name the environment variables.
+CONNECTION_RULES = {
+    # a static token, or both halves of the OAuth2 client credentials
+    'opsramp': {'required_one_of': [('token', 'client_id'), ('token', 'client_secret')]},
+}
+
+
 # Option groups several modules share, as (argument spec, doc fragment) pairs: a module names a group in
 # AlertOpsModule(groups=...) and in extends_documentation_fragment (alertops.core.<group>), and both come from here.
 TIME_FORMATS = ('ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00). '
@@ -174,6 +183,10 @@ def _options(platform):
     return CONNECTION_OPTIONS[platform] + [_for_platform(o, platform) for o in CONNECTION_OPTIONS['common']]
 
 
+def _option(platform, name):
+    return next(o for o in _options(platform) if o['name'] == name)
+
+
 def _for_platform(opt, platform):
     if not opt.get('per_platform'):
         return opt
@@ -222,16 +235,40 @@ def connection_params(platform, params):
             value = opt['default']
         if opt.get('secret') and isinstance(value, str):
             value = value.strip()
-        if opt.get('required') and value in (None, ''):
-            raise ValidationError(
-                '%s: option %s is required (set it on the task, in module_defaults, or in the environment variable %s)'
-                % (platform, opt['name'], ' or '.join(opt['env'])))
         picked[opt['name']] = value
-    if platform == 'opsramp' and not picked.get('token') and not (picked.get('client_id') and picked.get('client_secret')):
-        raise ValidationError('opsramp: set either token (OPSRAMP_TOKEN) or both client_id and client_secret '
-                              '(OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET)')
+    check_required(platform, picked)
     _check(platform, picked)
     return picked
+
+
+def default(platform, name):
+    """The table's default of a connection option (None without one)."""
+    return _option(platform, name).get('default')
+
+
+def check_required(platform, params):
+    """The required connection options and CONNECTION_RULES, for modules, the lookup and the clients alike: a
+    message that names the options and their environment variables. An empty value counts as not set."""
+    for opt in _options(platform):
+        if opt.get('required') and params.get(opt['name']) in (None, ''):
+            raise ValidationError('option %s is required (set it on the task, in module_defaults, or in the environment '
+                                  'variable %s)' % (opt['name'], ' or '.join(opt['env'])), platform=platform)
+    groups = CONNECTION_RULES.get(platform, {}).get('required_one_of', [])
+    if any(not any(params.get(name) for name in group) for group in groups):
+        raise ValidationError(_describe_one_of(platform, groups), platform=platform)
+
+
+def _describe_one_of(platform, groups):
+    """[(token, client_id), (token, client_secret)] -> set either token (OPSRAMP_TOKEN) or both client_id and
+    client_secret (OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET)."""
+    common = [name for name in groups[0] if all(name in group for group in groups)]
+    rest = list(dict.fromkeys(name for group in groups for name in group if name not in common))
+
+    def named(names):
+        return '%s (%s)' % (' and '.join(names), ', '.join(_option(platform, n)['env'][0] for n in names))
+    if not common:
+        return 'set one of %s' % ', '.join(named([n]) for n in rest)
+    return 'set either %s or %s %s' % (named(common), 'both' if len(rest) == 2 else 'all of', named(rest))
 
 
 def secret_redactor(platform, params, from_env=False, redactor=None):

@@ -170,3 +170,42 @@ def test_modules_take_attributes_and_option_groups_from_the_fragments(name):
         for opt in entries:
             if group != 'mackerel_filters' or 'mackerel_alert' in name:
                 assert opt['name'] not in doc.get('options', {}), 'use alertops.core.%s' % group
+
+
+@pytest.mark.parametrize('given,ok', [
+    ({'token': 't'}, True),
+    ({'client_id': 'i', 'client_secret': 's'}, True),
+    ({'token': 't', 'client_id': 'i'}, True),                 # the token wins; a lone id from the environment is harmless
+    ({'token': 't', 'client_secret': 's'}, True),
+    ({'client_id': 'i'}, False),
+    ({'client_secret': 's'}, False),
+    ({'token': '', 'client_id': 'i', 'client_secret': ''}, False),
+    ({}, False),
+])
+def test_opsramp_auth_rule_is_declared_once_and_read_by_modules_lookup_and_client(monkeypatch, given, ok):
+    from ansible_collections.alertops.core.plugins.module_utils import opsramp
+    for name in ('OPSRAMP_TOKEN', 'OPSRAMP_CLIENT_ID', 'OPSRAMP_CLIENT_SECRET'):
+        monkeypatch.delenv(name, raising=False)
+    assert options.CONNECTION_RULES['opsramp'] == {'required_one_of': [('token', 'client_id'), ('token', 'client_secret')]}
+    params = dict(given, url='https://o.invalid', tenant_id='client_7')
+    message = ('opsramp: set either token (OPSRAMP_TOKEN) or both client_id and client_secret '
+               '(OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET)')
+    if ok:
+        options.connection_params('opsramp', params)
+        opsramp.OpsRampClient.from_params(params)
+        return
+    for call in (lambda: options.connection_params('opsramp', params), lambda: opsramp.OpsRampClient.from_params(params)):
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert str(info.value) == message
+
+
+def test_mackerel_default_url_and_api_key_rule_come_from_the_table():
+    from ansible_collections.alertops.core.plugins.module_utils import mackerel
+    assert options.default('mackerel', 'url') == 'https://api.mackerelio.com'
+    client = mackerel.MackerelClient.from_params({'api_key': 'key-0123456789', 'retries': 0})
+    assert client.transport.base_url == 'https://api.mackerelio.com'
+    with pytest.raises(ValidationError) as info:
+        mackerel.MackerelClient.from_params({'api_key': ''})
+    assert str(info.value) == ('mackerel: option api_key is required (set it on the task, in module_defaults, or in the '
+                               'environment variable MACKEREL_APIKEY or MACKEREL_API_KEY)')
