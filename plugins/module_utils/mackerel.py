@@ -18,7 +18,6 @@ __metaclass__ = type
 import json
 import math
 import re
-import threading
 import time
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts as model
@@ -207,6 +206,19 @@ class Filters:
         if self.opened_before is not None and (opened is None or opened > self.opened_before):
             return False
         return True
+
+
+# what mackerel_alert shows of an alert it changes: per item, and in the diff (closed_at is the ISO form of closedAt)
+STATE_FIELDS = ('status', 'reason', 'closedAt', 'closed_at', 'memo')
+DIFF_FIELDS = ('status', 'reason', 'closedAt', 'memo')
+
+
+def _state_view(alert, fields=STATE_FIELDS):
+    return dict((k, alert.get(k)) for k in fields if alert.get(k) is not None)
+
+
+def _diff_view(alert):
+    return _state_view(alert, DIFF_FIELDS)
 
 
 def _vendor_object(alert):
@@ -437,71 +449,104 @@ class MackerelClient:
         already closed (4xx on a closed alert, for example closed by someone else in the meantime), or answered with
         an alert closed for another reason (a server that answers 200 on a closed alert), is not changed.
         """
-        alert_id = check_alert_id(alert_id)
-        opened = (alert or {}).get('openedAt')
-        with self.claims.claim('close|%s|%s' % (alert_id, opened)) as claim:
-            if claim.taken:
-                current = self.get_alert(alert_id)
-                if is_closed(current):
-                    return current, False
-            after, changed = self._close_rounds(alert_id, reason)
-            if changed:
-                claim.mark()
-            return after, changed
+        # the caller read it open: its status is not looked at again (the answers and re-reads decide)
+        alert = dict(alert or {}, id=check_alert_id(alert_id), status='UNKNOWN')
+        writes = self._alert_writes(True, reason, None)
+        after, parts = bulk.write_once(alert, writes.pop('desired')(alert), **writes)
+        return after, 'close' in parts
 
-    def _close_rounds(self, alert_id, reason):
-        last = None
-        for _round in range(max(MIN_CLOSE_ROUNDS, self.transport.retries + 1)):
-            try:
-                closed = self.close_alert(alert_id, reason)
-            except errors.OutcomeUnknownError as exc:
-                last = exc
-                closed = None
-            except errors.ResponseError as exc:
-                if exc.status is None or not 200 <= exc.status < 300:
-                    raise
-                last = exc  # the server accepted the close, its answer is unreadable: read the alert
-                closed = None
-            except errors.HTTPError as exc:
-                if exc.status not in (400, 409, 422):
-                    raise
-                current = self.get_alert(alert_id)
-                if is_closed(current):
-                    return current, False
+    def apply(self, ids=None, read_first=True, filters=None, with_closed=False, limit=None, close=False, reason=None,
+              memo=None, check_mode=False, concurrency=8):
+        """Close alerts and/or set their memo, each write exactly once (bulk.sync); returns a dict for the module:
+        ``alerts`` (per item: id, changed, before, after, [error]), ``closed``, ``memo_updated``, ``diff`` (of the
+        changed alerts), ``failures`` (the errors) and ``todo`` (how many alerts needed a write).
+
+        The alerts are ``ids`` (read first: unknown ids fail before anything is written; with ``read_first=False``
+        ids listed open just before: a close is sent without a read, and an alert is read only when it is refused),
+        or those the listing and ``filters`` select. Check mode sends nothing and shows the alerts as they will be.
+        """
+        if ids is not None and not read_first:
+            targets = [{'id': i, 'status': 'UNKNOWN'} for i in dict.fromkeys(i.strip() for i in ids)]
+        elif ids is not None:
+            ids = list(dict.fromkeys(i.strip() for i in ids))
+            found = self.find_alerts(ids, limit=limit, concurrency=concurrency)
+            targets = [found[i] for i in ids]
+        else:
+            targets = self.list_alerts(with_closed=with_closed, limit=limit, filters=filters)
+        synced = bulk.sync(targets, check_mode=check_mode, concurrency=concurrency, platform=PLATFORM,
+                           **self._alert_writes(close, reason, memo))
+        alerts = []
+        for item in synced.items:
+            out = dict(id=item['key'], changed=item['changed'], before=_state_view(item['before']),
+                       after=_state_view(item['after']))
+            if item['error'] is not None:
+                out['error'] = str(item['error'])
+            alerts.append(out)
+        return dict(alerts=alerts, diff=synced.diff(_diff_view), failures=synced.failures, todo=synced.todo,
+                    closed=sum(1 for i in synced.items if 'close' in i['parts']),
+                    memo_updated=sum(1 for i in synced.items if 'memo' in i['parts']))
+
+    def _alert_writes(self, close, reason, memo):
+        """bulk.sync's functions for alert writes: the memo when it differs (a PUT), then the close when the alert is
+        open. Check mode shows a closed alert as Mackerel will (status OK, the reason; closedAt is known once closed)."""
+
+        def desired(alert):
+            after, parts = dict(alert), []
+            if memo is not None and (alert.get('memo') or '') != memo:
+                after['memo'] = memo
+                parts.append('memo')
+            if close and not is_closed(alert):
+                after.update(status='OK', reason=reason, closedAt=None, closed_at=None)
+                parts.append('close')
+            return bulk.Change(after, parts) if parts else None
+
+        def write(alert, _change):
+            after, parts = dict(alert), []
+            if memo is not None and (alert.get('memo') or '') != memo:
+                after['memo'] = self.update_memo(alert['id'], memo).get('memo', memo)
+                parts.append('memo')
+            if close and not is_closed(alert):
+                closed, ours = self._close_once(alert['id'], reason)
+                if memo is not None:
+                    closed['memo'] = after.get('memo')
+                after = closed
+                parts.extend(['close'] if ours else [])
+            return after, parts
+
+        def done(current, change):
+            return (('memo' not in change.parts or (current.get('memo') or '') == memo)
+                    and ('close' not in change.parts or is_closed(current)))
+
+        def credit(current, change):
+            # a server that answers 200 for an alert someone else already closed shows it closed, with their reason
+            return [part for part in change.parts if part == 'memo' and (current.get('memo') or '') == memo
+                    or part == 'close' and is_closed(current) and current.get('reason') == reason]
+
+        def claim(alert, change):
+            if 'close' not in change.parts:
+                return None
+            return self.claims.claim('close|%s|%s' % (alert['id'], alert.get('openedAt')))
+
+        return dict(desired=desired, write=write, reread=lambda alert: self.get_alert(alert['id']), done=done,
+                    credit=credit, claim=claim, rounds=max(MIN_CLOSE_ROUNDS, self.transport.retries + 1))
+
+    def _close_once(self, alert_id, reason):
+        """One close: ``(alert, ours)``. A close refused (400/409/422) on an alert that is closed by now was someone
+        else's; an answer that does not show the alert closed proves nothing (Unconfirmed: it is read again)."""
+        try:
+            closed = self.close_alert(alert_id, reason)
+        except errors.HTTPError as exc:
+            if exc.status not in (400, 409, 422):
                 raise
-            if closed is None or not is_closed(closed):
-                # the answer does not prove the close: what the server holds now does
-                closed = self.get_alert(alert_id)
-                if not is_closed(closed):
-                    last = last or errors.ResponseError('the server answered the close but the alert is still open',
-                                                        platform=PLATFORM, operation='close alert %s' % alert_id)
-                    continue
-            # a server that answers 200 for an alert someone else already closed returns it unchanged
-            return closed, closed.get('reason') == reason
-        raise last
-
-    def run_writes(self, items, work, concurrency):
-        """``work(item)`` for every item over the pooled session: the first alone (a key without Write permission
-        fails there, before anything else is sent), the rest with bounded concurrency. After a 401/403 nothing
-        further is sent. Returns run_bounded's ``[(item, result, error)]``."""
-        items = list(items)
-        if not items:
-            return []
-        stop = threading.Event()
-        fatal = (errors.AuthenticationError, errors.PermissionDeniedError)
-
-        def guarded(item):
-            if stop.is_set():
-                raise errors.AlertOpsError('not attempted after an earlier authorization failure', platform=PLATFORM)
-            try:
-                return work(item)
-            except fatal:
-                stop.set()
-                raise
-
-        results = bulk.run_bounded(items[:1], guarded, 1)
-        results.extend(bulk.run_bounded(items[1:], guarded, concurrency))
-        return results
+            current = self.get_alert(alert_id)
+            if is_closed(current):
+                return current, False
+            raise
+        if not is_closed(closed):
+            raise bulk.Unconfirmed('the server answered the close but the alert is still open', platform=PLATFORM,
+                                   operation='close alert %s' % alert_id)
+        # a server that answers 200 for an alert someone else already closed returns it unchanged
+        return closed, closed.get('reason') == reason
 
     # -- downtimes, host status, graph annotations (suppression) --------------------------------------------
     def list_downtimes(self):

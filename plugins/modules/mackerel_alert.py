@@ -219,8 +219,6 @@ from ansible_collections.alertops.core.plugins.module_utils import bulk, mackere
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 
-STATE_FIELDS = ('status', 'reason', 'closedAt', 'closed_at', 'memo')
-DIFF_FIELDS = ('status', 'reason', 'closedAt', 'memo')
 FILTER_OPTIONS = ('status', 'type', 'monitor_id', 'host_id', 'opened_after', 'opened_before')
 
 
@@ -251,93 +249,24 @@ def _validate(p):
     return filters, bulk.check_concurrency(p['concurrency'])
 
 
-def _diff_view(alert, fields=DIFF_FIELDS):
-    return dict((k, alert.get(k)) for k in fields if alert.get(k) is not None)
-
-
 def run(module):
     p = module.params
     filters, concurrency = _validate(p)
     client = module.client(concurrency=concurrency)
-
-    if p['id'] is not None and not p['read_first']:
-        # listed open just before: one close each; close_checked reads an alert again only when the close is refused
-        targets = [{'id': i, 'status': 'UNKNOWN'} for i in dict.fromkeys(i.strip() for i in p['id'])]
-    elif p['id'] is not None:
-        ids = list(dict.fromkeys(i.strip() for i in p['id']))
-        found = client.find_alerts(ids, limit=p['limit'], concurrency=concurrency)
-        targets = [found[i] for i in ids]
-    else:
-        targets = client.list_alerts(with_closed=p['with_closed'], limit=p['limit'], filters=filters)
-
-    memo, reason = p['memo'], p['reason']
-    plans = []
-    for alert in targets:
-        need_memo = memo is not None and (alert.get('memo') or '') != memo
-        need_close = p['state'] == 'closed' and not mackerel.is_closed(alert)
-        plans.append((alert, need_memo, need_close))
-
-    def predicted(plan):
-        alert, need_memo, need_close = plan
-        after = dict(alert)
-        if need_memo:
-            after['memo'] = memo
-        if need_close:
-            after.update(status='OK', reason=reason, closedAt=None, closed_at=None)
-        return after, need_memo, need_close
-
-    def work(plan):
-        alert, need_memo, need_close = plan
-        after, memo_done, close_done = dict(alert), False, False
-        if need_memo:
-            answer = client.update_memo(alert['id'], memo)
-            after['memo'] = answer.get('memo', memo)
-            memo_done = True
-        if need_close:
-            closed, close_done = client.close_checked(alert['id'], reason, alert)
-            if memo is not None:
-                closed['memo'] = after.get('memo')
-            after = closed
-        return after, memo_done, close_done
-
-    todo = [plan for plan in plans if plan[1] or plan[2]]
-    if module.check_mode:
-        outcomes = [(plan, predicted(plan), None) for plan in todo]
-    else:
-        outcomes = client.run_writes(todo, work, concurrency)
-    by_id = dict((plan[0]['id'], (result, error)) for plan, result, error in outcomes)
-
-    items, diff_before, diff_after, failures = [], {}, {}, []
-    counts = {'closed': 0, 'memo_updated': 0}
-    for alert, _need_memo, _need_close in plans:
-        result, error = by_id.get(alert['id'], (None, None))
-        before = _diff_view(alert, STATE_FIELDS)
-        item = {'id': alert['id'], 'changed': False, 'before': before, 'after': before}
-        if error is not None:
-            item['error'] = str(error)
-            failures.append(error)
-        elif result is not None:
-            after, memo_done, close_done = result
-            item['after'] = _diff_view(after, STATE_FIELDS)
-            item['changed'] = bool(memo_done or close_done)
-            counts['closed'] += int(bool(close_done))
-            counts['memo_updated'] += int(bool(memo_done))
-        if item['changed']:
-            diff_before[alert['id']] = _diff_view(alert)
-            diff_after[alert['id']] = _diff_view(after)
-        items.append(item)
-
-    changed = any(item['changed'] for item in items)
-    result = dict(changed=changed, alerts=items, **counts)
+    report = client.apply(ids=p['id'], read_first=p['read_first'], filters=filters, with_closed=p['with_closed'],
+                          limit=p['limit'], close=p['state'] == 'closed', reason=p['reason'], memo=p['memo'],
+                          check_mode=module.check_mode, concurrency=concurrency)
+    result = dict(changed=any(item['changed'] for item in report['alerts']), alerts=report['alerts'],
+                  closed=report['closed'], memo_updated=report['memo_updated'])
     if module._diff:
-        result['diff'] = {'before': diff_before, 'after': diff_after}
+        result['diff'] = report['diff']
+    failures = report['failures']
     if failures:
-        first = failures[0]
-        if getattr(first, 'status', None) is not None:
-            result['status'] = first.status
+        if failures[0].status is not None:
+            result['status'] = failures[0].status
         raise AlertOpsError('%d of %d alert(s) could not be changed (%d changed); first failure: %s'
-                            % (len(failures), len(todo), sum(1 for i in items if i['changed']), first),
-                            platform=mackerel.PLATFORM, details=result)
+                            % (len(failures), report['todo'], sum(1 for i in report['alerts'] if i['changed']),
+                               failures[0]), platform=mackerel.PLATFORM, details=result)
     return result
 
 

@@ -218,17 +218,34 @@ def test_find_alerts_uses_get_for_few_ids_and_the_listing_for_many():
     assert not client.transport.posts()
 
 
-def test_run_writes_stops_after_a_permission_failure():
+def test_apply_stops_after_a_permission_failure():
     client = client_for(make_alerts(20))
-    sent = []
+    for n in range(20):
+        client.transport.script[('POST', '/api/v0/alerts/a%04d/close' % n)] = [
+            errors.PermissionDeniedError('forbidden', 403, platform='mackerel')]
+    report = client.apply(ids=['a%04d' % n for n in range(20)], close=True, reason='CHG-1', concurrency=8)
+    assert [c[1] for c in client.transport.posts()] == ['/api/v0/alerts/a0000/close']   # the first write only
+    assert all(item.get('error') for item in report['alerts'])
+    assert [e.status for e in report['failures']][:2] == [403, None] and report['todo'] == 20
+    assert not any(item['changed'] for item in report['alerts']) and report['closed'] == 0
 
-    def work(item):
-        sent.append(item)
-        raise errors.PermissionDeniedError('forbidden', 403, platform='mackerel')
 
-    results = client.run_writes(list(range(20)), work, 8)
-    assert sent == [0]
-    assert all(res[2] is not None for res in results)
+def test_apply_plans_memo_and_close_and_predicts_in_check_mode():
+    alerts = make_alerts(3)
+    alerts[1].update(status='OK', closedAt=5, reason='earlier')
+    client = client_for(alerts)
+    report = client.apply(ids=['a0000', 'a0001', 'a0002'], close=True, reason='CHG-1', memo='note', check_mode=True)
+    assert not client.transport.posts() and not [c for c in client.transport.calls if c[0] == 'PUT']
+    assert [(a['id'], a['changed'], a['after'].get('status'), a['after'].get('memo')) for a in report['alerts']] == [
+        ('a0000', True, 'OK', 'note'), ('a0001', True, 'OK', 'note'), ('a0002', True, 'OK', 'note')]
+    assert (report['closed'], report['memo_updated'], report['todo']) == (2, 3, 3)
+    assert report['diff']['after']['a0000'] == {'status': 'OK', 'reason': 'CHG-1', 'memo': 'note'}
+    report = client.apply(ids=['a0000', 'a0001', 'a0002'], close=True, reason='CHG-1', memo='note')
+    assert (report['closed'], report['memo_updated'], report['failures']) == (2, 3, [])
+    assert report['alerts'][0]['after']['closedAt'] == 2000 and report['alerts'][1]['after']['reason'] == 'earlier'
+    again = client.apply(ids=['a0000', 'a0001', 'a0002'], close=True, reason='CHG-1', memo='note')
+    assert (again['closed'], again['memo_updated'], again['todo'], again['diff']) == (
+        0, 0, 0, {'before': {}, 'after': {}})
 
 
 def test_memo_size_is_checked_before_sending():
