@@ -51,6 +51,7 @@ PAGE_SIZE = 100            # OpsRamp's documented maximum per page
 TOKEN_MARGIN = 60.0        # refresh this many seconds before the token expires
 DEFAULT_EXPIRES_IN = 3600.0
 MAX_ACTION_ROUNDS = 4
+ANSWER_KEY = '_answer'     # what apply keeps of an action's answer on the alert it returns (answered_at, closed_at)
 TIME_FORMAT = '%Y-%m-%dT%H:%M:%S+0000'
 QUERY_TIME_FORMAT = '%Y-%m-%dT%H:%M:%S 0000'   # the documented queryString form (the offset after a space)
 _VENDOR_TIME = re.compile(r'^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\+0000$')
@@ -237,6 +238,13 @@ def flags(alert):
     out = dict((f, bool(alert.get(f))) for f in FLAGS if f != 'healed')
     out['healed'] = str(alert.get('currentState') or '').lower() == 'ok'
     return out
+
+
+def predict(alert, flag, wanted):
+    """The alert as OpsRamp shows it once an action set ``flag`` to ``wanted`` (healed: its current state is Ok)."""
+    if flag == 'healed':
+        return dict(alert, currentState='Ok') if wanted else dict(alert)
+    return dict(alert, **{flag: wanted})
 
 
 def not_closed_query(query):
@@ -672,119 +680,84 @@ class OpsRampClient:
         data = response.json(allow_empty=True)  # a 2xx with an unreadable body raises ResponseError (status 2xx)
         return normalise_alert(data) if isinstance(data, dict) and 'uniqueId' in data else None
 
-    def apply_state(self, alert_id, state, description=None, snooze_duration=None, check_mode=False, alert=None):
-        """Bring one alert into ``state`` exactly once: dict(id, changed, before, after[, failed, msg]).
+    def apply(self, ids, state, description=None, snooze_duration=None, check_mode=False, concurrency=8,
+              read_first=True):
+        """Bring every alert of ``ids`` into ``state``, each action exactly once (bulk.sync); returns a dict for the
+        module: ``alerts`` (per id in input order: id, changed, before and after flags, answered_at / closed_at when
+        this run acted, failed and msg on failure), ``diff`` (flags of the changed alerts), ``failures`` (messages).
 
-        Nothing is sent when the flag already has the wanted value. After an unknown outcome (dropped connection,
-        502/504) or a 2xx answer that cannot be read, the alert is read again and the action repeated only if it is
-        still needed. The change is claimed in the host's ledger (claims.py): when another run on this host already
-        made it, the alert is re-read instead and the result is not changed, so two runs never both claim one change.
-        """
-        alert_id = check_alert_id(alert_id)
-        action, flag, wanted = STATES[state]
-        if alert is None:
-            alert = self.get_alert(alert_id)
-        before = flags(alert)
-        result = dict(id=alert_id, changed=False, before=before, after=before)
-        if before[flag] == wanted:
-            return result
-        if before['closed']:
-            raise errors.ConflictError('alert %s is closed; OpsRamp cannot %s a closed alert (nothing was sent)'
-                                       % (alert_id, action), platform=PLATFORM, operation='%s alert %s' % (action, alert_id))
-        predicted = dict(before)
-        predicted[flag] = wanted
-        if check_mode:
-            result.update(changed=True, after=predicted)
-            return result
-        key = '%s|%s|%s' % (action, alert_id, alert.get('updatedTime') or alert.get('createdDate'))
-        with self.claims.claim(key) as claim:
-            if claim.taken:  # another run on this host made this very change: read instead of writing
-                now = flags(self.get_alert(alert_id))
-                if now[flag] == wanted:
-                    result.update(after=now)
-                    return result
-            result = self._action_rounds(alert_id, state, description, snooze_duration, result, predicted)
-            if result['changed']:
-                claim.mark()
-            return result
-
-    def _action_rounds(self, alert_id, state, description, snooze_duration, result, predicted):
-        action, flag, wanted = STATES[state]
-        last = None
-        for _round in range(MAX_ACTION_ROUNDS):
-            try:
-                answered = self.post_action(alert_id, state, description, snooze_duration)
-            except (errors.OutcomeUnknownError, errors.ResponseError) as exc:
-                if isinstance(exc, errors.ResponseError) and (exc.status is None or not 200 <= exc.status < 300):
-                    raise
-                last = exc  # no answer, or a 2xx answer that cannot be read: what the server holds now tells
-                current = self.get_alert(alert_id)
-                if flags(current)[flag] == wanted:
-                    result.update(changed=True, after=flags(current))
-                    return result
-                continue
-            except errors.HTTPError as exc:
-                if exc.status in (401, 403, 404, 407, 429):
-                    raise
-                current = self.get_alert(alert_id)
-                now = flags(current)
-                if now[flag] == wanted:  # someone else got there first
-                    result.update(after=now)
-                    return result
-                if now['closed']:
-                    raise errors.ConflictError('alert %s was closed meanwhile; OpsRamp cannot %s a closed alert'
-                                               % (alert_id, action), platform=PLATFORM,
-                                               operation='%s alert %s' % (action, alert_id), status=exc.status,
-                                               vendor=exc.vendor)
-                raise
-            after = flags(answered) if answered is not None and flag in answered else predicted
-            result.update(changed=True, after=after, answered_at=timeutil.to_iso(time.time()))
-            if answered is not None and after['closed']:
-                closed_time = (answered.get('statusHistory') or {}).get('closedTime')
-                result['closed_at'] = timeutil.to_iso(parse_time(closed_time)) if closed_time else None
-            return result
-        raise last
-
-    def apply_states(self, ids, state, description=None, snooze_duration=None, check_mode=False, concurrency=8,
-                     read_first=True):
-        """``apply_state`` for every id over the pooled session with bounded concurrency.
-
-        Returns (results, failures): per-item result dicts in input order, and the failed items' messages.
-        Unknown ids are found first (one GET each) and fail the task before anything is written. With
-        ``read_first=False`` (ids listed open just before) nothing is read first: the action is sent, and an alert is
-        read again only when OpsRamp refuses it.
+        Nothing is sent when the flag already has the wanted value; a closed alert cannot be acted on (that alert
+        fails, nothing is sent for it). Unknown ids are found first (one GET each) and fail the task before anything
+        is written. With ``read_first=False`` (ids listed open just before) nothing is read first: the action is sent,
+        and an alert is read again only when OpsRamp refuses it.
         """
         ids = list(dict.fromkeys(check_alert_id(i) for i in ids))
         if read_first:
             found = bulk.read_all(ids, self.get_alert, concurrency, PLATFORM)
         else:
             found = dict((i, {'uniqueId': i}) for i in ids)
-        stop = threading.Event()
+        synced = bulk.sync([dict(found[i], uniqueId=i) for i in ids], key=lambda alert: alert['uniqueId'],
+                           check_mode=check_mode, concurrency=concurrency, platform=PLATFORM,
+                           **self._action_writes(state, description, snooze_duration))
+        alerts, failures = [], []
+        for item in synced.items:
+            out = dict(id=item['key'], changed=item['changed'], before=flags(item['before']),
+                       after=flags(item['after']))
+            if item['changed']:
+                out.update(item['after'].get(ANSWER_KEY) or {})
+            if item['error'] is not None:
+                out.update(failed=True, msg=self.transport.redact(str(item['error'])))
+                failures.append(out['msg'])
+            alerts.append(out)
+        return dict(alerts=alerts, diff=synced.diff(flags), failures=failures, todo=synced.todo)
 
-        def work(alert_id):
-            if stop.is_set():
-                raise errors.AlertOpsError('not attempted after an earlier authorization failure', platform=PLATFORM)
+    def _action_writes(self, state, description, snooze_duration):
+        """bulk.sync's functions for an alert action. The change is claimed in the host's ledger (claims.py): when
+        another run on this host already made it, the alert is re-read instead and the result is not changed."""
+        action, flag, wanted = STATES[state]
+
+        def desired(alert):
+            before = flags(alert)
+            if before[flag] == wanted:
+                return None
+            if before['closed']:
+                raise errors.ConflictError('alert %s is closed; OpsRamp cannot %s a closed alert (nothing was sent)'
+                                           % (alert['uniqueId'], action), platform=PLATFORM,
+                                           operation='%s alert %s' % (action, alert['uniqueId']))
+            return bulk.Change(predict(alert, flag, wanted), (state,))
+
+        def write(alert, change):
+            alert_id = alert['uniqueId']
             try:
-                return self.apply_state(alert_id, state, description, snooze_duration, check_mode, found[alert_id])
-            except (errors.AuthenticationError, errors.PermissionDeniedError):
-                stop.set()  # a credential that may not act fails once, not once per alert
+                answered = self.post_action(alert_id, state, description, snooze_duration)
+            except errors.HTTPError as exc:
+                if exc.status in (401, 403, 404, 407, 429):
+                    raise
+                current = self.get_alert(alert_id)
+                now = flags(current)
+                if now[flag] == wanted:  # someone else got there first
+                    return current, ()
+                if now['closed']:
+                    raise errors.ConflictError('alert %s was closed meanwhile; OpsRamp cannot %s a closed alert'
+                                               % (alert_id, action), platform=PLATFORM,
+                                               operation='%s alert %s' % (action, alert_id), status=exc.status,
+                                               vendor=exc.vendor)
                 raise
+            # OpsRamp may answer without the alert, or without the flag (healed is its current state): predicted then
+            after = dict(answered if answered is not None and flag in answered else change.after)
+            answer = after[ANSWER_KEY] = {'answered_at': timeutil.to_iso(time.time())}
+            if answered is not None and flags(after)['closed']:
+                closed_time = (answered.get('statusHistory') or {}).get('closedTime')
+                answer['closed_at'] = timeutil.to_iso(parse_time(closed_time)) if closed_time else None
+            return after, change.parts
 
-        # the first write alone: an integration without permission fails after one request
-        first = next((i for i in ids if flags(found[i])[STATES[state][1]] != STATES[state][2]), None)
-        outcomes = bulk.run_bounded([first], work, 1) if first is not None else []
-        outcomes.extend(bulk.run_bounded([i for i in ids if i != first], work, concurrency))
-        by_id = dict((o[0], o) for o in outcomes)
-        results, failures = [], []
-        for alert_id, result, error in (by_id[i] for i in ids):
-            if error is None:
-                results.append(result)
-                continue
-            msg = self.transport.redact(str(error))
-            before = flags(found[alert_id])
-            results.append(dict(id=alert_id, changed=False, before=before, after=before, failed=True, msg=msg))
-            failures.append(msg)
-        return results, failures
+        def claim(alert, change):
+            return self.claims.claim('%s|%s|%s' % (action, alert['uniqueId'],
+                                                   alert.get('updatedTime') or alert.get('createdDate')))
+
+        return dict(desired=desired, write=write, reread=lambda alert: self.get_alert(alert['uniqueId']),
+                    done=lambda current, change: flags(current)[flag] == wanted, claim=claim,
+                    rounds=MAX_ACTION_ROUNDS)
 
     # -- scheduled maintenance ----------------------------------------------------------------------------------
     def _sm_path(self, *parts):

@@ -177,7 +177,7 @@ alerts:
       returned: on failure
 diff:
   description: Flags of the changed alerts, keyed by id, before and after.
-  returned: always
+  returned: in diff mode (C(--diff) or the task keyword C(diff))
   type: dict
 """
 
@@ -199,15 +199,12 @@ def run(module):
                                   platform=opsramp.PLATFORM)
     concurrency = bulk.check_concurrency(p['concurrency'])
     client = module.client(concurrency=concurrency)
-    items, failures = client.apply_states(ids, p['state'], p['description'], p['snooze_duration'],
-                                          check_mode=module.check_mode, concurrency=concurrency,
-                                          read_first=p['read_first'])
-    diff = {'before': {}, 'after': {}}
-    for item in items:
-        if item['changed']:
-            diff['before'][item['id']] = item['before']
-            diff['after'][item['id']] = item['after']
-    result = dict(changed=any(i['changed'] for i in items), alerts=items, diff=diff)
+    report = client.apply(ids, p['state'], p['description'], p['snooze_duration'], check_mode=module.check_mode,
+                          concurrency=concurrency, read_first=p['read_first'])
+    items, failures = report['alerts'], report['failures']
+    result = dict(changed=any(i['changed'] for i in items), alerts=items)
+    if module._diff:
+        result['diff'] = report['diff']
     if failures:
         raise AlertOpsError('%d of %d alert(s) could not be set to %s (%d changed); first failure: %s'
                             % (len(failures), len(items), p['state'], sum(1 for i in items if i['changed']),
