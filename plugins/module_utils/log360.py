@@ -32,7 +32,7 @@ import fnmatch
 import json
 import re
 
-from ansible_collections.alertops.core.plugins.module_utils import alerts, errors, pager, timeutil, transport, waiter
+from ansible_collections.alertops.core.plugins.module_utils import alerts, bulk, errors, pager, timeutil, transport, waiter
 from ansible_collections.alertops.core.plugins.module_utils.ids import check_id
 from ansible_collections.alertops.core.plugins.module_utils.options import check_required
 from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vocabulary, resolve
@@ -432,32 +432,49 @@ class Log360Client:
         call deleted it (True); still there means the delete is sent again. A 404 after such a lost answer is this
         call's own delete too.
         """
-        request_id = _check_id(request_id)
-        unknown = None
-        for _round in range(MAX_DELETE_ROUNDS):
-            try:
-                response = self.transport.request('DELETE', self.path('jobs'), 'delete job', params={'request_id': request_id},
-                                                  accept_statuses=(404,), idempotent=False)
-            except errors.OutcomeUnknownError as exc:
-                unknown = exc
-                if self.find_job(request_id) is None:
-                    return True
-                continue
+        job = {'request_id': _check_id(request_id)}
+        _after, parts = bulk.write_once(job, bulk.Change(None, ('delete',)), **self._delete_writes())
+        return bool(parts)
+
+    def delete_jobs(self, request_ids, check_mode=False, concurrency=8):
+        """Delete jobs, each exactly once (bulk.sync: the first alone, nothing more after a 401/403). Returns
+        ``dict(deleted, absent, jobs, failed)``: the ids deleted (or that would be, in check mode), the ids already
+        gone, the deleted jobs as they were just before, and ``[(request_id, error)]`` of those that failed."""
+        ids = [_check_id(i) for i in request_ids]
+        reads = bulk.run_bounded(ids, self.find_job, concurrency)
+        found = dict((i, job) for i, job, error in reads if job is not None)
+        failed = dict((i, error) for i, _job, error in reads if error is not None)
+        synced = bulk.sync([dict(found[i], request_id=i) for i in ids if i in found],
+                           lambda job: bulk.Change(None, ('delete',)), key=lambda job: job['request_id'],
+                           check_mode=check_mode, concurrency=concurrency, platform=PLATFORM, **self._delete_writes())
+        failed.update((item['key'], item['error']) for item in synced.items if item['error'] is not None)
+        done = [item['key'] for item in synced.items if item['changed']]
+        return dict(deleted=[found[i]['request_id'] or i for i in done], jobs=[found[i] for i in done],
+                    absent=[i for i in ids if i not in done and i not in failed],
+                    failed=[(i, failed[i]) for i in ids if i in failed])
+
+    def _delete_writes(self):
+        """bulk's functions for a job delete. Already gone: a 404 or a 200 without a message. After a lost answer
+        (dropped after sending, 502/504, an unreadable 2xx) the job list decides: gone is this run's delete, also when
+        the delete sent again meets a 404."""
+
+        def write(job, _change):
+            response = self.transport.request('DELETE', self.path('jobs'), 'delete job',
+                                              params={'request_id': job['request_id']}, accept_statuses=(404,),
+                                              idempotent=False)
             if response.status == 404:
-                return unknown is not None
-            try:
-                payload = response.json(allow_empty=True)
-            except errors.ResponseError as exc:  # 2xx, unreadable: the job list says what happened
-                unknown = exc
-                if self.find_job(request_id) is None:
-                    return True
-                continue
-            message = None
+                return None, ()
+            payload = response.json(allow_empty=True)   # a 2xx that cannot be read: an unknown outcome
             if isinstance(payload, dict):
-                data = payload.get('data') if isinstance(payload.get('data'), dict) else payload
-                message = data.get('message')
-            return bool(message) or unknown is not None
-        raise unknown
+                payload = payload.get('data') if isinstance(payload.get('data'), dict) else payload
+                return None, ('delete',) if payload.get('message') else ()
+            return None, ()
+
+        def reread(job):
+            current = self.find_job(job['request_id'])
+            return None if current is None else dict(current, request_id=job['request_id'])
+
+        return dict(write=write, reread=reread, done=lambda current, change: current is None, rounds=MAX_DELETE_ROUNDS)
 
     @staticmethod
     def check_wait(timeout, sleep, timeout_option='timeout', sleep_option='sleep'):

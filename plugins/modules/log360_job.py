@@ -114,23 +114,11 @@ def run(module):
         if request_id not in ids:
             ids.append(request_id)
     client = module.client(pool_size=concurrency)
-
-    def delete(request_id):
-        job = client.find_job(request_id)
-        if job is None:
-            return None
-        if module.check_mode:
-            return job
-        return job if client.delete_job(request_id) else None
-
-    outcomes = bulk.run_bounded(ids, delete, concurrency)
-    jobs = [result for _id, result, error in outcomes if result is not None]
-    deleted = [job['request_id'] or request_id for request_id, job, error in outcomes if job is not None]
-    absent = [request_id for request_id, job, error in outcomes if job is None and error is None]
-    failed = [(request_id, error) for request_id, job, error in outcomes if error is not None]
-    result = dict(changed=bool(deleted), deleted=deleted, absent=absent, jobs=jobs)
+    report = client.delete_jobs(ids, check_mode=module.check_mode, concurrency=concurrency)
+    failed = report.pop('failed')
+    result = dict(changed=bool(report['deleted']), **report)
     if module._diff:
-        result['diff'] = dict(before={'jobs': [dict((k, v) for k, v in j.items() if k != 'raw') for j in jobs]},
+        result['diff'] = dict(before={'jobs': [dict((k, v) for k, v in j.items() if k != 'raw') for j in report['jobs']]},
                               after={'jobs': []})
     if failed:
         first = failed[0][1]
