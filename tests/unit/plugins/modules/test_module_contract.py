@@ -186,16 +186,8 @@ def test_write_then_rerun_changes_nothing(run_module, sim, ids, module, args, ke
     assert sim.writes() == []
 
 
-def _diff_always(row):
-    # opsramp_alert returns diff also without diff mode today; the bulk stream makes it diff-mode only (issue 15):
-    # then these xfails pass, strict makes that a failure, and the marker goes
-    if row[0] == 'opsramp_alert':
-        return pytest.param(*row, marks=pytest.mark.xfail(strict=True, reason='opsramp_alert returns diff always'))
-    return pytest.param(*row)
-
-
 @pytest.mark.parametrize('check', [True, False])
-@pytest.mark.parametrize('module,args,key,expected', [_diff_always(w) for w in WRITES])
+@pytest.mark.parametrize('module,args,key,expected', WRITES)
 def test_diff_only_in_diff_mode(run_module, ids, module, args, key, expected, check):
     plain = run_module(module, ids.fill(args), check=check)
     assert plain.get('failed') is not True, plain
