@@ -233,7 +233,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.alertops.core.plugins.module_utils import options, pager
-from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, Redactor
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, Redactor, platform_scope
 from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
 from ansible_collections.alertops.core.plugins.module_utils.mackerel import MackerelClient
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
@@ -282,15 +282,17 @@ class LookupModule(LookupBase):
         try:
             self.set_options(var_options=variables, direct=kwargs)
             platform = self.get_option('platform')
-            pager.check_max_items(self.get_option('max_items'), platform=platform)
-            client_class, method, names = workflow(platform, self.get_option('occurrences'))
-            params = options.connection_params(platform, dict((n, self.get_option(n)) for n in CONNECTION_NAMES))
-            extra = {'api_paths': self.get_option('api_paths')} if platform == 'log360' else {}
-            client = client_class.from_params(params, **extra)
-            if getattr(client.transport, 'pacer', None) is not None:
-                client.transport.pacer.notify = _pacing_note
-            return getattr(client, method)(ids=[to_text(t) for t in terms or []],
-                                           **dict((n, self.get_option(n)) for n in names))
+            # an error raised without a platform gets the lookup's
+            with platform_scope(platform if platform in CLIENTS else None):
+                pager.check_max_items(self.get_option('max_items'), platform=platform)
+                client_class, method, names = workflow(platform, self.get_option('occurrences'))
+                params = options.connection_params(platform, dict((n, self.get_option(n)) for n in CONNECTION_NAMES))
+                extra = {'api_paths': self.get_option('api_paths')} if platform == 'log360' else {}
+                client = client_class.from_params(params, **extra)
+                if getattr(client.transport, 'pacer', None) is not None:
+                    client.transport.pacer.notify = _pacing_note
+                return getattr(client, method)(ids=[to_text(t) for t in terms or []],
+                                               **dict((n, self.get_option(n)) for n in names))
         except Exception as exc:  # pylint: disable=broad-except
             raise AnsibleLookupError('alertops.core.alerts: %s' % _redactor(client, platform, kwargs).redact(
                 _message(exc, platform))) from None

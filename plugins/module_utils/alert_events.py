@@ -297,6 +297,10 @@ class AlertPoller:
 
     def poll(self):
         """The events since the last committed poll (the state is kept until ``commit()``)."""
+        with errors.platform_scope(self.platform):   # an error raised without a platform gets the source's
+            return self._poll()
+
+    def _poll(self):
         now = self.clock()
         polled_at = timeutil.to_iso(now)
         if self.platform == 'log360':

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.alertops.core.plugins.module_utils import errors
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, NotFoundError, ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.errors import current_platform, platform_scope
 
 MAX_CONCURRENCY = 64
 # a write whose outcome stays unknown is checked and sent again at most this often (clients may pass more)
@@ -40,10 +41,12 @@ def run_bounded(items, work, concurrency):
     report per-item outcomes and fail the task with everything that did happen.
     """
     concurrency = check_concurrency(concurrency)
+    platform = current_platform()   # the workers run in the caller's platform scope
 
     def guarded(item):
         try:
-            return item, work(item), None
+            with platform_scope(platform):
+                return item, work(item), None
         except AlertOpsError as exc:
             return item, None, exc
 

@@ -1,13 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, alertops.core contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Typed errors. Each one knows whether it may be retried and renders its own failure message."""
+"""Typed errors. Each one knows whether it may be retried and renders its own failure message; its platform is tagged
+where a plugin runs (platform_scope), not at every raise."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import base64
+import contextlib
+import functools
+import inspect
 import json
 import threading
 
@@ -163,11 +167,71 @@ class Redactor:
         return value
 
 
+_SCOPE = threading.local()
+
+
+def current_platform():
+    """The platform of the plugin running in this thread (see ``platform_scope``), or None."""
+    return getattr(_SCOPE, 'platform', None)
+
+
+@contextlib.contextmanager
+def platform_scope(platform):
+    """Where a plugin runs for one platform (a module's run, the lookup, a client method): an error created inside
+    without a platform gets ``platform``, and so does one that leaves the scope without it. The platform is tagged here,
+    once, not written at every raise. Per thread: ``bulk.run_bounded`` carries it into its workers."""
+    if not platform:
+        yield
+        return
+    previous = current_platform()
+    _SCOPE.platform = platform
+    try:
+        yield
+    except AlertOpsError as exc:
+        exc.platform = exc.platform or platform
+        raise
+    finally:
+        _SCOPE.platform = previous
+
+
+def platform_scoped(cls):
+    """Class decorator for a vendor client: every public method runs in ``platform_scope(cls.PLATFORM)``, so an
+    error the client raises names its platform also when the client is used directly (a test, the EDA source)."""
+    def scoped(function):
+        if inspect.isgeneratorfunction(function):
+            @functools.wraps(function)
+            def generator(*args, **kwargs):
+                # the scope cannot stay open across yields (the caller runs in between): tag what comes out
+                try:
+                    for value in function(*args, **kwargs):
+                        yield value
+                except AlertOpsError as exc:
+                    exc.platform = exc.platform or cls.PLATFORM
+                    raise
+            return generator
+
+        @functools.wraps(function)
+        def method(*args, **kwargs):
+            with platform_scope(cls.PLATFORM):
+                return function(*args, **kwargs)
+        return method
+
+    for name, member in list(vars(cls).items()):
+        if name.startswith('_') and name != '__init__':
+            continue
+        if isinstance(member, (staticmethod, classmethod)):
+            setattr(cls, name, type(member)(scoped(member.__func__)))
+        elif inspect.isfunction(member):
+            setattr(cls, name, scoped(member))
+    return cls
+
+
 class AlertOpsError(Exception):
     """Base of every error the collection raises on purpose.
 
     ``platform`` and ``operation`` say where it happened, ``status`` is the HTTP status (if any),
-    ``vendor`` the vendor's own error text and ``hint`` what the user can do about it.
+    ``vendor`` the vendor's own error text and ``hint`` what the user can do about it. Without ``platform`` the error
+    takes the platform of the scope it is created in (``platform_scope``: a module, the lookup, a client method).
     """
 
     retryable = False
@@ -175,7 +239,7 @@ class AlertOpsError(Exception):
     def __init__(self, message, platform=None, operation=None, status=None, vendor=None, hint=None, details=None):
         super(AlertOpsError, self).__init__(message)
         self.message = message
-        self.platform = platform
+        self.platform = platform or current_platform()
         self.operation = operation
         self.status = status
         self.vendor = vendor

@@ -297,6 +297,7 @@ class ResultsReader:
                                 platform=PLATFORM, operation='get job results')
 
 
+@errors.platform_scoped
 class Log360Client:
     PLATFORM = PLATFORM
 

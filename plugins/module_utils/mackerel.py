@@ -225,6 +225,7 @@ def _vendor_object(alert):
     return alert
 
 
+@errors.platform_scoped
 class MackerelClient:
     PLATFORM = PLATFORM
 

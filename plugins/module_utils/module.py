@@ -56,7 +56,8 @@ class AlertOpsModule(AnsibleModule):
 
     def run(self, action):
         try:
-            result = action(self)
+            with errors.platform_scope(self.platform):   # an error raised without a platform gets the module's
+                result = action(self)
         except AlertOpsError as exc:
             self.fail_json(**self._redacted(exc.fail_kwargs()))
         except Exception as exc:  # pylint: disable=broad-except

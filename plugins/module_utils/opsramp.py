@@ -491,6 +491,7 @@ class OccurrenceWalker:
 
 
 # -- client ------------------------------------------------------------------------------------------------------
+@errors.platform_scoped
 class OpsRampClient:
     PLATFORM = PLATFORM
 

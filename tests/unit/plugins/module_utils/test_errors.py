@@ -98,3 +98,105 @@ def test_redact_all_walks_dicts_and_lists():
 def test_url_userinfo_is_masked(url, masked, secrets):
     assert errors.mask_url(url) == masked
     assert errors.url_secrets(url) == secrets
+
+
+# -- the platform is tagged where a plugin runs (platform_scope), not written at every raise ----------------------------
+
+@pytest.mark.parametrize('scope,given,expected', [
+    (None, None, None),
+    ('mackerel', None, 'mackerel'),
+    ('mackerel', 'opsramp', 'opsramp'),      # a platform given explicitly wins
+    (None, 'log360', 'log360'),
+])
+def test_an_error_takes_the_platform_of_its_scope(scope, given, expected):
+    with errors.platform_scope(scope):
+        exc = errors.ValidationError('option x is wrong', platform=given)
+    assert exc.platform == expected
+    assert str(exc) == ('%s: option x is wrong' % expected if expected else 'option x is wrong')
+
+
+def test_scopes_nest_and_restore():
+    with errors.platform_scope('log360'):
+        with errors.platform_scope('opsramp'):
+            assert errors.current_platform() == 'opsramp'
+        assert errors.current_platform() == 'log360'
+        with errors.platform_scope(None):
+            assert errors.current_platform() == 'log360'
+    assert errors.current_platform() is None
+
+
+def test_an_error_leaving_the_scope_is_tagged():
+    created = errors.NotFoundError('gone', status=404)      # created outside any scope
+    with pytest.raises(errors.NotFoundError) as info:
+        with errors.platform_scope('mackerel'):
+            raise created
+    assert info.value.platform == 'mackerel'
+    assert str(info.value) == 'mackerel: HTTP 404: gone'
+    with pytest.raises(errors.NotFoundError) as again:
+        with errors.platform_scope('opsramp'):
+            raise created
+    assert again.value.platform == 'mackerel'               # an existing platform is kept
+
+
+def test_bulk_workers_run_in_the_callers_scope():
+    from ansible_collections.alertops.core.plugins.module_utils import bulk
+
+    def work(item):
+        if item % 2:
+            raise errors.ConflictError('item %d refused' % item)
+        return errors.current_platform()
+
+    with errors.platform_scope('opsramp'):
+        outcomes = bulk.run_bounded(range(6), work, 3)
+    assert [result for _item, result, _error in outcomes] == ['opsramp', None, 'opsramp', None, 'opsramp', None]
+    assert [str(error) for _item, _result, error in outcomes if error] == [
+        'opsramp: item 1 refused', 'opsramp: item 3 refused', 'opsramp: item 5 refused']
+    assert errors.current_platform() is None
+
+
+@errors.platform_scoped
+class ScopedClient:
+    PLATFORM = 'log360'
+
+    def __init__(self, fail=False):
+        if fail:
+            raise errors.ValidationError('option time_format is wrong')
+
+    def check(self):
+        raise errors.ValidationError('option kind is wrong')
+
+    @staticmethod
+    def check_static():
+        raise errors.ValidationError('option sleep is wrong')
+
+    @classmethod
+    def from_params(cls):
+        raise errors.ValidationError('option url is wrong')
+
+    def pages(self):
+        yield 1
+        raise errors.ResponseError('page 2 is not JSON')
+
+    def _private(self):
+        return errors.current_platform()
+
+
+@pytest.mark.parametrize('call,message', [
+    (lambda: ScopedClient(fail=True), 'log360: option time_format is wrong'),
+    (lambda: ScopedClient().check(), 'log360: option kind is wrong'),
+    (ScopedClient.check_static, 'log360: option sleep is wrong'),
+    (ScopedClient.from_params, 'log360: option url is wrong'),
+    (lambda: list(ScopedClient().pages()), 'log360: page 2 is not JSON'),
+])
+def test_a_scoped_client_names_its_platform_when_used_directly(call, message):
+    with pytest.raises(errors.AlertOpsError) as info:
+        call()
+    assert str(info.value) == message
+    assert errors.current_platform() is None
+
+
+def test_a_scoped_client_leaves_private_methods_and_the_caller_alone():
+    assert ScopedClient()._private() is None     # pylint: disable=protected-access
+    pages = ScopedClient().pages()
+    assert next(pages) == 1
+    assert errors.current_platform() is None    # no scope stays open across a yield
