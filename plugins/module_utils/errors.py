@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, alertops.core contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Typed errors. Each one knows whether it may be retried and renders its own failure message; its platform is tagged
-where a plugin runs (platform_scope), not at every raise."""
+"""Typed errors. Each one renders its own failure message; its platform is tagged where a plugin runs (platform_scope),
+not at every raise. Whether a request is sent again is the transport's retry table (transport.RETRY_TABLE), not an
+attribute of the error."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -234,8 +235,6 @@ class AlertOpsError(Exception):
     takes the platform of the scope it is created in (``platform_scope``: a module, the lookup, a client method).
     """
 
-    retryable = False
-
     def __init__(self, message, platform=None, operation=None, status=None, vendor=None, hint=None, details=None):
         super(AlertOpsError, self).__init__(message)
         self.message = message
@@ -277,15 +276,13 @@ class ValidationError(AlertOpsError):
 class TransportError(AlertOpsError):
     """The request could not be completed: connection refused or reset, TLS, timeout."""
 
-    retryable = True
-
 
 class OutcomeUnknownError(TransportError):
     """The request was sent but no answer came (dropped connection, read timeout): the server may have acted."""
 
 
 class TLSError(TransportError):
-    retryable = False
+    """The TLS handshake failed (sending again cannot help)."""
 
 
 class RedirectError(AlertOpsError):
@@ -302,10 +299,6 @@ class HTTPError(AlertOpsError):
     def __init__(self, message, status, headers=None, **kwargs):
         super(HTTPError, self).__init__(message, status=status, **kwargs)
         self.headers = headers or {}
-
-    @property
-    def retryable(self):
-        return self.status in (429, 502, 503, 504)
 
 
 class AuthenticationError(HTTPError):

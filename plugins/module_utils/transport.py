@@ -43,9 +43,6 @@ from ansible_collections.alertops.core.plugins.module_utils import errors, pacin
 
 USER_AGENT = 'alertops.core/0.2.0'
 MASK = errors.MASK
-RETRY_STATUSES = (429, 502, 503, 504)
-# A write answered with one of these certainly did not happen, so it may simply be sent again.
-WRITE_SAFE_RETRY_STATUSES = (429, 503)
 IDEMPOTENT_METHODS = ('GET', 'HEAD', 'DELETE', 'PUT', 'OPTIONS')
 MAX_BACKOFF = 30.0
 MAX_SERVER_WAIT = 120.0
@@ -166,6 +163,26 @@ class _Adapter(HTTPAdapter):
 
 
 DONE, RETRY, REFRESH = 'done', 'retry', 'refresh'
+UNKNOWN = 'unknown'
+NOT_SENT, NO_ANSWER = 'not sent', 'no answer'
+# THE retry rules (the one place; errors carry no retry flag): what an outcome means for a read (an idempotent request)
+# and for a write. RETRY: send it again, up to ``retries`` times, then raise the error the outcome maps to. UNKNOWN: the
+# server may have acted, so a write is not sent again (OutcomeUnknownError: the caller reads the object before deciding).
+# Any other status is raised at once, typed (401 after one credential refresh, 403, 404, 400, 500, ...).
+RETRY_TABLE = {
+    # outcome: (read, write)
+    NOT_SENT: (RETRY, RETRY),      # refused, DNS, connect timeout: the server never saw it
+    NO_ANSWER: (RETRY, UNKNOWN),   # dropped after sending, read timeout, no complete answer by the deadline
+    429: (RETRY, RETRY),           # rate limited: nothing was done
+    503: (RETRY, RETRY),           # unavailable: nothing was done
+    502: (RETRY, UNKNOWN),         # a gateway's answer: the server behind it may have acted
+    504: (RETRY, UNKNOWN),
+}
+
+
+def retry_rule(outcome, idempotent):
+    """RETRY, UNKNOWN or None (raise at once) for an outcome (an HTTP status, NOT_SENT or NO_ANSWER) of a read or write."""
+    return RETRY_TABLE.get(outcome, (None, None))[0 if idempotent else 1]
 
 
 class Prepared:
@@ -471,9 +488,10 @@ class Transport:
         operation = prepared.operation
         if failure is not None:
             not_sent = _certainly_not_sent(failure)
-            if state.attempt < self.retries and (state.idempotent or not_sent):
+            rule = retry_rule(NOT_SENT if not_sent else NO_ANSWER, state.idempotent)
+            if rule == RETRY and state.attempt < self.retries:
                 return RETRY
-            cls = errors.TransportError if (not_sent or state.idempotent) else errors.OutcomeUnknownError
+            cls = errors.OutcomeUnknownError if rule == UNKNOWN else errors.TransportError
             hint = 'Check url, the network path and the server' if not_sent else None
             if isinstance(failure, DeadlineExceeded):
                 cause = str(failure)
@@ -494,10 +512,10 @@ class Transport:
             return DONE
         if status in (401, 407) and self.auth is not None and not state.refreshed and self.auth.refresh():
             return REFRESH
-        retry_ok = status in RETRY_STATUSES if state.idempotent else status in WRITE_SAFE_RETRY_STATUSES
-        if retry_ok and state.attempt < self.retries:
+        rule = retry_rule(status, state.idempotent)
+        if rule == RETRY and state.attempt < self.retries:
             return RETRY
-        if not state.idempotent and status in (502, 504):
+        if rule == UNKNOWN:
             err = self._http_error(response)
             raise errors.OutcomeUnknownError(err.message, platform=self.platform, operation=operation, status=status,
                                              vendor=err.vendor)

@@ -393,3 +393,38 @@ def test_a_body_that_cannot_be_encoded_is_a_typed_error_before_anything_is_sent(
     with pytest.raises(errors.AlertOpsError) as info:
         http.request('POST', '/x', 'create x', json_body={'when': object()})
     assert 'TypeError' in str(info.value) and stub.seen == []
+
+
+# -- the retry table (transport.RETRY_TABLE is the one place the retry rules are written) --------------------------
+
+@pytest.mark.parametrize('outcome,read,write', [
+    (transport.NOT_SENT, transport.RETRY, transport.RETRY),
+    (transport.NO_ANSWER, transport.RETRY, transport.UNKNOWN),
+    (429, transport.RETRY, transport.RETRY),
+    (503, transport.RETRY, transport.RETRY),
+    (502, transport.RETRY, transport.UNKNOWN),
+    (504, transport.RETRY, transport.UNKNOWN),
+    (500, None, None), (400, None, None), (401, None, None), (403, None, None), (404, None, None), (409, None, None),
+])
+def test_the_retry_table(outcome, read, write):
+    assert transport.retry_rule(outcome, idempotent=True) == read
+    assert transport.retry_rule(outcome, idempotent=False) == write
+
+
+@pytest.mark.parametrize('method,status,sent,cls', [
+    # status answered every time -> how many times it was sent (retries=2), what is raised
+    ('GET', 429, 3, errors.RateLimitError), ('GET', 503, 3, errors.HTTPError), ('GET', 502, 3, errors.HTTPError),
+    ('GET', 504, 3, errors.HTTPError), ('GET', 500, 1, errors.HTTPError), ('DELETE', 503, 3, errors.HTTPError),
+    ('POST', 429, 3, errors.RateLimitError), ('POST', 503, 3, errors.HTTPError),
+    ('POST', 502, 1, errors.OutcomeUnknownError), ('POST', 504, 1, errors.OutcomeUnknownError),
+    ('POST', 500, 1, errors.HTTPError),
+])
+def test_the_retry_table_is_what_the_transport_does(stub, method, status, sent, cls):
+    stub.default = (status, {'error': 'no'}, {'Retry-After': '0'})
+    http, sleeps = make(stub, retries=2)
+    with pytest.raises(cls) as info:
+        http.request(method, '/x', 'act on x', json_body={} if method == 'POST' else None)
+    assert type(info.value) is cls
+    assert info.value.status == status
+    assert len(stub.seen) == sent
+    assert len(sleeps) == sent - 1
