@@ -204,8 +204,7 @@ def platform_scoped(cls):
             def generator(*args, **kwargs):
                 # the scope cannot stay open across yields (the caller runs in between): tag what comes out
                 try:
-                    for value in function(*args, **kwargs):
-                        yield value
+                    yield from function(*args, **kwargs)
                 except AlertOpsError as exc:
                     exc.platform = exc.platform or cls.PLATFORM
                     raise

@@ -424,7 +424,7 @@ def test_the_retry_table_is_what_the_transport_does(stub, method, status, sent, 
     http, sleeps = make(stub, retries=2)
     with pytest.raises(cls) as info:
         http.request(method, '/x', 'act on x', json_body={} if method == 'POST' else None)
-    assert type(info.value) is cls
+    assert info.value.__class__ is cls          # the exact class, not a subclass
     assert info.value.status == status
     assert len(stub.seen) == sent
     assert len(sleeps) == sent - 1
