@@ -35,6 +35,27 @@ class AlertOpsModule(AnsibleModule):
         for value in errors.url_secrets(self.params.get('url')):
             self.no_log_values.add(value)
 
+    def _load_params(self):
+        super(AlertOpsModule, self)._load_params()
+        # AnsibleModule's mutually_exclusive / required_* count an option given as null (a template that yields None)
+        # as given; here, as in the hand-written checks they replace, null means not set
+        for name in self._rule_options():
+            if name in self.params and self.params[name] is None:
+                del self.params[name]
+
+    def _rule_options(self):
+        names = set()
+        for groups in (self.mutually_exclusive, self.required_together, self.required_one_of):
+            for group in groups or []:
+                names.update(group)
+        for rule in self.required_if or []:
+            names.add(rule[0])
+            names.update(rule[2])
+        for name, needs in (self.required_by or {}).items():
+            names.add(name)
+            names.update([needs] if isinstance(needs, str) else needs)
+        return names
+
     def register_secret(self, value):
         """Secrets that appear at run time (issued OAuth tokens) are masked in everything the module returns."""
         if value:

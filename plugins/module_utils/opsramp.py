@@ -273,6 +273,22 @@ def window_query(query, start=None, end=None):
     return query
 
 
+def search_query(query, start=None, end=None, with_closed=True, options=('start_time', 'end_time')):
+    """The search filters of ``query`` with the window (``start``/``end``, given as ``options``) and, without
+    ``with_closed``, the not-closed actions pushed in; checked (a bound in both places, unknown keys) before anything
+    is sent."""
+    query = dict(query or {})
+    for option, key, value in ((options[0], 'startDate', start), (options[1], 'endDate', end)):
+        if value is not None and key in query:
+            raise errors.ValidationError('option %s and query.%s are the same filter; set only one' % (option, key),
+                                         platform=PLATFORM)
+    query = window_query(query, start, end)
+    if not with_closed:
+        query = not_closed_query(query)
+    build_query_string(query)  # unknown keys fail here
+    return query
+
+
 def normalise(alert):
     """The collection-wide normalised alert model (module_utils/alerts.py) of an OpsRamp alert."""
     device = alert.get('device') or alert.get('resource') or {}

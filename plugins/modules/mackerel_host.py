@@ -108,16 +108,12 @@ from ansible_collections.alertops.core.plugins.module_utils.module import AlertO
 def run(module):
     p = module.params
     if p['statuses'] is not None:
-        if p['id'] is not None or p['status'] is not None:
-            raise ValidationError('option statuses is mutually exclusive with id and status', platform=mackerel.PLATFORM)
         wanted = dict((str(k), v) for k, v in p['statuses'].items())
     else:
-        if not p['id'] or p['status'] is None:
-            raise ValidationError('options id (a non-empty list) and status are required, or give statuses',
-                                  platform=mackerel.PLATFORM)
         wanted = dict((i, p['status']) for i in p['id'])
     if not wanted:
-        raise ValidationError('option statuses is empty', platform=mackerel.PLATFORM)
+        raise ValidationError('option %s is empty' % ('statuses' if p['statuses'] is not None else 'id'),
+                              platform=mackerel.PLATFORM)
     concurrency = bulk.check_concurrency(p['concurrency'])
     client = module.client(concurrency=concurrency)
     hosts = client.set_host_statuses(wanted, check_mode=module.check_mode, concurrency=concurrency)
@@ -134,7 +130,8 @@ def main():
         id=dict(type='list', elements='str'),
         status=dict(type='str', choices=list(mackerel.HOST_STATUSES)),
         statuses=dict(type='dict'),
-    ))
+    ), mutually_exclusive=[('statuses', 'id'), ('statuses', 'status')], required_one_of=[('id', 'statuses')],
+        required_together=[('id', 'status')])
     module.run(run)
 
 

@@ -50,7 +50,6 @@ options:
         V(resourceType), V(resourceIds), V(actions), V(alertTypes), V(metrics), V(duration), V(alertTimeBase),
         V(clientIds), V(ticketId) and V(apps). Any other key fails the task before anything is sent.
       - V(startDate) and V(endDate) take the same time forms as O(start_time).
-      - V(startDate) and V(endDate) accept the same time formats as O(start_time).
     type: dict
   with_closed:
     description:
@@ -149,29 +148,15 @@ from ansible_collections.alertops.core.plugins.module_utils.module import AlertO
 
 def _validate(p):
     pager.check_max_items(p['max_items'], platform=opsramp.PLATFORM)
-    if p['occurrences'] and not p['id']:
-        raise ValidationError('option occurrences=true needs id (the alert whose occurrences to list)',
-                              platform=opsramp.PLATFORM)
     if p['id'] is not None:
         opsramp.check_alert_id(p['id'])
-        if p['query']:
-            raise ValidationError('option id is mutually exclusive with query', platform=opsramp.PLATFORM)
         if not p['occurrences'] and (p['start_time'] or p['end_time']):
             raise ValidationError('options start_time and end_time apply to a search or to occurrences=true, not to '
                                   'getting one alert', platform=opsramp.PLATFORM)
     start = opsramp.to_epoch_second(p['start_time'], 'start_time') if p['start_time'] else None
     end = opsramp.to_epoch_second(p['end_time'], 'end_time') if p['end_time'] else None
     opsramp.check_range(start, end)
-    query = dict(p['query'] or {})
-    if p['id'] is None:
-        for option, key, value in (('start_time', 'startDate', start), ('end_time', 'endDate', end)):
-            if value is not None and key in query:
-                raise ValidationError('option %s and query.%s are the same filter; set only one' % (option, key),
-                                      platform=opsramp.PLATFORM)
-        query = opsramp.window_query(query, start, end)
-        if not p['with_closed']:
-            query = opsramp.not_closed_query(query)
-        opsramp.build_query_string(query)  # unknown keys fail here, before anything is sent
+    query = opsramp.search_query(p['query'], start, end, p['with_closed']) if p['id'] is None else None
     return start, end, query
 
 
@@ -199,7 +184,7 @@ def main():
         occurrences=dict(type='bool', default=False),
         start_time=dict(type='str'),
         end_time=dict(type='str'),
-    ))
+    ), mutually_exclusive=[('id', 'query')], required_if=[('occurrences', True, ('id',))])
     module.run(run)
 
 

@@ -161,7 +161,7 @@ EXPECT = {
     # OpsRamp
     'o_html': 'HTML', 'o_truncated': 'not valid JSON', 'o_unknown': 'HTTP 404',
     'o_unknown_action': 'no such alert', 'o_bad_query_key': 'unknown key(s) state', 'o_bad_time': 'option start_time',
-    'o_reversed': 'is before start_time', 'o_no_id': 'needs id', 'o_wrong_secret': 'HTTP 401',
+    'o_reversed': 'is before start_time', 'o_no_id': 'missing: id', 'o_wrong_secret': 'HTTP 401',
     'o_wrong_token': 'Invalid access token', 'o_expired_token': 'HTTP 401', 'o_missing_creds': 'OPSRAMP_CLIENT_SECRET',
     'o_read_only': 'HTTP 403', 'o_bad_tenant': 'option tenant_id', 'o_state_choice': 'deleted',
     'o_snooze_type': "'snooze_duration'", 'o_query_type': "'query'", 'o_tls': 'certificate',
