@@ -30,7 +30,6 @@ __metaclass__ = type
 
 import fnmatch
 import json
-import re
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts, bulk, errors, pager, timeutil, transport, waiter
 from ansible_collections.alertops.core.plugins.module_utils.ids import check_id
@@ -56,8 +55,6 @@ RESPONSE_TYPES = ('client', 'server')
 TERMINAL_STAGES = ('SUCCESS', 'FAILED')
 MAX_IDS = 100
 MAX_DELETE_ROUNDS = 4      # a delete whose answer was lost is checked and sent again at most this often
-DURATION = re.compile(r'^(\d+(\.\d+)?)\s*(s|m|h|d|w)$')
-DURATION_UNITS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
 RESULTS_TTL_HINT = 'unknown, deleted, or expired: results live 24 h'
 
 # operation -> the AuthToken scope it needs (named in every 403 message)
@@ -208,11 +205,19 @@ def normalise_hit(hit):
         _first(hit, 'Device', 'HOSTNAME', 'DisplayName'), opened, None, hit)
 
 
-def _duration_seconds(text):
-    match = DURATION.match(str(text).strip())
-    if not match:
+def job_cutoff(older_than, now=None):
+    """The epoch second ``older_than`` stands for (None without it): a duration back from ``now``, or a point in time
+    (a relative time such as -6h or +2h is one)."""
+    if older_than in (None, ''):
         return None
-    return float(match.group(1)) * DURATION_UNITS[match.group(3)]
+    now = timeutil.to_epoch('now') if now is None else now
+    seconds = None if timeutil.is_relative(older_than) else timeutil.duration_seconds(older_than)
+    try:
+        return now - seconds if seconds is not None else timeutil.to_epoch(older_than, 'older_than', now=now)
+    except errors.ValidationError as exc:
+        exc.message = exc.message + ' (or a duration such as 30m, 6h, 2d)'
+        exc.platform = PLATFORM
+        raise
 
 
 def select_jobs(jobs, finished_only=False, older_than=None, now=None):
@@ -220,16 +225,7 @@ def select_jobs(jobs, finished_only=False, older_than=None, now=None):
 
     ``older_than`` is a duration (``30m``, ``6h``, ``2d``, ``1w``) or a point in time in any accepted format.
     """
-    cutoff = None
-    if older_than not in (None, ''):
-        now = timeutil.to_epoch('now') if now is None else now
-        seconds = _duration_seconds(older_than)
-        try:
-            cutoff = now - seconds if seconds is not None else timeutil.to_epoch(older_than, 'older_than', now=now)
-        except errors.ValidationError as exc:
-            exc.message = exc.message + ' (or a duration such as 30m, 6h, 2d)'
-            exc.platform = PLATFORM
-            raise
+    cutoff = job_cutoff(older_than, now)
     selected = []
     for job in jobs:
         if finished_only and job['stage'] not in TERMINAL_STAGES:

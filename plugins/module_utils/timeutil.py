@@ -39,8 +39,11 @@ _ISO_BASIC = re.compile(
     r'(?:T(?P<h>\d{2})(?P<mi>\d{2})(?:(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?'
     r'(?P<tz>Z|z|[+-]\d{2}(?:\d{2})?)?)?$')
 _NUMBER = re.compile(r'^\d+(\.\d+)?$')
-_RELATIVE = re.compile(r'^(?:now)?\s*(?P<sign>[+-])\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>s|sec|m|min|h|d|w)$', re.I)
+# the one duration grammar: an amount and a unit (relative times, durations, Log360's older_than, role variables)
 _UNITS = {'s': 1, 'sec': 1, 'm': 60, 'min': 60, 'h': 3600, 'd': 86400, 'w': 604800}
+_AMOUNT = r'(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%s)' % '|'.join(_UNITS)
+_RELATIVE = re.compile(r'^(?:now)?\s*(?P<sign>[+-])\s*' + _AMOUNT + '$', re.I)
+_DURATION = re.compile(r'^\+?\s*' + _AMOUNT + '?$', re.I)
 # epoch seconds: 0 .. MAX_SECONDS; epoch milliseconds: MS_THRESHOLD .. MAX_MILLISECONDS; nothing in between
 MAX_SECONDS = 253402300799             # 9999-12-31T23:59:59Z
 MS_THRESHOLD = 1000000000000           # 2001-09-09T01:46:40Z in milliseconds
@@ -166,18 +169,22 @@ def check_range(start, end, start_option='start_time', end_option='end_time'):
         raise ValidationError('option %s (%s) is before %s (%s)' % (end_option, to_iso(end), start_option, to_iso(start)))
 
 
-_DURATION = re.compile(r'^\+?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>s|sec|m|min|h|d|w)?$', re.I)
+def duration_seconds(value, default_unit=None):
+    """Seconds (float) of a duration (``30m``, ``2h``, ``1d``, ``1w``, ``+2h``; a bare number in ``default_unit``
+    when one is given), None when ``value`` is not a duration."""
+    match = _DURATION.match(str(value).strip())
+    unit = match and (match.group('unit') or default_unit)
+    return float(match.group('n')) * _UNITS[unit.lower()] if unit else None
 
 
 def to_seconds(value, option='duration', default_unit='m'):
     """A duration (``90`` in ``default_unit``, ``30m``, ``2h``, ``1d``, ``+2h``) -> seconds (float); must be > 0."""
     if value is None or value == '' or isinstance(value, bool):
         raise ValidationError('option %s must be a duration such as 30m, 2h or 1d, got %r' % (option, value))
-    match = _DURATION.match(str(value).strip())
-    if not match:
+    seconds = duration_seconds(value, default_unit)
+    if seconds is None:
         raise ValidationError('option %s: %r is not a duration; use a number of %s or 30m, 2h, 1d'
                               % (option, value, {'s': 'seconds', 'm': 'minutes', 'h': 'hours'}.get(default_unit, default_unit)))
-    seconds = float(match.group('n')) * _UNITS[(match.group('unit') or default_unit).lower()]
     if seconds <= 0:
         raise ValidationError('option %s must be greater than 0, got %r' % (option, value))
     return seconds

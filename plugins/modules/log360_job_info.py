@@ -116,10 +116,11 @@ jobs:
 """
 
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
-from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client, select_jobs
+from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client, job_cutoff, select_jobs
 
 
 def run(module):
+    job_cutoff(module.params['older_than'])  # a bad older_than fails before anything is sent
     client = module.client()
     if module.params['request_id']:
         jobs = [client.get_job(module.params['request_id'])]

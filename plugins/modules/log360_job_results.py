@@ -145,7 +145,7 @@ job:
 
 from ansible_collections.alertops.core.plugins.module_utils import hitfile
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
-from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client, normalise_hit
+from ansible_collections.alertops.core.plugins.module_utils.log360 import RESPONSE_TYPES, Log360Client, normalise_hit
 
 
 def run(module):
@@ -183,9 +183,9 @@ def main():
         request_id=dict(type='str', required=True),
         page=dict(type='int'),
         max_hits=dict(type='int'),
-        response_type=dict(type='str', choices=['client', 'server']),
+        response_type=dict(type='str', choices=list(RESPONSE_TYPES)),
         dest=dict(type='path'),
-        format=dict(type='str', choices=['json', 'jsonl', 'csv'], default='jsonl'),
+        format=dict(type='str', choices=list(hitfile.FORMATS), default='jsonl'),
         mode=dict(type='raw'),
         normalise=dict(type='bool', default=False),
     ))

@@ -274,7 +274,7 @@ body:
 
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
-from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
+from ansible_collections.alertops.core.plugins.module_utils.log360 import KINDS, MODES, Log360Client
 
 
 def run(module):
@@ -317,12 +317,12 @@ def run(module):
 
 def main():
     module = AlertOpsModule(Log360Client, argument_spec=dict(
-        kind=dict(type='str', choices=['alerts', 'logs'], default='alerts'),
+        kind=dict(type='str', choices=list(KINDS), default='alerts'),
         query=dict(type='str'),
         start_time=dict(type='str', default='-24h'),
         end_time=dict(type='str', default='now'),
         time_format=dict(type='str'),
-        mode=dict(type='str', choices=['async', 'sync', 'auto'], default='async'),
+        mode=dict(type='str', choices=list(MODES), default='async'),
         max_hits=dict(type='int'),
         api_paths=dict(type='dict'),
         profile_names=dict(type='list', elements='str'),

@@ -156,3 +156,24 @@ def test_check_range():
     with pytest.raises(ValidationError) as info:
         timeutil.check_range(NOW, NOW - 1)
     assert 'end_time' in str(info.value) and 'before start_time' in str(info.value)
+
+
+@pytest.mark.parametrize('value,default_unit,expected', [
+    ('30m', None, 1800.0), ('6h', None, 21600.0), ('2d', None, 172800.0), ('1w', None, 604800.0),
+    ('1.5h', None, 5400.0), (' 6 h ', None, 21600.0), ('6H', None, 21600.0), ('90sec', None, 90.0),
+    ('+2h', None, 7200.0), ('90', None, None), ('90', 'm', 5400.0), ('-2h', None, None), ('now', None, None),
+    ('2026-11-23', None, None), ('six hours', None, None), ('6y', None, None),
+])
+def test_duration_seconds_is_the_one_duration_grammar(value, default_unit, expected):
+    assert timeutil.duration_seconds(value, default_unit) == expected
+
+
+def test_log360_older_than_reads_durations_with_the_shared_grammar():
+    from ansible_collections.alertops.core.plugins.module_utils.log360 import select_jobs
+    now = 1800000000.0
+    jobs = [{'request_id': 'a', 'stage': 'SUCCESS', 'stopped_at': timeutil.to_iso(now - 3 * 3600)},
+            {'request_id': 'b', 'stage': 'SUCCESS', 'stopped_at': timeutil.to_iso(now - 30 * 60)}]
+    assert [j['request_id'] for j in select_jobs(jobs, older_than='1h', now=now)] == ['a']
+    assert [j['request_id'] for j in select_jobs(jobs, older_than='1H', now=now)] == ['a']
+    assert [j['request_id'] for j in select_jobs(jobs, older_than='-1h', now=now)] == ['a']   # a point in time
+    assert [j['request_id'] for j in select_jobs(jobs, older_than='+1h', now=now)] == ['a', 'b']  # one, in the future
