@@ -307,3 +307,18 @@ def test_log360_poller_searches_contiguous_windows_and_deletes_a_job_left_by_a_k
     again.commit()
     assert FakeLog360.deleted == ['job-3'] and FakeLog360.windows[-1] == (T0 + 110, T0 + 240)
     assert 'in_flight' not in json.load(open(path))
+
+
+def test_a_poll_error_without_a_platform_gets_the_sources(tmp_path, monkeypatch):
+    from ansible_collections.alertops.core.plugins.module_utils import errors
+
+    class Refusing(FakeMackerel):
+        def list_alerts(self, with_closed=False, filters=None, model=False):
+            raise errors.ResponseError('the alert list has no "alerts" array', operation='list alerts')
+
+    monkeypatch.setenv('MACKEREL_APIKEY', 'SECRET')
+    poller = ae.AlertPoller({'platform': 'mackerel', 'cursor_file': str(tmp_path / 'c.json')}, {'mackerel': Refusing},
+                            clock=lambda: T0)
+    with pytest.raises(errors.ResponseError) as info:
+        poller.poll()
+    assert str(info.value) == 'mackerel list alerts: the alert list has no "alerts" array'
