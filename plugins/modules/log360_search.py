@@ -19,6 +19,9 @@ description:
     With the synchronous API (O(mode=sync)) nothing is created on the server and the task reports no change.
   - Results live on the server for 24 hours; fetch them with M(alertops.core.log360_job_results) and delete the job
     with M(alertops.core.log360_job) when done.
+  - With O(collect=true) the whole read is this one task - the search, the wait, every page of hits (returned as
+    RV(hits) or streamed to O(dest)) and the deletion of the job, also when a step fails - and nothing is left on the
+    server.
   - The token needs the scope C(alerts.READ) for O(kind=alerts), C(search.READ) for O(kind=logs), and C(jobs.READ)
     to wait for the job.
 options:
@@ -68,7 +71,7 @@ options:
     choices: [async, sync, auto]
     default: async
   max_hits:
-    description: With the synchronous API, stop after this many hits.
+    description: With the synchronous API, or with O(collect=true), stop after this many hits.
     type: int
   api_paths:
     description:
@@ -114,6 +117,36 @@ options:
       - Only logs of these log types (O(kind=logs) only, at most 100).
     type: list
     elements: str
+  collect:
+    description:
+      - Read every hit in this task, the way the alerts lookup does - through the synchronous API (see O(mode)), or
+        submit a job, wait for it (O(wait_timeout), O(wait_sleep)), read every page and delete the job, also when a
+        step fails. The hits are returned as RV(hits), or written to O(dest).
+      - The task reports a change only when O(dest) changed. In check mode nothing is sent; with O(dest) the file is
+        checked and the task reports that it would change.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  normalise:
+    description:
+      - With O(collect=true), return (or write) each hit in the collection's normalised alert model (as the alerts
+        lookup returns it) instead of the vendor hit.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  dest:
+    description:
+      - With O(collect=true), stream the hits page by page to this file on the managed host instead of returning
+        them, as M(alertops.core.log360_job_results) does (O(format); new files 0600, written atomically; an
+        existing file keeps its mode; a directory, a device or a dangling link is refused before anything is sent).
+    type: path
+    version_added: 0.2.0
+  format:
+    description: The format of O(dest) (one JSON array, one JSON object per line, or CSV).
+    type: str
+    choices: [json, jsonl, csv]
+    default: jsonl
+    version_added: 0.2.0
   wait:
     description:
       - Wait until the job is finished and return it as RV(job). A job that ends FAILED, or does not finish within
@@ -192,26 +225,38 @@ mode:
   type: str
   sample: sync
 hits:
-  description: The hits, when the synchronous API was used.
-  returned: when mode is sync and not in check mode
+  description: The hits, when the synchronous API was used or with O(collect=true) (normalised with O(normalise=true)).
+  returned: when mode is sync or O(collect=true), without O(dest), and not in check mode
   type: list
   elements: dict
+hits_written:
+  description: How many hits were returned or written to O(dest).
+  returned: when O(collect=true) and not in check mode
+  type: int
+  version_added: 0.2.0
+dest:
+  description: The file the hits were written to.
+  returned: when O(dest) is given and not in check mode
+  type: str
+  version_added: 0.2.0
 pages_fetched:
-  description: Pages of the synchronous API read.
-  returned: when mode is sync and not in check mode
+  description: Pages of hits read.
+  returned: when mode is sync or O(collect=true), and not in check mode
   type: int
 total_items:
-  description: Hits the synchronous API reported in total (null when the server does not say).
-  returned: when mode is sync and not in check mode
+  description: Hits the server reported in total (null when the server does not say).
+  returned: when mode is sync or O(collect=true), and not in check mode
   type: int
 request_id:
-  description: Id of the background job. Not returned in check mode, nor with the synchronous API.
+  description:
+    - Id of the background job. Not returned in check mode, nor with the synchronous API.
+    - With O(collect=true) the job has already been deleted.
   returned: success, except in check mode and in mode sync
   type: str
   sample: AZbneNUBx31OH7OTNMmz
 job:
-  description: The finished job (when O(wait=true)).
-  returned: when O(wait=true) and not in check mode
+  description: The finished job (when O(wait=true), or O(collect=true) with a job).
+  returned: when O(wait=true) or O(collect=true) with a job, and not in check mode
   type: dict
   contains:
     request_id:
@@ -249,11 +294,11 @@ job:
       type: dict
 elapsed:
   description: Seconds spent waiting.
-  returned: when O(wait=true) and not in check mode
+  returned: when O(wait=true) or O(collect=true) with a job, and not in check mode
   type: float
 polls:
   description: Job status requests made while waiting.
-  returned: when O(wait=true) and not in check mode
+  returned: when O(wait=true) or O(collect=true) with a job, and not in check mode
   type: int
 start_time:
   description: Start of the searched window, ISO 8601 UTC (relative inputs such as V(-24h) resolved once).
@@ -272,9 +317,12 @@ body:
   sample: {"query": "*", "start_time": "2026-11-22T10:00:00Z", "end_time": "2026-11-23T10:00:00Z"}
 """
 
+import contextlib
+
+from ansible_collections.alertops.core.plugins.module_utils import hitfile
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
-from ansible_collections.alertops.core.plugins.module_utils.log360 import KINDS, MODES, Log360Client
+from ansible_collections.alertops.core.plugins.module_utils.log360 import KINDS, MODES, Log360Client, normalise_hit
 
 
 def run(module):
@@ -283,21 +331,29 @@ def run(module):
         raise ValidationError('option max_hits must be 1 or more, got %s' % p['max_hits'], platform='log360')
     if p['profile_names'] and p['kind'] != 'alerts':
         raise ValidationError('option profile_names applies to kind=alerts only', platform='log360')
+    given = [n for n in ('dest', 'normalise') if p[n]]
+    if given and not p['collect']:
+        raise ValidationError('option %s applies with collect=true only' % given[0], platform='log360')
+    # everything about dest is checked before anything is sent
+    out = hitfile.HitFile(p['dest'], p['format'], check_mode=module.check_mode, platform='log360') if p['dest'] else None
     client = module.client(time_format=p['time_format'], api_paths=p['api_paths'])
     body = client.search_body(kind=p['kind'], query=p['query'], start_time=p['start_time'], end_time=p['end_time'],
                               severity=p['severity'], status=p['status'], profile_ids=p['profile_ids'],
                               log_source_ids=p['log_source_ids'], log_types=p['log_types'])
-    if p['wait']:
+    if p['wait'] or p['collect']:
         client.check_wait(p['wait_timeout'], p['wait_sleep'], 'wait_timeout', 'wait_sleep')
-    mode = client.choose_mode(p['mode'], body, p['max_hits'], p['wait'])
+    mode = client.choose_mode(p['mode'], body, p['max_hits'], p['wait'] or p['collect'])
     if p['profile_names']:  # one metadata read (a read: also in check mode)
         ids = list(dict.fromkeys((p['profile_ids'] or []) + client.resolve_profile_names(p['profile_names'])))
         body = client.search_body(kind=p['kind'], query=p['query'], start_time=body['start_time'],
                                   end_time=body['end_time'], severity=p['severity'], status=p['status'], profile_ids=ids)
     start, end = client.body_window(body)
     if module.check_mode:
-        return dict(changed=mode != 'sync', body=body, start_time=start, end_time=end, mode=mode,
+        return dict(changed=out is not None if p['collect'] else mode != 'sync', body=body, start_time=start,
+                    end_time=end, mode=mode,
                     msg='check mode: the %s search would be %s' % (p['kind'], 'sent' if mode == 'sync' else 'submitted'))
+    if p['collect']:
+        return dict(collect(client, p, body, out), body=body, start_time=start, end_time=end)
     if mode == 'sync':
         reader = client.sync_pages(p['kind'], body, max_hits=p['max_hits'])
         hits = [h for page in reader.pages() for h in page]
@@ -313,6 +369,20 @@ def run(module):
             raise
         result.update(job=job, elapsed=elapsed, polls=polls)
     return result
+
+
+def collect(client, p, body, out):
+    """The whole read in one call of the client (hits returned, or streamed to ``out``); the job never outlives it."""
+    convert = normalise_hit if p['normalise'] else (lambda hit: hit)
+    hits = []
+    sink = hits.extend if out is None else out.write
+    with out if out is not None else contextlib.nullcontext():
+        found = client.collect(p['kind'], body, p['wait_timeout'], p['wait_sleep'], max_hits=p['max_hits'],
+                               mode=p['mode'], on_page=lambda page: sink([convert(h) for h in page]))
+        if out is None:
+            return dict(found, changed=False, hits=hits, hits_written=len(hits))
+        changed = out.commit()
+    return dict(found, changed=changed, dest=p['dest'], hits_written=out.count)
 
 
 def main():
@@ -331,6 +401,10 @@ def main():
         profile_ids=dict(type='list', elements='str'),
         log_source_ids=dict(type='list', elements='str'),
         log_types=dict(type='list', elements='str'),
+        collect=dict(type='bool', default=False),
+        normalise=dict(type='bool', default=False),
+        dest=dict(type='path'),
+        format=dict(type='str', choices=list(hitfile.FORMATS), default='jsonl'),
         wait=dict(type='bool', default=False),
         wait_timeout=dict(type='int', default=600),
         wait_sleep=dict(type='int', default=5),
