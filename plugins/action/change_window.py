@@ -109,7 +109,7 @@ class ActionModule(ActionBase):
 
     def _begin(self, args, change_id, store):
         state = cw.new_state(change_id, cw.to_second(args['window']['begin'], 'begin'), cw.check_platforms(args['platforms']),
-                             args['scope'], args['scope_all'], _models(args['listings']))
+                             args['scope'], args['scope_all'], alert_models(args['listings']))
         changed = store.write(state)
         store.unlock()
         return dict(changed=changed, state=state, state_file=store.path)
@@ -118,7 +118,7 @@ class ActionModule(ActionBase):
         state = cw.upgrade_state(args['state'])
         end = cw.to_second(args['window']['end'], 'end')
         actions = dict((p, a) for p, a in (args['actions'] or {}).items() if a)
-        the_plan = cw.plan(state, _models(args['listings']), end, actions=actions, handed_in=args['handed_in'],
+        the_plan = cw.plan(state, alert_models(args['listings']), end, actions=actions, handed_in=args['handed_in'],
                            end_source=args['end_source'])
         # write ahead: the window's end, and the writes about to be sent, are on disk before the first write
         new = dict(state, end_at=cw.iso(end),
@@ -176,7 +176,8 @@ def _listing(scope, begin_at):
                         'with_closed': begin_at is not None}}
 
 
-def _models(listings):
+def alert_models(listings):
+    """{platform: registered info-module result or list of vendor alerts} -> {platform: normalised alerts}."""
     out = {}
     for platform, alerts in (listings or {}).items():
         if isinstance(alerts, dict):          # a registered module result

@@ -21,7 +21,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.alertops.core.plugins.action.change_window import StateStore, write_file
+from ansible_collections.alertops.core.plugins.action.change_window import StateStore, alert_models, write_file
 from ansible_collections.alertops.core.plugins.module_utils import change_window as cw
 from ansible_collections.alertops.core.plugins.module_utils import options
 from ansible_collections.alertops.core.plugins.module_utils import suppression as sup
@@ -178,9 +178,11 @@ class ActionModule(ActionBase):
                     'id': scope['mackerel_host_ids'], 'monitored_statuses': True, 'concurrency': concurrency}, task_vars)
             if scope['mackerel_host_ids'] or scope['mackerel_monitor_ids']:
                 # every open alert (the scope filter is an OR of hosts and monitors; the planner applies it)
-                reads['mackerel_alerts'] = self._module('mackerel_alert_info', {}, task_vars)
+                listed = self._module('mackerel_alert_info', {}, task_vars)
+                reads['mackerel_alerts'] = alert_models({'mackerel': listed})['mackerel']
         if 'opsramp' in platforms and scope['opsramp_query']:
             query = dict(scope['opsramp_query'], startDate=cw.iso(begin))
             query.setdefault('actions', 'OPEN')
-            reads['opsramp_alerts'] = self._module('opsramp_alert_info', {'query': query}, task_vars)
+            listed = self._module('opsramp_alert_info', {'query': query}, task_vars)
+            reads['opsramp_alerts'] = alert_models({'opsramp': listed})['opsramp']
         return reads

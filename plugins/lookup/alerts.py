@@ -16,7 +16,7 @@ description:
     compare, filter and report them together. Every alert has C(platform), C(id), C(status) (V(open) or V(closed)),
     C(severity) (V(critical), V(warning), V(info) or V(unknown)), C(title), C(source) (host or device),
     C(opened_at) and C(closed_at) (ISO 8601 UTC), C(close_reason), C(closed_by), C(acknowledged), C(host_id),
-    C(monitor_id) and C(raw) (the vendor object).
+    C(monitor_id), C(state), C(healed), C(metric) and C(raw) (the vendor object).
   - B(mackerel) walks every page of the alert list (open alerts only unless O(with_closed=true)); the host, monitor,
     type and time filters are applied on the client, and paging stops early once the newest-first list is older than
     O(opened_after).
@@ -223,6 +223,22 @@ _list:
       version_added: 0.2.0
     monitor_id:
       description: The monitor that raised it (Mackerel C(monitorId)), or null.
+      type: str
+      version_added: 0.2.0
+    state:
+      description:
+        - The vendor's own word for the current state, as the vendor writes it (Mackerel C(status) such as V(CRITICAL)
+          or V(OK), OpsRamp C(currentState) such as V(Critical) or V(Ok), Log360 C(Status)), or null.
+      type: str
+      version_added: 0.2.0
+    healed:
+      description:
+        - Whether the condition is back to normal, even when the alert is not closed (OpsRamp C(currentState) V(Ok) or
+          V(Healed); Mackerel V(OK)).
+      type: bool
+      version_added: 0.2.0
+    metric:
+      description: The metric the alert is about (OpsRamp C(metric)), or null.
       type: str
       version_added: 0.2.0
 """

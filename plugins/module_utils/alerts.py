@@ -14,10 +14,12 @@ __metaclass__ = type
 from ansible_collections.alertops.core.plugins.module_utils.timeutil import to_iso
 
 FIELDS = ('platform', 'id', 'status', 'severity', 'title', 'source', 'opened_at', 'closed_at', 'raw')
-# What the change-window planner needs besides FIELDS, so that no role or planner reads a vendor field under raw:
-# why and by whom an alert was closed (None when the vendor does not say), whether it is acknowledged, and the
-# scope keys (the host/resource and the monitor it belongs to).
-EXTRA_FIELDS = ('close_reason', 'closed_by', 'acknowledged', 'host_id', 'monitor_id')
+# What the change-window planner and the suppression verify need besides FIELDS, so that no role or planner reads a
+# vendor field under raw: why and by whom an alert was closed (None when the vendor does not say), whether it is
+# acknowledged, the scope keys (the host/resource and the monitor it belongs to), the vendor's own word for its
+# current state (shown as it is, e.g. CRITICAL, Ok), whether the condition is healed (back to normal, though the
+# alert may still be open) and the metric it measures.
+EXTRA_FIELDS = ('close_reason', 'closed_by', 'acknowledged', 'host_id', 'monitor_id', 'state', 'healed', 'metric')
 SEVERITIES = ('critical', 'warning', 'info', 'unknown')
 
 # Vendor severity words (Mackerel status, OpsRamp currentState, Log360 severity) -> one vocabulary.
@@ -38,8 +40,10 @@ def normalise_severity(value):
 
 
 def make_alert(platform, alert_id, closed, severity, title, source, opened_at, closed_at, raw, close_reason=None,
-               closed_by=None, acknowledged=False, host_id=None, monitor_id=None):
-    """One normalised alert. Times may be epoch seconds/ms or None; they come out as ISO 8601 UTC."""
+               closed_by=None, acknowledged=False, host_id=None, monitor_id=None, state=None, healed=False,
+               metric=None):
+    """One normalised alert. Times may be epoch seconds/ms or None; they come out as ISO 8601 UTC. ``state`` is the
+    vendor's word for the current state, as it is; ``healed`` whether the condition is back to normal."""
     return {
         'platform': platform,
         'id': str(alert_id) if alert_id is not None else None,
@@ -55,4 +59,7 @@ def make_alert(platform, alert_id, closed, severity, title, source, opened_at, c
         'acknowledged': bool(acknowledged),
         'host_id': str(host_id) if host_id not in (None, '') else None,
         'monitor_id': str(monitor_id) if monitor_id not in (None, '') else None,
+        'state': str(state) if state not in (None, '') else None,
+        'healed': bool(healed),
+        'metric': str(metric) if metric not in (None, '') else None,
     }

@@ -202,7 +202,7 @@ def normalise_hit(hit):
         PLATFORM, _first(hit, 'Alert Id', 'ALERT_ID', 'UUID', 'Event ID', 'EVENTID'), status == 'closed',
         _first(hit, 'Severity', 'SEVERITY', 'COMMON_SEVERITY'),
         _first(hit, 'Alert Profile', 'PROFILE_NAME', 'Message', 'MESSAGE', 'Source', 'SOURCE'),
-        _first(hit, 'Device', 'HOSTNAME', 'DisplayName'), opened, None, hit)
+        _first(hit, 'Device', 'HOSTNAME', 'DisplayName'), opened, None, hit, state=_first(hit, 'Status', 'STATUS'))
 
 
 def job_cutoff(older_than, now=None):

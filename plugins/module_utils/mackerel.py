@@ -116,7 +116,8 @@ def to_model(alert):
     out = model.make_alert(PLATFORM, alert.get('id'), is_closed(alert) or alert.get('status') == 'OK',
                            alert.get('status'), title, source, alert.get('openedAt'), alert.get('closedAt'),
                            vendor_view(alert), close_reason=alert.get('reason'), host_id=alert.get('hostId'),
-                           monitor_id=alert.get('monitorId'))
+                           monitor_id=alert.get('monitorId'), state=alert.get('status'),
+                           healed=alert.get('status') == 'OK')
     for key in ('host_name', 'monitor_name'):   # added by add_names (mackerel_alert_info names=true)
         if alert.get(key):
             out[key] = alert[key]

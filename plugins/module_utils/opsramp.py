@@ -77,6 +77,7 @@ FLAGS = ('acknowledged', 'suppressed', 'closed', 'healed')
 # closed, or only the ones nobody acted on) this list selects exactly the alerts that are not closed
 NOT_CLOSED_ACTIONS = ('OPEN', 'ACKNOWLEDGED', 'SUPPRESSED', 'TICKETED')
 NORMALISED_FIELDS = ('created_at', 'updated_at')
+HEALED_STATES = ('ok', 'healed')
 
 HINTS = {
     400: 'The request was rejected; check the options (query keys and values, times, snooze_duration)',
@@ -302,7 +303,13 @@ def normalise(alert):
                              source, timeutil.parse_vendor(alert.get('createdDate') or alert.get('alertTime')),
                              closed_at, dict((k, v) for k, v in alert.items() if k not in NORMALISED_FIELDS),
                              close_reason=action_description(alert), closed_by=history.get('closedBy'),
-                             acknowledged=alert.get('acknowledged'), host_id=device.get('id'))
+                             acknowledged=alert.get('acknowledged'), host_id=device.get('id'),
+                             state=alert.get('currentState'), healed=is_healed(alert), metric=alert.get('metric'))
+
+
+def is_healed(alert):
+    """The condition is back to normal: current state Ok (what the ``heal`` action sets) or Healed."""
+    return str(alert.get('currentState') or '').lower() in HEALED_STATES
 
 
 def model_window(opened_after, opened_before):
@@ -340,7 +347,9 @@ def occurrence_to_model(alert_id, occurrence):
     """The normalised alert model of one occurrence (an occurrence is a raw alert that was folded into ``alert_id``)."""
     raw = dict((k, v) for k, v in occurrence.items() if k != 'created_at')
     return alerts.make_alert(PLATFORM, occurrence.get('uniqueId') or alert_id, False, occurrence.get('currentState'),
-                             occurrence.get('subject'), '', occurrence_time(occurrence), None, raw)
+                             occurrence.get('subject'), '', occurrence_time(occurrence), None, raw,
+                             state=occurrence.get('currentState'), healed=is_healed(occurrence),
+                             metric=occurrence.get('metric'))
 
 
 # -- auth --------------------------------------------------------------------------------------------------------

@@ -222,6 +222,9 @@ def record_end(record, results, now):
 def verify_failures(scope, baseline, begin_at, mackerel_hosts=None, mackerel_alerts=None, opsramp_alerts=None):
     """What is still failing in scope because of the change: ``[{platform, kind, id, host, monitor, status, title}]``.
 
+    ``mackerel_alerts`` and ``opsramp_alerts`` are lists of normalised alerts (module_utils/alerts.py: the clients read
+    the vendor fields); ``mackerel_hosts`` is what mackerel_host_info returned.
+
     Mackerel: every monitor of a host in scope whose monitored status is not OK (only the monitors in scope when
     there are any), unless an alert of that host and monitor is in the baseline (it failed before the change); and
     every open alert in scope (host or monitor) opened in the window that is not in the baseline. OpsRamp: every
@@ -232,8 +235,8 @@ def verify_failures(scope, baseline, begin_at, mackerel_hosts=None, mackerel_ale
     monitors = set(_ids(scope.get('mackerel_monitor_ids')))
     hosts = set(_ids(scope.get('mackerel_host_ids')))
     mackerel_baseline = set(str(i) for i in baseline.get('mackerel') or [])
-    listed = (mackerel_alerts or {}).get('alerts') or []
-    before = set((a.get('hostId'), a.get('monitorId')) for a in listed if str(a.get('id')) in mackerel_baseline)
+    listed = mackerel_alerts or []
+    before = set((a['host_id'], a['monitor_id']) for a in listed if a['id'] in mackerel_baseline)
     out, seen = [], set()
     for host in (mackerel_hosts or {}).get('hosts') or []:
         for state in host.get('monitored_statuses') or []:
@@ -250,27 +253,24 @@ def verify_failures(scope, baseline, begin_at, mackerel_hosts=None, mackerel_ale
                                                      state['status'])})
     begin = int(begin_at)
     for alert in listed:
-        if alert.get('status') == 'OK' or str(alert.get('id')) in mackerel_baseline:
+        if alert['status'] == 'closed' or alert['id'] in mackerel_baseline:
             continue
-        if (alert.get('openedAt') or 0) < begin:
+        if (timeutil.parse_vendor(alert['opened_at']) or 0) < begin:
             continue
-        in_hosts = bool(hosts) and alert.get('hostId') in hosts
-        in_monitors = bool(monitors) and alert.get('monitorId') in monitors
+        in_hosts = bool(hosts) and alert['host_id'] in hosts
+        in_monitors = bool(monitors) and alert['monitor_id'] in monitors
         if not (in_hosts or in_monitors) or (hosts and monitors and not (in_hosts and in_monitors)):
             continue
-        if (alert.get('hostId'), alert.get('monitorId')) in seen:
+        if (alert['host_id'], alert['monitor_id']) in seen:
             continue
-        out.append({'platform': 'mackerel', 'kind': 'alert', 'id': alert.get('id'), 'host': alert.get('hostId'),
-                    'monitor': alert.get('monitorId'), 'status': alert.get('status'),
-                    'title': alert.get('message') or '%s alert of monitor %s' % (alert.get('type'), alert.get('monitorId'))})
+        out.append({'platform': 'mackerel', 'kind': 'alert', 'id': alert['id'], 'host': alert['host_id'],
+                    'monitor': alert['monitor_id'], 'status': alert['state'], 'title': alert['title']})
     opsramp_baseline = set(str(i) for i in baseline.get('opsramp') or [])
-    for alert in (opsramp_alerts or {}).get('alerts') or []:
-        if str(alert.get('uniqueId')) in opsramp_baseline or alert.get('closed') or \
-                str(alert.get('currentState', '')).lower() in ('ok', 'healed'):
+    for alert in opsramp_alerts or []:
+        if alert['id'] in opsramp_baseline or alert['status'] == 'closed' or alert['healed']:
             continue
-        device = (alert.get('device') or {}).get('name') or (alert.get('resource') or {}).get('name')
-        out.append({'platform': 'opsramp', 'kind': 'alert', 'id': alert.get('uniqueId'), 'host': device,
-                    'monitor': alert.get('metric'), 'status': alert.get('currentState'), 'title': alert.get('subject')})
+        out.append({'platform': 'opsramp', 'kind': 'alert', 'id': alert['id'], 'host': alert['source'] or None,
+                    'monitor': alert['metric'], 'status': alert['state'], 'title': alert['title']})
     return out
 
 

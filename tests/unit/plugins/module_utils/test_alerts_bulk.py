@@ -19,7 +19,8 @@ def test_make_alert_normalises_status_severity_and_times():
     alert = alerts.make_alert('mackerel', 42, False, 'CRITICAL', 'disk full', 'web-1', 1445399342, None, {'id': 42})
     assert alert == {'platform': 'mackerel', 'id': '42', 'status': 'open', 'severity': 'critical', 'title': 'disk full',
                      'source': 'web-1', 'opened_at': '2015-10-21T03:49:02Z', 'closed_at': None, 'raw': {'id': 42},
-                     'close_reason': None, 'closed_by': None, 'acknowledged': False, 'host_id': None, 'monitor_id': None}
+                     'close_reason': None, 'closed_by': None, 'acknowledged': False, 'host_id': None, 'monitor_id': None,
+                     'state': None, 'healed': False, 'metric': None}
     closed = alerts.make_alert('opsramp', 'a', True, 'Ok', None, None, 1445399342000, 1445399400, {})
     assert closed['status'] == 'closed'
     assert closed['severity'] == 'info'

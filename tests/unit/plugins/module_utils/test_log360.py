@@ -387,7 +387,8 @@ def test_normalise_hit_client_and_server_shapes():
     alert = normalise_hit(client_hit)
     assert alert == {'platform': 'log360', 'id': '17', 'status': 'open', 'severity': 'warning', 'title': 'Brute force',
                      'source': 'dc-01', 'opened_at': '2025-05-20T10:06:25Z', 'closed_at': None, 'raw': client_hit,
-                     'close_reason': None, 'closed_by': None, 'acknowledged': False, 'host_id': None, 'monitor_id': None}
+                     'close_reason': None, 'closed_by': None, 'acknowledged': False, 'host_id': None, 'monitor_id': None,
+                     'state': 'open', 'healed': False, 'metric': None}
     server_hit = {'ALERT_ID': 18, 'SEVERITY': 'CRITICAL', 'STATUS': 'CLOSED', 'HOSTNAME': 'db-2',
                   'PROFILE_NAME': 'Ransomware', 'TIME': 1747735585000}
     alert = normalise_hit(server_hit)

@@ -264,7 +264,8 @@ def test_to_model_maps_onto_the_normalised_alert():
     assert got == {'platform': 'mackerel', 'id': 'a1', 'status': 'closed', 'severity': 'info',
                    'title': 'host alert of monitor m1', 'source': 'h1', 'opened_at': '2023-11-14T22:13:20Z',
                    'closed_at': '2023-11-14T22:23:20Z', 'raw': raw, 'close_reason': 'done', 'closed_by': None,
-                   'acknowledged': False, 'host_id': 'h1', 'monitor_id': 'm1'}
+                   'acknowledged': False, 'host_id': 'h1', 'monitor_id': 'm1', 'state': 'OK', 'healed': True,
+                   'metric': None}
     query = mackerel.to_model({'id': 'a2', 'status': 'CRITICAL', 'monitorId': 'm2', 'type': 'query', 'openedAt': 1,
                                'series': {'name': 'http.duration', 'labels': {'service': 'web'}}})
     assert (query['status'], query['severity'], query['source']) == ('open', 'critical', 'http.duration{service=web}')

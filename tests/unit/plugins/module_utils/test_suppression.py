@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.alertops.core.plugins.module_utils import mackerel, opsramp
 from ansible_collections.alertops.core.plugins.module_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 
@@ -175,8 +176,10 @@ def test_end_plan_of_nothing():
      [('opsramp', 'alert', '7', 'db-01')]),
 ])
 def test_verify_failures(scope, hosts, mackerel_alerts, opsramp_alerts, expected):
+    # the alerts come in normalised by their client, as the action hands them over
     failures = sup.verify_failures(scope, {'mackerel': ['a0'], 'opsramp': ['5']}, BEGIN, {'hosts': hosts},
-                                   {'alerts': mackerel_alerts}, {'alerts': opsramp_alerts})
+                                   [mackerel.to_model(a) for a in mackerel_alerts],
+                                   [opsramp.normalise(a) for a in opsramp_alerts])
     assert [(f['platform'], f['kind'], f['id'], f['host']) for f in failures] == expected
 
 
