@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 
 import pytest
@@ -239,7 +240,7 @@ CREDENTIAL = {   # platform -> (the credential's environment variable, the varia
 }
 
 
-@pytest.mark.parametrize('module,args', [
+EVERY_MODULE = [   # every module that talks to a vendor, with args that make it send a request
     ('mackerel_alert_info', {}), ('mackerel_downtime_info', {}), ('mackerel_host_info', {'id': [MK_HOST]}),
     ('mackerel_alert', {'id': [MK_OPEN], 'memo': 'm'}), ('mackerel_host', {'id': [MK_HOST], 'status': 'working'}),
     ('mackerel_downtime', {'name': 'CHG-1', 'state': 'absent'}),
@@ -249,7 +250,19 @@ CREDENTIAL = {   # platform -> (the credential's environment variable, the varia
     ('log360_job_info', {}), ('log360_info', {'gather': ['product']}), ('log360_search', {}),
     ('log360_job', {'request_id': [JOB]}), ('log360_job_results', {'request_id': JOB}),
     ('log360_job_wait', {'request_id': JOB}),
-])
+]
+ACTION_DOCS = ('change_window', 'change_window_suppress')   # documentation of the action plugins (tests/unit/plugins/action)
+
+
+def test_every_module_is_in_the_tables():
+    here = os.path.dirname(os.path.abspath(__file__))
+    modules = os.path.join(here, '..', '..', '..', '..', 'plugins', 'modules')
+    names = set(n[:-3] for n in os.listdir(modules) if n.endswith('.py') and not n.startswith('_'))
+    assert names - set(ACTION_DOCS) == set(m for m, _args in EVERY_MODULE)
+    assert set(m for m, _args, _message in BAD_INPUT) <= names
+
+
+@pytest.mark.parametrize('module,args', EVERY_MODULE)
 def test_bad_credential_fails_with_platform_status_and_no_secret(run_module, sim, ids, monkeypatch, module, args):
     variable, variant = CREDENTIAL[platform_of(module)]
     monkeypatch.setenv(variable, 'wrong-credential-0123456789abcdef')
