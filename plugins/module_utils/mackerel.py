@@ -23,7 +23,7 @@ import time
 from ansible_collections.alertops.core.plugins.module_utils import alerts as model
 from ansible_collections.alertops.core.plugins.module_utils import bulk, claims, errors, pager, timeutil, transport
 from ansible_collections.alertops.core.plugins.module_utils.ids import check_id
-from ansible_collections.alertops.core.plugins.module_utils.options import check_required, default
+from ansible_collections.alertops.core.plugins.module_utils.options import MACKEREL_FILTERS, check_required, default
 from ansible_collections.alertops.core.plugins.module_utils.vocabulary import Vocabulary, resolve
 
 try:
@@ -183,8 +183,7 @@ class Filters:
 
     @classmethod
     def from_params(cls, params):
-        names = ('status', 'type', 'monitor_id', 'host_id', 'opened_after', 'opened_before')
-        return cls(**dict((k, params.get(k)) for k in names))
+        return cls(**dict((k, params.get(k)) for k in MACKEREL_FILTERS))
 
     def __bool__(self):
         return bool(self.status or self.type or self.monitor_id or self.host_id
@@ -363,6 +362,13 @@ class MackerelClient:
             if alert.get('monitorId'):
                 alert['monitor_name'] = wanted[('monitor', alert['monitorId'])]
         return len(keys)
+
+    def add_logs(self, alerts, concurrency=8):
+        """Add ``logs`` (every page, newest first) to every alert, ``concurrency`` alerts at a time."""
+        for alert, logs, error in bulk.run_bounded(alerts, lambda a: self.alert_logs(a['id']), concurrency):
+            if error is not None:
+                raise error
+            alert['logs'] = logs
 
     def get_host(self, host_id):
         """The host object (``GET /api/v0/hosts/<id>`` answers ``{"host": {...}}``): id, name, displayName, status..."""

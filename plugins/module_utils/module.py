@@ -26,6 +26,7 @@ class AlertOpsModule(AnsibleModule):
         """``groups`` names shared option groups (options.OPTION_GROUPS) added to ``argument_spec``."""
         self.client_class = client_class
         self.platform = client_class.PLATFORM
+        self.groups = tuple(groups)
         kwargs.setdefault('supports_check_mode', True)
         spec = options.group_spec(*groups)
         spec.update(argument_spec or {})
@@ -78,6 +79,7 @@ class AlertOpsModule(AnsibleModule):
     def run(self, action):
         try:
             with errors.platform_scope(self.platform):   # an error raised without a platform gets the module's
+                options.check_groups(self.groups, self.params)
                 result = action(self)
         except AlertOpsError as exc:
             self.fail_json(**self._redacted(exc.fail_kwargs()))

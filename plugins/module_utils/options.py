@@ -16,7 +16,7 @@ import os
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.alertops.core.plugins.module_utils import pacing, transport
+from ansible_collections.alertops.core.plugins.module_utils import bulk, pacing, pager, transport
 from ansible_collections.alertops.core.plugins.module_utils.errors import Redactor, ValidationError, mask_url, url_secrets
 
 PLATFORMS = ('log360', 'mackerel', 'opsramp')
@@ -102,8 +102,9 @@ CONNECTION_RULES = {
 }
 
 
-# Option groups several modules share, as (argument spec, doc fragment) pairs: a module names a group in
-# AlertOpsModule(groups=...) and in extends_documentation_fragment (alertops.core.<group>), and both come from here.
+# Option groups several modules share: a module names a group in AlertOpsModule(groups=...) and in
+# extends_documentation_fragment (alertops.core.<group>); its argument spec, its doc fragment and the check of its
+# values ('check', run by AlertOpsModule.run before the module's own code) all come from here.
 TIME_FORMATS = ('ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00). '
                 'A date and time without a zone is refused (add V(Z) for UTC); a date alone (V(2026-11-23) or V(20261123)) '
                 'is that day at 00:00 UTC. Epoch seconds up to V(253402300799) (9999-12-31T23:59:59Z) or epoch milliseconds '
@@ -111,13 +112,13 @@ TIME_FORMATS = ('ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:
                 'V(-24h), V(-30m), V(-7d)).')
 OPTION_GROUPS = {
     'concurrency': [
-        dict(name='concurrency', type='int', default=8,
+        dict(name='concurrency', type='int', default=8, check=bulk.check_concurrency,
              description=['How many requests of this task run at once, over its one pooled HTTP session; 1 to 64.',
                           'A bulk write sends its first write alone, so a key without write permission fails after one '
                           'request, and sends no more writes after a 401 or 403.']),
     ],
     'max_items': [
-        dict(name='max_items', type='int',
+        dict(name='max_items', type='int', check=pager.check_max_items,
              description=['Return at most this many items (newest first, after filtering); paging stops as soon as '
                           'they are found. A whole number of at least 1; unset returns every item.']),
     ],
@@ -166,6 +167,14 @@ def _spec_entry(opt):
         if key in opt:
             entry[key] = opt[key]
     return entry
+
+
+def check_groups(groups, params):
+    """Check the values of the named option groups (ValidationError naming the option)."""
+    for group in groups:
+        for opt in OPTION_GROUPS[group]:
+            if 'check' in opt:
+                opt['check'](params.get(opt['name']))
 
 
 def group_spec(*groups):

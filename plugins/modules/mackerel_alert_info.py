@@ -158,7 +158,7 @@ pages_fetched:
   type: int
 """
 
-from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel, pager
+from ansible_collections.alertops.core.plugins.module_utils import mackerel
 from ansible_collections.alertops.core.plugins.module_utils.errors import NotFoundError, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 
@@ -166,10 +166,8 @@ from ansible_collections.alertops.core.plugins.module_utils.module import AlertO
 def run(module):
     p = module.params
     mackerel.check_limit(p['limit'])
-    concurrency = bulk.check_concurrency(p['concurrency'])
-    pager.check_max_items(p['max_items'], platform=mackerel.PLATFORM)
     filters = mackerel.Filters.from_params(p)
-    client = module.client(concurrency=concurrency)
+    client = module.client(concurrency=p['concurrency'])
     result = {'changed': False}
     if p['id']:
         try:
@@ -182,13 +180,9 @@ def run(module):
         alerts = client.list_alerts(p['with_closed'], p['limit'], p['max_items'], filters, stats=stats)
         result['pages_fetched'] = stats['pages']
     if p['names'] and alerts:
-        result['name_reads'] = client.add_names(alerts, concurrency)
+        result['name_reads'] = client.add_names(alerts, p['concurrency'])
     if p['logs'] and alerts:
-        outcomes = bulk.run_bounded(alerts, lambda a: client.alert_logs(a['id']), concurrency)
-        for alert, logs, error in outcomes:
-            if error is not None:
-                raise error
-            alert['logs'] = logs
+        client.add_logs(alerts, p['concurrency'])
     result['alerts'] = alerts
     return result
 

@@ -100,7 +100,7 @@ diff:
   type: dict
 """
 
-from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel
+from ansible_collections.alertops.core.plugins.module_utils import mackerel
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 
@@ -114,9 +114,8 @@ def run(module):
     if not wanted:
         raise ValidationError('option %s is empty' % ('statuses' if p['statuses'] is not None else 'id'),
                               platform=mackerel.PLATFORM)
-    concurrency = bulk.check_concurrency(p['concurrency'])
-    client = module.client(concurrency=concurrency)
-    hosts = client.set_host_statuses(wanted, check_mode=module.check_mode, concurrency=concurrency)
+    client = module.client(concurrency=p['concurrency'])
+    hosts = client.set_host_statuses(wanted, check_mode=module.check_mode, concurrency=p['concurrency'])
     result = dict(changed=any(h['changed'] for h in hosts), hosts=hosts,
                   previous=dict((h['id'], h['before']['status']) for h in hosts))
     if module._diff:

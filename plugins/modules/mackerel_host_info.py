@@ -67,7 +67,7 @@ failing:
   elements: dict
 """
 
-from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel
+from ansible_collections.alertops.core.plugins.module_utils import mackerel
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 
@@ -76,9 +76,8 @@ def run(module):
     p = module.params
     if not p['id']:
         raise ValidationError('option id is an empty list', platform=mackerel.PLATFORM)
-    concurrency = bulk.check_concurrency(p['concurrency'])
-    hosts = module.client(concurrency=concurrency).hosts_info(p['id'], monitored=p['monitored_statuses'],
-                                                              concurrency=concurrency)
+    hosts = module.client(concurrency=p['concurrency']).hosts_info(p['id'], monitored=p['monitored_statuses'],
+                                                                   concurrency=p['concurrency'])
     failing = [dict(host=h['id'], monitorId=s.get('monitorId'), status=s.get('status'))
                for h in hosts for s in h.get('monitored_statuses') or [] if s.get('status') not in ('OK', None)]
     return dict(changed=False, hosts=hosts, failing=failing)

@@ -141,13 +141,12 @@ paging_warnings:
   elements: str
 """
 
-from ansible_collections.alertops.core.plugins.module_utils import opsramp, pager
+from ansible_collections.alertops.core.plugins.module_utils import opsramp
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 
 
 def _validate(p):
-    pager.check_max_items(p['max_items'], platform=opsramp.PLATFORM)
     if p['id'] is not None:
         opsramp.check_alert_id(p['id'])
         if not p['occurrences'] and (p['start_time'] or p['end_time']):

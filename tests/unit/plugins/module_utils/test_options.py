@@ -209,3 +209,19 @@ def test_mackerel_default_url_and_api_key_rule_come_from_the_table():
         mackerel.MackerelClient.from_params({'api_key': ''})
     assert str(info.value) == ('mackerel: option api_key is required (set it on the task, in module_defaults, or in the '
                                'environment variable MACKEREL_APIKEY or MACKEREL_API_KEY)')
+
+
+@pytest.mark.parametrize('groups,params,message', [
+    (('concurrency',), {'concurrency': 0}, 'option concurrency must be between 1 and 64, got 0'),
+    (('concurrency',), {'concurrency': 65}, 'option concurrency must be between 1 and 64, got 65'),
+    (('max_items',), {'max_items': 0}, 'option max_items'),
+    (('concurrency', 'max_items'), {'concurrency': 8, 'max_items': -1}, 'option max_items'),
+])
+def test_option_groups_check_their_values(groups, params, message):
+    with pytest.raises(ValidationError) as info:
+        options.check_groups(groups, params)
+    assert message in str(info.value)
+
+
+def test_option_groups_pass_good_values():
+    options.check_groups(('concurrency', 'max_items', 'mackerel_filters'), {'concurrency': 64, 'max_items': None})
