@@ -211,6 +211,15 @@ EXAMPLES = r"""
     wait: true
   register: failed_logons
 
+- name: Every alert of the last 24 hours in one task (search, wait, every page, job deleted) to a file
+  alertops.core.log360_search:
+    kind: alerts
+    start_time: -24h
+    collect: true
+    normalise: true
+    dest: /var/tmp/alerts.jsonl
+  register: collected
+
 - name: A server whose async alert path differs from our reading of the documentation
   alertops.core.log360_search:
     kind: alerts
