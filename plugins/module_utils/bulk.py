@@ -156,6 +156,16 @@ def _rounds(obj, change, write, reread, done, credit, rounds):
     raise last
 
 
+def partial_failure(failures, total, changed, what, platform, details):
+    """The error of a bulk write some objects of which failed: ``<n> of <total> <what> (<changed> changed); first
+    failure: <first>``, with the results so far as ``details`` (and the first failure's HTTP status, if any)."""
+    first = failures[0]
+    if getattr(first, 'status', None) is not None:
+        details['status'] = first.status
+    return AlertOpsError('%d of %d %s (%d changed); first failure: %s' % (len(failures), total, what, changed, first),
+                         platform=platform, details=details)
+
+
 class Synced:
     """What ``sync`` did. ``items``: one dict per object, in input order, with ``key``, ``before`` (the object as
     read), ``after`` (as written, predicted in check mode, or ``before`` when nothing changed or it failed),
@@ -198,34 +208,42 @@ def sync(objects, desired, write, reread=None, done=None, credit=None, claim=Non
     the objects not yet written fail with "not attempted". ``key(obj)`` names an object (default ``obj['id']``).
     """
     key = key or (lambda obj: obj['id'])
-    items = []
-    for obj in objects:
-        item = dict(key=key(obj), before=obj, after=obj, changed=False, parts=(), change=None, error=None)
-        try:
-            item['change'] = desired(obj)
-        except AlertOpsError as exc:
-            item['error'] = exc
-        items.append(item)
+    items = [_plan(obj, desired, key) for obj in objects]
     todo = [i for i in items if i['change'] is not None]
     if check_mode:
         for item in todo:
             item.update(after=item['change'].after, changed=True, parts=item['change'].parts)
-        return Synced(items)
+    else:
+        _write_all(todo, lambda obj, change: write_once(obj, change, write, reread, done, credit, claim, rounds),
+                   concurrency, platform)
+    return Synced(items)
+
+
+def _plan(obj, desired, key):
+    item = dict(key=key(obj), before=obj, after=obj, changed=False, parts=(), change=None, error=None)
+    try:
+        item['change'] = desired(obj)
+    except AlertOpsError as exc:
+        item['error'] = exc
+    return item
+
+
+def _write_all(todo, write, concurrency, platform):
+    """``write(obj, change)`` for every item: the first alone, the rest ``concurrency`` at a time, none after a
+    401/403; the outcome goes into each item."""
     stop = threading.Event()
 
     def work(item):
         if stop.is_set():
             raise AlertOpsError('not attempted after an earlier authorization failure', platform=platform)
         try:
-            return write_once(item['before'], item['change'], write, reread, done, credit, claim, rounds)
+            return write(item['before'], item['change'])
         except AUTH_FAILURES:
             stop.set()
             raise
 
-    outcomes = run_bounded(todo[:1], work, 1) + run_bounded(todo[1:], work, concurrency)
-    for item, outcome, error in outcomes:
+    for item, outcome, error in run_bounded(todo[:1], work, 1) + run_bounded(todo[1:], work, concurrency):
         if error is not None:
             item['error'] = error
         else:
             item.update(after=outcome[0], parts=outcome[1], changed=bool(outcome[1]))
-    return Synced(items)

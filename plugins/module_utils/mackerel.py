@@ -208,6 +208,79 @@ class Filters:
         return True
 
 
+class AlertWrites:
+    """What closing an alert and/or setting its memo is, for bulk.sync: the memo when it differs (a PUT), then the
+    close when the alert is open, each sent only when the alert (as last read) still needs it. Check mode shows a
+    closed alert as Mackerel will (status OK, the reason; closedAt is known only once it is closed)."""
+
+    def __init__(self, client, close, reason, memo):
+        self.client, self.close, self.reason, self.memo = client, close, reason, memo
+
+    def needs_memo(self, alert):
+        return self.memo is not None and (alert.get('memo') or '') != self.memo
+
+    def needs_close(self, alert):
+        return self.close and not is_closed(alert)
+
+    def desired(self, alert):
+        after, parts = dict(alert), []
+        if self.needs_memo(alert):
+            after['memo'] = self.memo
+            parts.append('memo')
+        if self.needs_close(alert):
+            after.update(status='OK', reason=self.reason, closedAt=None, closed_at=None)
+            parts.append('close')
+        return bulk.Change(after, parts) if parts else None
+
+    def write(self, alert, _change):
+        after, parts = dict(alert), []
+        if self.needs_memo(alert):
+            after['memo'] = self.client.update_memo(alert['id'], self.memo).get('memo', self.memo)
+            parts.append('memo')
+        if self.needs_close(alert):
+            closed, ours = self.close_once(alert['id'])
+            if self.memo is not None:
+                closed['memo'] = after.get('memo')
+            after = closed
+            parts.extend(['close'] if ours else [])
+        return after, parts
+
+    def close_once(self, alert_id):
+        """One close: ``(alert, ours)``. A close refused (400/409/422) on an alert that is closed by now was someone
+        else's; an answer that does not show the alert closed proves nothing (Unconfirmed: it is read again)."""
+        try:
+            closed = self.client.close_alert(alert_id, self.reason)
+        except errors.HTTPError as exc:
+            if exc.status not in (400, 409, 422):
+                raise
+            current = self.client.get_alert(alert_id)
+            if is_closed(current):
+                return current, False
+            raise
+        if not is_closed(closed):
+            raise bulk.Unconfirmed('the server answered the close but the alert is still open', platform=PLATFORM,
+                                   operation='close alert %s' % alert_id)
+        # a server that answers 200 for an alert someone else already closed returns it unchanged
+        return closed, closed.get('reason') == self.reason
+
+    def reread(self, alert):
+        return self.client.get_alert(alert['id'])
+
+    def done(self, current, change):
+        return not (('memo' in change.parts and self.needs_memo(current))
+                    or ('close' in change.parts and not is_closed(current)))
+
+    def credit(self, current, change):
+        # a server that answers 200 for an alert someone else already closed shows it closed, with their reason
+        return [part for part in change.parts if part == 'memo' and not self.needs_memo(current)
+                or part == 'close' and is_closed(current) and current.get('reason') == self.reason]
+
+    def claim(self, alert, change):
+        if 'close' not in change.parts:
+            return None
+        return self.client.claims.claim('close|%s|%s' % (alert['id'], alert.get('openedAt')))
+
+
 # what mackerel_alert shows of an alert it changes: per item, and in the diff (closed_at is the ISO form of closedAt)
 STATE_FIELDS = ('status', 'reason', 'closedAt', 'closed_at', 'memo')
 DIFF_FIELDS = ('status', 'reason', 'closedAt', 'memo')
@@ -495,66 +568,11 @@ class MackerelClient:
                     memo_updated=sum(1 for i in synced.items if 'memo' in i['parts']))
 
     def _alert_writes(self, close, reason, memo):
-        """bulk.sync's functions for alert writes: the memo when it differs (a PUT), then the close when the alert is
-        open. Check mode shows a closed alert as Mackerel will (status OK, the reason; closedAt is known once closed)."""
-
-        def desired(alert):
-            after, parts = dict(alert), []
-            if memo is not None and (alert.get('memo') or '') != memo:
-                after['memo'] = memo
-                parts.append('memo')
-            if close and not is_closed(alert):
-                after.update(status='OK', reason=reason, closedAt=None, closed_at=None)
-                parts.append('close')
-            return bulk.Change(after, parts) if parts else None
-
-        def write(alert, _change):
-            after, parts = dict(alert), []
-            if memo is not None and (alert.get('memo') or '') != memo:
-                after['memo'] = self.update_memo(alert['id'], memo).get('memo', memo)
-                parts.append('memo')
-            if close and not is_closed(alert):
-                closed, ours = self._close_once(alert['id'], reason)
-                if memo is not None:
-                    closed['memo'] = after.get('memo')
-                after = closed
-                parts.extend(['close'] if ours else [])
-            return after, parts
-
-        def done(current, change):
-            return (('memo' not in change.parts or (current.get('memo') or '') == memo)
-                    and ('close' not in change.parts or is_closed(current)))
-
-        def credit(current, change):
-            # a server that answers 200 for an alert someone else already closed shows it closed, with their reason
-            return [part for part in change.parts if part == 'memo' and (current.get('memo') or '') == memo
-                    or part == 'close' and is_closed(current) and current.get('reason') == reason]
-
-        def claim(alert, change):
-            if 'close' not in change.parts:
-                return None
-            return self.claims.claim('close|%s|%s' % (alert['id'], alert.get('openedAt')))
-
-        return dict(desired=desired, write=write, reread=lambda alert: self.get_alert(alert['id']), done=done,
-                    credit=credit, claim=claim, rounds=max(MIN_CLOSE_ROUNDS, self.transport.retries + 1))
-
-    def _close_once(self, alert_id, reason):
-        """One close: ``(alert, ours)``. A close refused (400/409/422) on an alert that is closed by now was someone
-        else's; an answer that does not show the alert closed proves nothing (Unconfirmed: it is read again)."""
-        try:
-            closed = self.close_alert(alert_id, reason)
-        except errors.HTTPError as exc:
-            if exc.status not in (400, 409, 422):
-                raise
-            current = self.get_alert(alert_id)
-            if is_closed(current):
-                return current, False
-            raise
-        if not is_closed(closed):
-            raise bulk.Unconfirmed('the server answered the close but the alert is still open', platform=PLATFORM,
-                                   operation='close alert %s' % alert_id)
-        # a server that answers 200 for an alert someone else already closed returns it unchanged
-        return closed, closed.get('reason') == reason
+        """bulk.sync's functions for closing alerts and/or setting their memo (see AlertWrites)."""
+        writes = AlertWrites(self, close, reason, memo)
+        return dict(desired=writes.desired, write=writes.write, reread=writes.reread, done=writes.done,
+                    credit=writes.credit, claim=writes.claim,
+                    rounds=max(MIN_CLOSE_ROUNDS, self.transport.retries + 1))
 
     # -- downtimes, host status, graph annotations (suppression) --------------------------------------------
     def list_downtimes(self):

@@ -515,6 +515,64 @@ class OccurrenceWalker:
         return out, self.cursor_for(self.x)
 
 
+class ActionWrites:
+    """What an alert action is, for bulk.sync. Nothing is sent when the flag already has the wanted value, and a
+    closed alert cannot be acted on. OpsRamp may answer without the alert, or without the flag (healed is its
+    current state): the alert is predicted then. The change is claimed in the host's ledger (claims.py): when
+    another run on this host already made it, the alert is re-read instead and the result is not changed."""
+
+    def __init__(self, client, state, description, snooze_duration):
+        self.client, self.state, self.description, self.snooze_duration = client, state, description, snooze_duration
+        self.action, self.flag, self.wanted = STATES[state]
+
+    def desired(self, alert):
+        before = flags(alert)
+        if before[self.flag] == self.wanted:
+            return None
+        if before['closed']:
+            raise errors.ConflictError('alert %s is closed; OpsRamp cannot %s a closed alert (nothing was sent)'
+                                       % (alert['uniqueId'], self.action), platform=PLATFORM,
+                                       operation='%s alert %s' % (self.action, alert['uniqueId']))
+        return bulk.Change(predict(alert, self.flag, self.wanted), (self.state,))
+
+    def write(self, alert, change):
+        try:
+            answered = self.client.post_action(alert['uniqueId'], self.state, self.description, self.snooze_duration)
+        except errors.HTTPError as exc:
+            return self.refused(alert['uniqueId'], exc), ()
+        after = dict(answered if answered is not None and self.flag in answered else change.after)
+        answer = after[ANSWER_KEY] = {'answered_at': timeutil.to_iso(time.time())}
+        if answered is not None and flags(after)['closed']:
+            closed_time = (answered.get('statusHistory') or {}).get('closedTime')
+            answer['closed_at'] = timeutil.to_iso(parse_time(closed_time)) if closed_time else None
+        return after, change.parts
+
+    def refused(self, alert_id, exc):
+        """The alert when someone else got there first; a ConflictError when it was closed meanwhile; else ``exc``."""
+        if exc.status in (401, 403, 404, 407, 429):
+            raise exc
+        current = self.client.get_alert(alert_id)
+        now = flags(current)
+        if now[self.flag] == self.wanted:
+            return current
+        if now['closed']:
+            raise errors.ConflictError('alert %s was closed meanwhile; OpsRamp cannot %s a closed alert'
+                                       % (alert_id, self.action), platform=PLATFORM,
+                                       operation='%s alert %s' % (self.action, alert_id), status=exc.status,
+                                       vendor=exc.vendor)
+        raise exc
+
+    def reread(self, alert):
+        return self.client.get_alert(alert['uniqueId'])
+
+    def done(self, current, _change):
+        return flags(current)[self.flag] == self.wanted
+
+    def claim(self, alert, _change):
+        return self.client.claims.claim('%s|%s|%s' % (self.action, alert['uniqueId'],
+                                                      alert.get('updatedTime') or alert.get('createdDate')))
+
+
 # -- client ------------------------------------------------------------------------------------------------------
 @errors.platform_scoped
 class OpsRampClient:
@@ -738,52 +796,10 @@ class OpsRampClient:
         return dict(alerts=alerts, diff=synced.diff(flags), failures=failures, todo=synced.todo)
 
     def _action_writes(self, state, description, snooze_duration):
-        """bulk.sync's functions for an alert action. The change is claimed in the host's ledger (claims.py): when
-        another run on this host already made it, the alert is re-read instead and the result is not changed."""
-        action, flag, wanted = STATES[state]
-
-        def desired(alert):
-            before = flags(alert)
-            if before[flag] == wanted:
-                return None
-            if before['closed']:
-                raise errors.ConflictError('alert %s is closed; OpsRamp cannot %s a closed alert (nothing was sent)'
-                                           % (alert['uniqueId'], action), platform=PLATFORM,
-                                           operation='%s alert %s' % (action, alert['uniqueId']))
-            return bulk.Change(predict(alert, flag, wanted), (state,))
-
-        def write(alert, change):
-            alert_id = alert['uniqueId']
-            try:
-                answered = self.post_action(alert_id, state, description, snooze_duration)
-            except errors.HTTPError as exc:
-                if exc.status in (401, 403, 404, 407, 429):
-                    raise
-                current = self.get_alert(alert_id)
-                now = flags(current)
-                if now[flag] == wanted:  # someone else got there first
-                    return current, ()
-                if now['closed']:
-                    raise errors.ConflictError('alert %s was closed meanwhile; OpsRamp cannot %s a closed alert'
-                                               % (alert_id, action), platform=PLATFORM,
-                                               operation='%s alert %s' % (action, alert_id), status=exc.status,
-                                               vendor=exc.vendor)
-                raise
-            # OpsRamp may answer without the alert, or without the flag (healed is its current state): predicted then
-            after = dict(answered if answered is not None and flag in answered else change.after)
-            answer = after[ANSWER_KEY] = {'answered_at': timeutil.to_iso(time.time())}
-            if answered is not None and flags(after)['closed']:
-                closed_time = (answered.get('statusHistory') or {}).get('closedTime')
-                answer['closed_at'] = timeutil.to_iso(parse_time(closed_time)) if closed_time else None
-            return after, change.parts
-
-        def claim(alert, change):
-            return self.claims.claim('%s|%s|%s' % (action, alert['uniqueId'],
-                                                   alert.get('updatedTime') or alert.get('createdDate')))
-
-        return dict(desired=desired, write=write, reread=lambda alert: self.get_alert(alert['uniqueId']),
-                    done=lambda current, change: flags(current)[flag] == wanted, claim=claim,
-                    rounds=MAX_ACTION_ROUNDS)
+        """bulk.sync's functions for an alert action (see ActionWrites)."""
+        writes = ActionWrites(self, state, description, snooze_duration)
+        return dict(desired=writes.desired, write=writes.write, reread=writes.reread, done=writes.done,
+                    claim=writes.claim, rounds=MAX_ACTION_ROUNDS)
 
     # -- scheduled maintenance ----------------------------------------------------------------------------------
     def _sm_path(self, *parts):
