@@ -435,8 +435,9 @@ class Log360Client:
 
     def delete_jobs(self, request_ids, check_mode=False, concurrency=8):
         """Delete jobs, each exactly once (bulk.sync: the first alone, nothing more after a 401/403). Returns
-        ``dict(deleted, absent, jobs, failed)``: the ids deleted (or that would be, in check mode), the ids already
-        gone, the deleted jobs as they were just before, and ``[(request_id, error)]`` of those that failed."""
+        ``dict(deleted, absent, jobs, diff, failed)``: the ids deleted (or that would be, in check mode), the ids already
+        gone, the deleted jobs as they were just before (and in ``diff``, without ``raw``), and
+        ``[(request_id, error)]`` of those that failed."""
         ids = [_check_id(i) for i in request_ids]
         reads = bulk.run_bounded(ids, self.find_job, concurrency)
         found = dict((i, job) for i, job, error in reads if job is not None)
@@ -446,8 +447,11 @@ class Log360Client:
                            check_mode=check_mode, concurrency=concurrency, platform=PLATFORM, **self._delete_writes())
         failed.update((item['key'], item['error']) for item in synced.items if item['error'] is not None)
         done = [item['key'] for item in synced.items if item['changed']]
-        return dict(deleted=[found[i]['request_id'] or i for i in done], jobs=[found[i] for i in done],
+        jobs = [found[i] for i in done]
+        return dict(deleted=[found[i]['request_id'] or i for i in done], jobs=jobs,
                     absent=[i for i in ids if i not in done and i not in failed],
+                    diff=dict(before={'jobs': [dict((k, v) for k, v in j.items() if k != 'raw') for j in jobs]},
+                              after={'jobs': []}),
                     failed=[(i, failed[i]) for i in ids if i in failed])
 
     def _delete_writes(self):

@@ -77,17 +77,23 @@ class AlertOpsModule(AnsibleModule):
             self.warn(message)
 
     def run(self, action):
+        """Exit with ``action(module)``'s result; its ``diff`` only in diff mode (every writing module alike)."""
         try:
             with errors.platform_scope(self.platform):   # an error raised without a platform gets the module's
                 options.check_groups(self.groups, self.params)
                 result = action(self)
         except AlertOpsError as exc:
-            self.fail_json(**self._redacted(exc.fail_kwargs()))
+            self.fail_json(**self._redacted(self._diff_mode_only(exc.fail_kwargs())))
         except Exception as exc:  # pylint: disable=broad-except
             # never a traceback in front of the user: say what broke, masked like everything else
             self.fail_json(**self._redacted(dict(msg='%s: unexpected error: %s: %s' % (
                 self.platform, exc.__class__.__name__, to_text(exc)))))
-        self.exit_json(**result)
+        self.exit_json(**self._diff_mode_only(result))
+
+    def _diff_mode_only(self, result):
+        if not self._diff:
+            result.pop('diff', None)
+        return result
 
     def redactor(self):
         """The client's redactor (it knows the tokens issued at run time), else one built from the secret options."""

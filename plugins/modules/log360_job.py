@@ -33,27 +33,19 @@ options:
     type: str
     choices: [absent]
     default: absent
-  concurrency:
-    description:
-      - How many jobs are read and deleted at the same time, over one pooled connection.
-    type: int
-    default: 8
 extends_documentation_fragment:
   - alertops.core.log360
   - alertops.core.common
+  - alertops.core.attributes
+  - alertops.core.attributes.actiongroup_log360
+  - alertops.core.concurrency
 attributes:
   check_mode:
-    description: Reads the jobs and reports what would be deleted, but sends no C(DELETE).
     support: full
+    details: Reads the jobs and reports what would be deleted, but sends no C(DELETE).
   diff_mode:
-    description: Shows the jobs that go (before) and that nothing of them remains (after).
     support: full
-  action_group:
-    description: Use C(group/alertops.core.log360) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.log360
-      - alertops.core.all
+    details: Shows the jobs that go (before) and that nothing of them remains (after).
 seealso:
   - module: alertops.core.log360_job_info
 author:
@@ -98,7 +90,7 @@ jobs:
 """
 
 from ansible_collections.alertops.core.plugins.module_utils import bulk
-from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
 
@@ -113,29 +105,22 @@ def run(module):
             raise ValidationError('option request_id must not contain empty ids', platform='log360')
         if request_id not in ids:
             ids.append(request_id)
-    client = module.client(pool_size=concurrency)
-    report = client.delete_jobs(ids, check_mode=module.check_mode, concurrency=concurrency)
+    report = module.client(pool_size=concurrency).delete_jobs(ids, check_mode=module.check_mode, concurrency=concurrency)
     failed = report.pop('failed')
     result = dict(changed=bool(report['deleted']), **report)
-    if module._diff:
-        result['diff'] = dict(before={'jobs': [dict((k, v) for k, v in j.items() if k != 'raw') for j in report['jobs']]},
-                              after={'jobs': []})
     if failed:
-        first = failed[0][1]
-        kwargs = first.fail_kwargs()
+        details = dict(failed[0][1].fail_kwargs(), failed_ids=[request_id for request_id, _error in failed], **result)
+        msg = details.pop('msg')
         if len(failed) > 1:
-            kwargs['msg'] = '%d of %d jobs could not be deleted; first: %s' % (len(failed), len(ids), kwargs['msg'])
-        kwargs.update(result)
-        kwargs['failed_ids'] = [request_id for request_id, _error in failed]
-        module.fail_json(**module._redacted(kwargs))
+            msg = '%d of %d jobs could not be deleted; first: %s' % (len(failed), len(ids), msg)
+        raise AlertOpsError(msg, details=details)
     return result
 
 
 def main():
-    module = AlertOpsModule(Log360Client, argument_spec=dict(
+    module = AlertOpsModule(Log360Client, groups=('concurrency',), argument_spec=dict(
         request_id=dict(type='list', elements='str', required=True),
         state=dict(type='str', choices=['absent'], default='absent'),
-        concurrency=dict(type='int', default=8),
     ))
     module.run(run)
 

@@ -41,24 +41,23 @@ author:
 extends_documentation_fragment:
   - alertops.core.mackerel
   - alertops.core.common
+  - alertops.core.attributes
+  - alertops.core.attributes.actiongroup_mackerel
+  - alertops.core.mackerel_filters
+  - alertops.core.concurrency
 attributes:
   check_mode:
-    description: Reads the alerts and reports what would change; sends no write.
     support: full
+    details: Reads the alerts and reports what would change; sends no write.
   diff_mode:
-    description: Shows status, reason and memo of each changed alert before and after.
     support: full
-  action_group:
-    description: Use C(group/alertops.core.mackerel) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.mackerel
-      - alertops.core.all
+    details: Shows status, reason and memo of each changed alert before and after.
 options:
   id:
     description:
       - Alert id or list of alert ids to act on. Unknown ids fail the task before anything is written.
-      - Mutually exclusive with the filters and O(all_alerts).
+      - Mutually exclusive with the filters (O(status), O(type), O(monitor_id), O(host_id), O(opened_after),
+        O(opened_before)) and O(all_alerts).
     type: list
     elements: str
   state:
@@ -79,40 +78,6 @@ options:
       - Let the filters select closed alerts too. Only useful for O(memo), because closed alerts cannot be closed.
     type: bool
     default: false
-  status:
-    description:
-      - Select alerts with one of these statuses.
-      - V(OK), V(CRITICAL), V(WARNING), V(UNKNOWN), in any case. The lookup's normalised words map one to one -
-        V(critical), V(warning), V(unknown), and V(info) (= V(OK), a closed alert). A single word is a list of one.
-    type: list
-    elements: str
-  type:
-    description:
-      - Select alerts of monitors of one of these types.
-      - V(connectivity), V(host), V(service), V(external), V(check), V(expression), V(anomalyDetection), V(query), in
-        any case (V(anomaly_detection) too). A single word is a list of one.
-    type: list
-    elements: str
-  monitor_id:
-    description: Select alerts raised by one of these monitors.
-    type: list
-    elements: str
-  host_id:
-    description: Select alerts of one of these hosts.
-    type: list
-    elements: str
-  opened_after:
-    description:
-      - Select alerts opened at or after this time (inclusive).
-      - ISO 8601 with a zone (V(2026-11-23T10:00:00Z), V(2026-11-23T19:00:00+09:00); an offset is at most 18:00).
-        A date and time without a zone is refused (add V(Z) for UTC); a date alone (V(2026-11-23) or V(20261123)) is
-        that day at 00:00 UTC. Epoch seconds up to V(253402300799) (9999-12-31T23:59:59Z) or epoch milliseconds from
-        V(1000000000000) (2001-09-09T01:46:40Z); a number between the two is refused. Or relative (V(now), V(-24h),
-        V(-30m), V(-7d)).
-    type: str
-  opened_before:
-    description: Select alerts opened at or before this time (inclusive). Same formats as O(opened_after).
-    type: str
   all_alerts:
     description:
       - Act on every open alert (and every closed one too with O(with_closed=true)).
@@ -123,10 +88,6 @@ options:
   limit:
     description: Page size of the listing requests, 1 to 100. Larger values fail before anything is sent.
     type: int
-  concurrency:
-    description: How many writes run at once over the one pooled session (1 to 64).
-    type: int
-    default: 8
   read_first:
     description:
       - With O(id), read the alerts before writing (the default), so unknown ids fail before anything is sent and
@@ -215,11 +176,9 @@ diff:
   type: dict
 """
 
-from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel
-from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
+from ansible_collections.alertops.core.plugins.module_utils import bulk, mackerel, options
+from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
-
-FILTER_OPTIONS = ('status', 'type', 'monitor_id', 'host_id', 'opened_after', 'opened_before')
 
 
 def _validate(p):
@@ -231,7 +190,7 @@ def _validate(p):
     mackerel.check_memo(p['memo'])
     mackerel.check_limit(p['limit'])
     filters = mackerel.Filters.from_params(p)
-    used = [name for name in FILTER_OPTIONS if p[name] not in (None, [], '')]
+    used = [name for name in options.MACKEREL_FILTERS if p[name] not in (None, [], '')]
     if p['id'] is not None:
         if used or p['all_alerts']:
             raise ValidationError('option id is mutually exclusive with %s' % ', '.join(used or ['all_alerts']),
@@ -245,47 +204,35 @@ def _validate(p):
                               platform=mackerel.PLATFORM)
     if p['id'] is None and not used and not p['all_alerts']:
         raise ValidationError('select alerts with id, with a filter (%s), or set all_alerts=true to act on every '
-                              'alert' % ', '.join(FILTER_OPTIONS), platform=mackerel.PLATFORM)
+                              'alert' % ', '.join(options.MACKEREL_FILTERS), platform=mackerel.PLATFORM)
     return filters, bulk.check_concurrency(p['concurrency'])
 
 
 def run(module):
     p = module.params
     filters, concurrency = _validate(p)
-    client = module.client(concurrency=concurrency)
-    report = client.apply(ids=p['id'], read_first=p['read_first'], filters=filters, with_closed=p['with_closed'],
-                          limit=p['limit'], close=p['state'] == 'closed', reason=p['reason'], memo=p['memo'],
-                          check_mode=module.check_mode, concurrency=concurrency)
-    result = dict(changed=any(item['changed'] for item in report['alerts']), alerts=report['alerts'],
-                  closed=report['closed'], memo_updated=report['memo_updated'])
-    if module._diff:
-        result['diff'] = report['diff']
-    failures = report['failures']
-    if failures:
-        if failures[0].status is not None:
-            result['status'] = failures[0].status
-        raise AlertOpsError('%d of %d alert(s) could not be changed (%d changed); first failure: %s'
-                            % (len(failures), report['todo'], sum(1 for i in report['alerts'] if i['changed']),
-                               failures[0]), platform=mackerel.PLATFORM, details=result)
+    report = module.client(concurrency=concurrency).apply(
+        ids=p['id'], read_first=p['read_first'], filters=filters, with_closed=p['with_closed'], limit=p['limit'],
+        close=p['state'] == 'closed', reason=p['reason'], memo=p['memo'], check_mode=module.check_mode,
+        concurrency=concurrency)
+    changed = sum(1 for item in report['alerts'] if item['changed'])
+    result = dict(changed=bool(changed), alerts=report['alerts'], closed=report['closed'],
+                  memo_updated=report['memo_updated'], diff=report['diff'])
+    if report['failures']:
+        raise bulk.partial_failure(report['failures'], report['todo'], changed, 'alert(s) could not be changed',
+                                   mackerel.PLATFORM, result)
     return result
 
 
 def main():
-    module = AlertOpsModule(mackerel.MackerelClient, argument_spec=dict(
+    module = AlertOpsModule(mackerel.MackerelClient, groups=('mackerel_filters', 'concurrency'), argument_spec=dict(
         id=dict(type='list', elements='str'),
         state=dict(type='str', choices=['closed']),
         reason=dict(type='str'),
         memo=dict(type='str'),
         with_closed=dict(type='bool', default=False),
-        status=dict(type='list', elements='str'),
-        type=dict(type='list', elements='str'),
-        monitor_id=dict(type='list', elements='str'),
-        host_id=dict(type='list', elements='str'),
-        opened_after=dict(type='str'),
-        opened_before=dict(type='str'),
         all_alerts=dict(type='bool', default=False),
         limit=dict(type='int'),
-        concurrency=dict(type='int', default=8),
         read_first=dict(type='bool', default=True),
     ))
     module.run(run)

@@ -41,19 +41,16 @@ author:
 extends_documentation_fragment:
   - alertops.core.opsramp
   - alertops.core.common
+  - alertops.core.attributes
+  - alertops.core.attributes.actiongroup_opsramp
+  - alertops.core.concurrency
 attributes:
   check_mode:
-    description: Reads the alerts and reports what would change; sends no action.
     support: full
+    details: Reads the alerts and reports what would change; sends no action.
   diff_mode:
-    description: Shows the flags (C(acknowledged), C(suppressed), C(closed), C(healed)) of each changed alert before and after.
     support: full
-  action_group:
-    description: Use C(group/alertops.core.opsramp) or C(group/alertops.core.all) in C(module_defaults).
-    support: full
-    membership:
-      - alertops.core.opsramp
-      - alertops.core.all
+    details: Shows the flags (C(acknowledged), C(suppressed), C(closed), C(healed)) of each changed alert before and after.
 options:
   id:
     description: Alert id (OpsRamp C(uniqueId)) or list of alert ids.
@@ -79,10 +76,6 @@ options:
   snooze_duration:
     description: With O(state=suppressed), how long the alert stays suppressed (OpsRamp C(snoozeDuration)).
     type: int
-  concurrency:
-    description: How many alerts are handled at once over the one pooled session (1 to 64).
-    type: int
-    default: 8
   read_first:
     description:
       - Read every alert before acting (the default), so unknown ids fail before anything is sent, and alerts that
@@ -182,7 +175,7 @@ diff:
 """
 
 from ansible_collections.alertops.core.plugins.module_utils import bulk, opsramp
-from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 
 
@@ -198,27 +191,23 @@ def run(module):
             raise ValidationError('option snooze_duration must be a positive number, got %s' % p['snooze_duration'],
                                   platform=opsramp.PLATFORM)
     concurrency = bulk.check_concurrency(p['concurrency'])
-    client = module.client(concurrency=concurrency)
-    report = client.apply(ids, p['state'], p['description'], p['snooze_duration'], check_mode=module.check_mode,
-                          concurrency=concurrency, read_first=p['read_first'])
-    items, failures = report['alerts'], report['failures']
-    result = dict(changed=any(i['changed'] for i in items), alerts=items)
-    if module._diff:
-        result['diff'] = report['diff']
-    if failures:
-        raise AlertOpsError('%d of %d alert(s) could not be set to %s (%d changed); first failure: %s'
-                            % (len(failures), len(items), p['state'], sum(1 for i in items if i['changed']),
-                               failures[0]), platform=opsramp.PLATFORM, details=result)
+    report = module.client(concurrency=concurrency).apply(
+        ids, p['state'], p['description'], p['snooze_duration'], check_mode=module.check_mode, concurrency=concurrency,
+        read_first=p['read_first'])
+    changed = sum(1 for item in report['alerts'] if item['changed'])
+    result = dict(changed=bool(changed), alerts=report['alerts'], diff=report['diff'])
+    if report['failures']:
+        raise bulk.partial_failure(report['failures'], len(report['alerts']), changed,
+                                   'alert(s) could not be set to %s' % p['state'], opsramp.PLATFORM, result)
     return result
 
 
 def main():
-    module = AlertOpsModule(opsramp.OpsRampClient, argument_spec=dict(
+    module = AlertOpsModule(opsramp.OpsRampClient, groups=('concurrency',), argument_spec=dict(
         id=dict(type='list', elements='str', required=True),
         state=dict(type='str', required=True, choices=list(opsramp.STATES)),
         description=dict(type='str'),
         snooze_duration=dict(type='int'),
-        concurrency=dict(type='int', default=8),
         read_first=dict(type='bool', default=True),
     ))
     module.run(run)
