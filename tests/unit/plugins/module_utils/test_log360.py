@@ -293,6 +293,32 @@ def test_delete_needs_jobs_delete_scope(sim):
     assert 'scope jobs.DELETE' in str(info.value)
 
 
+def test_delete_jobs_in_bulk_check_mode_then_for_real(sim):
+    ids = [sim.l360.create_job('logs', 10, 0) for _n in range(3)]
+    c = live(sim)
+    sim.log = []
+    checked = c.delete_jobs(ids + ['AZnope'], check_mode=True, concurrency=2)
+    assert not [r for r in sim.log if r['method'] == 'DELETE']
+    assert (checked['deleted'], checked['absent'], checked['failed']) == (ids, ['AZnope'], [])
+    assert [j['request_id'] for j in checked['diff']['before']['jobs']] == ids and checked['diff']['after'] == {'jobs': []}
+    assert all('raw' not in j for j in checked['diff']['before']['jobs']) and all('raw' in j for j in checked['jobs'])
+    done = c.delete_jobs(ids + ['AZnope'], concurrency=2)
+    assert (done['deleted'], done['absent'], done['failed']) == (ids, ['AZnope'], [])
+    assert sorted(r['query']['request_id'][0] for r in sim.log if r['method'] == 'DELETE') == sorted(ids)
+    assert all(i not in sim.l360.jobs for i in ids)
+
+
+def test_delete_jobs_stops_after_a_missing_scope(sim):
+    ids = [sim.l360.create_job('logs', 10, 0) for _n in range(4)]
+    c = live(sim, token=sim.l360.credentials()['tokens']['no_jobs_delete'])
+    sim.log = []
+    report = c.delete_jobs(ids, concurrency=4)
+    assert [r['method'] for r in sim.log].count('DELETE') == 1   # the first alone, nothing after the 403
+    assert [i for i, _e in report['failed']] == ids and report['deleted'] == []
+    assert 'scope jobs.DELETE' in str(report['failed'][0][1])
+    assert [str(e) for _i, e in report['failed'][1:]] == ['log360: not attempted after an earlier authorization failure'] * 3
+
+
 @pytest.mark.parametrize('last_page', ['absent', 'null', 'next'])
 @pytest.mark.parametrize('hits,pages', [(0, 1), (999, 1), (1000, 1), (2001, 3)])
 def test_results_walk_exactly_ceil_n_over_1000_pages(sim, last_page, hits, pages):

@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from ansible_collections.alertops.core.plugins.module_utils import errors, opsramp
+from ansible_collections.alertops.core.plugins.module_utils import claims, errors, opsramp
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import (
     OAuth2Auth, OccurrenceWalker, build_query_string, describe_error, encode_params, format_time, not_closed_query,
     to_epoch_second, window_query)
@@ -388,3 +388,110 @@ def test_flags_healed_is_current_state_ok():
     assert opsramp.flags({'currentState': 'Ok', 'closed': False}) == {
         'acknowledged': False, 'suppressed': False, 'closed': False, 'healed': True}
     assert opsramp.flags({'currentState': 'Critical'})['healed'] is False
+
+
+# -- apply: bulk actions through bulk.sync ----------------------------------------------------------------------
+EFFECTS = {'acknowledge': {'acknowledged': True}, 'unAcknowledge': {'acknowledged': False},
+           'suppress': {'suppressed': True}, 'unSuppress': {'suppressed': False}, 'heal': {'currentState': 'Ok'},
+           'close': {'closed': True, 'statusHistory': {'closedTime': '2026-11-23T10:20:30+0000'}}}
+
+
+class FakeAlertsTransport:
+    """GET and action POSTs on ``alerts`` (by uniqueId); ``script[(method, id)]`` lists faults (an ``apply`` fault
+    acts before it is raised); ``answer=False``: actions are answered without a body."""
+    retries = 0
+
+    def __init__(self, alerts, script=None, answer=True):
+        self.alerts = dict((a['uniqueId'], dict(a)) for a in alerts)
+        self.script = dict((k, list(v)) for k, v in (script or {}).items())
+        self.answer = answer
+        self.calls = []
+
+    def request(self, method, path, operation, json_body=None, **kwargs):
+        parts = path.split('/')
+        alert_id = parts[6]
+        self.calls.append((method, alert_id))
+        fault = (self.script.get((method, alert_id)) or [None]).pop(0) if self.script.get((method, alert_id)) else None
+        if method == 'POST' and (fault is None or getattr(fault, 'apply', False)):
+            self.alerts[alert_id].update(EFFECTS[parts[-1]])
+        if fault is not None:
+            raise fault
+        return FakeJSONBody(dict(self.alerts[alert_id]) if method == 'GET' or self.answer else None)
+
+    def posts(self):
+        return [c[1] for c in self.calls if c[0] == 'POST']
+
+    def redact(self, text):
+        return text
+
+
+class FakeJSONBody:
+    def __init__(self, body):
+        self.body = body
+
+    def json(self, allow_empty=False):
+        return self.body
+
+
+def op_alert(alert_id, **flags_):
+    return dict(dict(uniqueId=alert_id, acknowledged=False, suppressed=False, closed=False, currentState='Critical',
+                     createdDate='2026-11-23T10:00:00+0000'), **flags_)
+
+
+def apply(transport, ids, state, **kwargs):
+    client = opsramp.OpsRampClient(transport, 'client_7', ledger=claims.Ledger.disabled())
+    return client.apply(ids, state, concurrency=kwargs.pop('concurrency', 1), **kwargs)
+
+
+def test_apply_check_mode_predicts_and_sends_nothing():
+    transport = FakeAlertsTransport([op_alert('1'), op_alert('2', currentState='Ok'), op_alert('3', closed=True)])
+    report = apply(transport, ['1', '2', '3'], 'healed', check_mode=True)
+    assert transport.posts() == []
+    assert [(a['id'], a['changed'], a['after']['healed']) for a in report['alerts']] == [
+        ('1', True, True), ('2', False, True), ('3', False, False)]
+    assert report['alerts'][2]['failed'] and 'alert 3 is closed; OpsRamp cannot heal' in report['alerts'][2]['msg']
+    assert report['diff'] == {'before': {'1': opsramp.flags(op_alert('1'))},
+                              'after': {'1': dict(opsramp.flags(op_alert('1')), healed=True)}}
+    assert 'answered_at' not in report['alerts'][0] and report['todo'] == 1 and len(report['failures']) == 1
+
+
+@pytest.mark.parametrize('answer', [True, False])
+def test_apply_close_reports_when_it_was_answered_and_closed(answer):
+    transport = FakeAlertsTransport([op_alert('1'), op_alert('2', closed=True)], answer=answer)
+    report = apply(transport, ['1', '2'], 'closed')
+    assert transport.posts() == ['1']
+    first = report['alerts'][0]
+    assert first['changed'] and first['after']['closed'] and first['answered_at'].endswith('Z')
+    assert first.get('closed_at') == ('2026-11-23T10:20:30Z' if answer else None)
+    assert ('closed_at' in first) is answer
+    assert report['alerts'][1] == dict(id='2', changed=False, before=opsramp.flags(op_alert('2', closed=True)),
+                                       after=opsramp.flags(op_alert('2', closed=True)))
+
+
+def test_apply_re_reads_after_an_unknown_outcome_and_acts_once():
+    lost = errors.OutcomeUnknownError('dropped after sending', platform='opsramp')
+    lost.apply = True
+    transport = FakeAlertsTransport([op_alert('1'), op_alert('2')], script={
+        ('POST', '1'): [lost], ('POST', '2'): [errors.OutcomeUnknownError('dropped before', platform='opsramp')]})
+    report = apply(transport, ['1', '2'], 'acknowledged')
+    assert transport.posts() == ['1', '2', '2']
+    assert [(a['changed'], a['after']['acknowledged']) for a in report['alerts']] == [(True, True), (True, True)]
+    assert 'answered_at' not in report['alerts'][0] and 'answered_at' in report['alerts'][1]
+
+
+def test_apply_refused_because_someone_else_acted_is_not_changed():
+    refused = errors.HTTPError('request rejected', 400, platform='opsramp')
+    refused.apply = True   # someone else acknowledged it just before
+    transport = FakeAlertsTransport([op_alert('1')], script={('POST', '1'): [refused]})
+    report = apply(transport, ['1'], 'acknowledged', read_first=False)
+    assert report['alerts'][0]['changed'] is False and report['failures'] == []
+    assert report['alerts'][0]['after']['acknowledged'] is True
+
+
+def test_apply_stops_after_a_permission_failure():
+    transport = FakeAlertsTransport([op_alert(str(n)) for n in range(6)], script={
+        ('POST', '0'): [errors.PermissionDeniedError('forbidden', 403, platform='opsramp')]})
+    report = apply(transport, [str(n) for n in range(6)], 'acknowledged', concurrency=4)
+    assert transport.posts() == ['0']
+    assert [a.get('failed') for a in report['alerts']] == [True] * 6
+    assert report['failures'][1] == 'opsramp: not attempted after an earlier authorization failure'

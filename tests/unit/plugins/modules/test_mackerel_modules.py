@@ -73,3 +73,14 @@ def test_mackerel_downtime_info(run_module):
     listed = run_module('mackerel_downtime_info', {'name': 'CHG-9'})
     assert [d['name'] for d in listed['downtimes']] == ['CHG-9']
     assert run_module('mackerel_downtime_info', {'name': 'other'})['downtimes'] == []
+
+
+def test_mackerel_alert_partial_failure_names_counts_and_shows_diff_only_in_diff_mode(run_module, sim, ids):
+    args = ids.fill({'id': ['{mackerel_open}'], 'state': 'closed', 'reason': 'CHG-1: x'})
+    for diff in (False, True):
+        sim.fail_next('mackerel', 'POST', '/api/v0/alerts/%s/close' % ids['{mackerel_open}'])   # an HTML 500
+        result = run_module('mackerel_alert', args, diff=diff)
+        assert result['failed'] is True and result['status'] == 500
+        assert result['msg'].startswith('mackerel: 1 of 1 alert(s) could not be changed (0 changed); first failure: ')
+        assert ('diff' in result) is diff
+        assert result['alerts'][0]['changed'] is False and 'error' in result['alerts'][0]
