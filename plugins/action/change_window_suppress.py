@@ -23,7 +23,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.alertops.core.plugins.action.change_window import StateStore, alert_models, write_file
 from ansible_collections.alertops.core.plugins.module_utils import change_window as cw
-from ansible_collections.alertops.core.plugins.module_utils import options
+from ansible_collections.alertops.core.plugins.module_utils import opsramp, options
 from ansible_collections.alertops.core.plugins.module_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
 
@@ -181,8 +181,7 @@ class ActionModule(ActionBase):
                 listed = self._module('mackerel_alert_info', {}, task_vars)
                 reads['mackerel_alerts'] = alert_models({'mackerel': listed})['mackerel']
         if 'opsramp' in platforms and scope['opsramp_query']:
-            query = dict(scope['opsramp_query'], startDate=cw.iso(begin))
-            query.setdefault('actions', 'OPEN')
+            query = opsramp.opened_since_query(scope['opsramp_query'], cw.iso(begin))
             listed = self._module('opsramp_alert_info', {'query': query}, task_vars)
             reads['opsramp_alerts'] = alert_models({'opsramp': listed})['opsramp']
         return reads

@@ -274,6 +274,14 @@ def window_query(query, start=None, end=None):
     return query
 
 
+def opened_since_query(query, since):
+    """``query`` narrowed to the alerts created since ``since`` (``startDate``) that are open (``actions:OPEN`` unless
+    ``query`` sets ``actions``): the change window's suppression step reads these."""
+    query = dict(query or {}, startDate=since)
+    query.setdefault('actions', 'OPEN')
+    return query
+
+
 def search_query(query, start=None, end=None, with_closed=True, options=('start_time', 'end_time')):
     """The search filters of ``query`` with the window (``start``/``end``, given as ``options``) and, without
     ``with_closed``, the not-closed actions pushed in; checked (a bound in both places, unknown keys) before anything

@@ -495,3 +495,23 @@ def test_apply_stops_after_a_permission_failure():
     assert transport.posts() == ['0']
     assert [a.get('failed') for a in report['alerts']] == [True] * 6
     assert report['failures'][1] == 'opsramp: not attempted after an earlier authorization failure'
+
+
+def test_opened_since_query_keeps_the_callers_actions():
+    assert opsramp.opened_since_query({'priority': 'P1'}, '2026-11-23T10:00:00Z') == {
+        'priority': 'P1', 'startDate': '2026-11-23T10:00:00Z', 'actions': 'OPEN'}
+    caller = {'actions': 'ACKNOWLEDGED', 'startDate': 1}
+    assert opsramp.opened_since_query(caller, 5) == {'actions': 'ACKNOWLEDGED', 'startDate': 5}
+
+
+def test_search_query_pushes_the_window_and_refuses_a_bound_set_twice():
+    assert opsramp.search_query({'priority': 'P1'}, 100, 200, with_closed=False) == {
+        'priority': 'P1', 'startDate': 100, 'endDate': 200, 'alertTimeBase': 'created',
+        'actions': list(opsramp.NOT_CLOSED_ACTIONS)}
+    assert opsramp.search_query(None) == {}
+    with pytest.raises(errors.ValidationError, match='option start_time and query.startDate are the same filter'):
+        opsramp.search_query({'startDate': 1}, 100)
+    with pytest.raises(errors.ValidationError, match='option opened_before and query.endDate'):
+        opsramp.search_query({'endDate': 1}, None, 200, options=('opened_after', 'opened_before'))
+    with pytest.raises(errors.ValidationError, match='unknown key'):
+        opsramp.search_query({'nope': 1})
