@@ -149,12 +149,7 @@ def test_attributes_fragment_has_the_action_group_of_every_platform():
     assert (info['check_mode']['support'], info['diff_mode']['support']) == ('full', 'none')
 
 
-# the bulk stream applies the shared shapes to its three modules (it owns them whole) after this lands
-_NOT_YET = ('mackerel_alert.py', 'opsramp_alert.py', 'log360_job.py')
-
-
-@pytest.mark.parametrize('name', sorted(n for n in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
-                                        if n.endswith('.py') and n not in _NOT_YET))
+@pytest.mark.parametrize('name', sorted(n for n in os.listdir(os.path.join(ROOT, 'plugins', 'modules')) if n.endswith('.py')))
 def test_modules_take_attributes_and_option_groups_from_the_fragments(name):
     import re
     import yaml
