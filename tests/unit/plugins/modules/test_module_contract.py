@@ -233,6 +233,43 @@ def test_absent_removes_once_and_check_mode_only_tells(run_module, sim, module, 
     assert sim.writes() == []
 
 
+RESULT_KEYS = [   # docs/DESIGN.md "key returns" (names are fixed: add freely, rename none); writing modules in check mode
+    ('log360_search', {'start_time': '-1h'}, ['request_id', 'mode', 'body', 'start_time', 'end_time'], None),
+    ('log360_search', {'start_time': '-1h', 'wait': True, 'wait_sleep': 1}, ['request_id', 'job', 'elapsed', 'polls'],
+     None),
+    ('log360_job_wait', {'request_id': JOB, 'sleep': 1}, ['job', 'elapsed', 'polls'], None),
+    ('log360_job_info', {}, ['jobs'], None),
+    ('log360_job_results', {'request_id': JOB}, ['hits', 'total_items', 'pages_fetched', 'hits_written', 'job'], None),
+    ('log360_job', {'request_id': [JOB]}, ['deleted', 'absent', 'jobs'], None),
+    ('log360_info', {}, ['product', 'alert_profiles', 'log_sources', 'log_types', 'log_fields'], None),
+    ('mackerel_alert_info', {}, ['alerts', 'pages_fetched'], None),
+    ('mackerel_alert', {'id': [MK_OPEN], 'state': 'closed', 'reason': 'r'}, ['alerts', 'closed', 'memo_updated'],
+     ['id', 'changed', 'before', 'after']),
+    ('mackerel_downtime', {'name': 'CHG-1', 'start': '+1h', 'duration': '1h'}, ['downtime'], None),
+    ('mackerel_downtime_info', {}, ['downtimes'], None),
+    ('mackerel_host', {'id': [MK_HOST], 'status': 'maintenance'}, ['hosts', 'previous'], ['id', 'changed', 'before', 'after']),
+    ('mackerel_host_info', {'id': [MK_HOST]}, ['hosts', 'failing'], None),
+    ('mackerel_annotation', {'title': 't', 'service': 'web', 'start': '-10m', 'duration': '1h'}, ['annotation'], None),
+    ('opsramp_alert_info', {}, ['alerts'], None),
+    ('opsramp_alert', {'id': [OR_OPEN], 'state': 'acknowledged'}, ['alerts'], ['id', 'changed', 'before', 'after']),
+    ('opsramp_maintenance', {'name': 'CHG-1', 'hosts': ['web-01'], 'start': '+1h', 'duration': '1h'},
+     ['maintenance', 'actions'], None),
+    ('opsramp_maintenance_info', {}, ['maintenances'], None),
+]
+
+
+@pytest.mark.parametrize('module,args,keys,item_keys', RESULT_KEYS)
+def test_result_keys(run_module, ids, module, args, keys, item_keys):
+    result = run_module(module, ids.fill(args), check=module in [w[0] for w in WRITES + REMOVALS] + ['log360_job'])
+    assert result.get('failed') is not True, result
+    assert [k for k in keys if k not in result] == []
+    assert isinstance(result['changed'], bool)
+    if item_keys:
+        items = result[keys[0]]
+        assert items
+        assert [k for k in item_keys if k not in items[0]] == []
+
+
 CREDENTIAL = {   # platform -> (the credential's environment variable, the variant that makes the server echo it)
     'mackerel': ('MACKEREL_APIKEY', {}),
     'opsramp': ('OPSRAMP_CLIENT_SECRET', {'opsramp_auth_echo': True}),
@@ -259,6 +296,7 @@ def test_every_module_is_in_the_tables():
     modules = os.path.join(here, '..', '..', '..', '..', 'plugins', 'modules')
     names = set(n[:-3] for n in os.listdir(modules) if n.endswith('.py') and not n.startswith('_'))
     assert names - set(ACTION_DOCS) == set(m for m, _args in EVERY_MODULE)
+    assert names - set(ACTION_DOCS) == set(row[0] for row in RESULT_KEYS)
     assert set(m for m, _args, _message in BAD_INPUT) <= names
 
 
