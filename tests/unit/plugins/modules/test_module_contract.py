@@ -233,6 +233,31 @@ def test_absent_removes_once_and_check_mode_only_tells(run_module, sim, module, 
     assert sim.writes() == []
 
 
+FAULTS = [   # the first write meets a fault -> the module's outcome and how often the write reached the server
+    # drop_after: the server acted, the answer was lost (outcome unknown): read again, never written twice
+    ('mackerel_alert', {'id': [MK_OPEN], 'state': 'closed', 'reason': 'r'}, 'POST', '/close$', 'drop_after', 1),
+    ('opsramp_alert', {'id': [OR_OPEN], 'state': 'acknowledged'}, 'POST', '/actions/acknowledge$', 'drop_after', 1),
+    # a status set is idempotent: simply sent again
+    ('mackerel_host', {'id': [MK_HOST], 'status': 'maintenance'}, 'POST', '/bulk-update-statuses$', 'drop_after', 2),
+    # 503: the server certainly did nothing: sent again
+    ('mackerel_alert', {'id': [MK_OPEN], 'state': 'closed', 'reason': 'r'}, 'POST', '/close$', '503', 2),
+    ('opsramp_alert', {'id': [OR_OPEN], 'state': 'acknowledged'}, 'POST', '/actions/acknowledge$', '503', 2),
+]
+
+
+@pytest.mark.parametrize('module,args,method,path,fault,sent', FAULTS)
+def test_a_write_is_done_once_through_faults(run_module, sim, ids, module, args, method, path, fault, sent):
+    args = ids.fill(args)
+    sim.fail_next(platform_of(module), method, path, fault=fault)
+    result = run_module(module, args)
+    assert result.get('failed') is not True, result
+    assert result['changed'] is True
+    assert len(sim.requests(method=method, path=path)) == sent
+    sim.clear_log()
+    assert run_module(module, args)['changed'] is False
+    assert sim.writes() == []
+
+
 RESULT_KEYS = [   # docs/DESIGN.md "key returns" (names are fixed: add freely, rename none); writing modules in check mode
     ('log360_search', {'start_time': '-1h'}, ['request_id', 'mode', 'body', 'start_time', 'end_time'], None),
     ('log360_search', {'start_time': '-1h', 'wait': True, 'wait_sleep': 1}, ['request_id', 'job', 'elapsed', 'polls'],
