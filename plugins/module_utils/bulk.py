@@ -57,7 +57,7 @@ def run_bounded(items, work, concurrency):
         return list(pool.map(guarded, items))
 
 
-def read_all(ids, read, concurrency, platform, noun='alert', option='id'):
+def read_all(ids, read, concurrency, platform=None, noun='alert', option='id'):
     """``{id: read(id)}`` for every id, read with bounded concurrency, before anything is written.
 
     Unknown ids (NotFoundError) are collected and reported together as one ValidationError naming them all, so a
