@@ -156,10 +156,11 @@ def _rounds(obj, change, write, reread, done, credit, rounds):
     raise last
 
 
-def partial_failure(failures, total, changed, what, platform, details):
+def partial_failure(failures, total, changed, what, platform=None, details=None):
     """The error of a bulk write some objects of which failed: ``<n> of <total> <what> (<changed> changed); first
     failure: <first>``, with the results so far as ``details`` (and the first failure's HTTP status, if any)."""
     first = failures[0]
+    details = details if details is not None else {}
     if getattr(first, 'status', None) is not None:
         details['status'] = first.status
     return AlertOpsError('%d of %d %s (%d changed); first failure: %s' % (len(failures), total, what, changed, first),
