@@ -250,32 +250,10 @@ from ansible.utils.display import Display
 
 from ansible_collections.alertops.core.plugins.module_utils import options, pager
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, Redactor, platform_scope
-from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
-from ansible_collections.alertops.core.plugins.module_utils.mackerel import MackerelClient
-from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
+# the platform table (platform -> client, client method, the options it takes), shared with the EDA event source
+from ansible_collections.alertops.core.plugins.module_utils.platforms import CLIENTS, CONNECTION_NAMES, workflow
 
 display = Display()
-CLIENTS = {'log360': Log360Client, 'mackerel': MackerelClient, 'opsramp': OpsRampClient}
-CONNECTION_NAMES = sorted(set(o['name'] for opts in options.CONNECTION_OPTIONS.values() for o in opts))
-
-# The platform table: (platform, occurrences) -> (the client method that returns normalised alerts, the lookup options
-# it takes, by the same names). The method gets the terms as ``ids``; every vendor rule lives behind it, in the client.
-WORKFLOWS = {
-    ('log360', False): ('collect_alerts', ('query', 'opened_after', 'opened_before', 'severity', 'profile_ids',
-                                           'profile_names', 'with_closed', 'max_items', 'mode', 'wait_timeout',
-                                           'wait_sleep')),
-    ('mackerel', False): ('collect_alerts', ('with_closed', 'opened_after', 'opened_before', 'host_id', 'monitor_id',
-                                             'type', 'max_items')),
-    ('opsramp', False): ('collect_alerts', ('query', 'opened_after', 'opened_before', 'with_closed', 'max_items')),
-    ('opsramp', True): ('collect_occurrences', ('start_time', 'end_time', 'opened_after', 'opened_before',
-                                                'max_items')),
-}
-
-
-def workflow(platform, occurrences=False):
-    """(client class, method name, option names) for a platform; occurrences=true is OpsRamp's only."""
-    method, names = WORKFLOWS[(platform, bool(occurrences) and (platform, True) in WORKFLOWS)]
-    return CLIENTS[platform], method, names
 
 
 def _pacing_note(message, long_wait):
@@ -289,7 +267,7 @@ def _pacing_note(message, long_wait):
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        """Options -> the platform's client method (the table above) -> normalised alerts.
+        """Options -> the platform's client method (the platform table, module_utils/platforms.py) -> normalised alerts.
 
         The error boundary: whatever fails, the user gets one AnsibleLookupError prefixed with the plugin name,
         redacted (every secret option, tokens issued at run time, a password in url), never a raw exception."""

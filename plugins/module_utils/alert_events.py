@@ -16,7 +16,8 @@ The plugin only loops and queues; everything it decides is here, in pure functio
 * ``Cursor`` - the state, saved atomically to an optional file after the events of a poll were queued, so a restart
   continues where the last run stopped (at-least-once: a crash between queueing and saving repeats that poll's events).
 
-``AlertPoller`` ties them to the vendor clients (the same clients and connection options as the lookup).
+``AlertPoller`` ties them to the vendor clients: the same platform table, client methods and connection options as
+the lookup (module_utils/platforms.py); every alert comes out of the client in the normalised model.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,7 +29,7 @@ import os
 import tempfile
 import time
 
-from ansible_collections.alertops.core.plugins.module_utils import errors, options, timeutil
+from ansible_collections.alertops.core.plugins.module_utils import errors, options, platforms, timeutil
 
 STATE_FIELDS = ('status', 'acknowledged', 'severity')
 CURSOR_VERSION = 1
@@ -224,7 +225,7 @@ SOURCE_OPTIONS = ('platform', 'interval', 'cursor_file', 'since', 'overlap', 'po
 
 
 def connection_names():
-    return sorted(set(o['name'] for opts in options.CONNECTION_OPTIONS.values() for o in opts))
+    return platforms.CONNECTION_NAMES
 
 
 def check_args(args):
@@ -250,6 +251,7 @@ def check_args(args):
             raise errors.ValidationError('alertops.core.alerts: argument %s must be at least %s, got %s'
                                          % (name, minimum, value))
         out[name] = value
+    out['mode'] = args.get('mode') or 'auto'
     if args.get('since') not in (None, ''):
         out['since'] = timeutil.to_epoch(args['since'], 'since')
     else:
@@ -258,26 +260,26 @@ def check_args(args):
 
 
 class AlertPoller:
-    """One platform, polled with the lookup's clients; ``poll()`` returns the events, ``commit()`` saves the state."""
+    """One platform, polled with the lookup's clients; ``poll()`` returns the events, ``commit()`` saves the state.
 
-    def __init__(self, args, clients, clock=time.time):
+    The alerts are read with the platform's workflow of the lookup (platforms.py), with the source's arguments of the
+    same names: Mackerel and OpsRamp list the open alerts (an alert that left the listing is read again by id),
+    Log360 searches the window of the poll."""
+
+    def __init__(self, args, clients=None, clock=time.time):
         self.args = check_args(args)
         self.platform = self.args['platform']
-        self.clients = clients
+        self.clients = clients if clients is not None else platforms.CLIENTS
         self.clock = clock
         self.cursor = Cursor(self.args.get('cursor_file'), self.platform)
         self.state = self.cursor.load()
         self.pending = None
         self._client = None
+        self.method, names = platforms.source_workflow(self.platform, SOURCE_OPTIONS)
+        self.options = dict((n, self.args[n]) for n in names if self.args.get(n) is not None)
         # fail on bad connection settings and filters now, at start, rather than at every poll
         self.params = options.connection_params(self.platform, dict((n, self.args.get(n)) for n in connection_names()))
-        if self.platform == 'mackerel':
-            self.filters()
-
-    def filters(self):
-        from ansible_collections.alertops.core.plugins.module_utils.mackerel import Filters
-        return Filters(status=self.args.get('status'), type=self.args.get('type'),
-                       monitor_id=self.args.get('monitor_id'), host_id=self.args.get('host_id'))
+        self.clients[self.platform].check_alert_options(**self.options)
 
     def client(self):
         if self._client is None:
@@ -306,7 +308,7 @@ class AlertPoller:
         if self.platform == 'log360':
             return self._poll_log360(now, polled_at)
         previous = self.state.get('alerts') if self.state else None
-        current = self._list()
+        current = self._read(with_closed=False)
         events, state, vanished = diff_snapshot(self.platform, previous, current, self.args['since'], polled_at)
         if vanished:
             fetched = dict((key, self._get(key)) for key in vanished)
@@ -320,27 +322,15 @@ class AlertPoller:
             self.state, self.pending = self.pending, None
             self.cursor.save(self.state)
 
-    def _list(self):
-        client = self.client()
-        if self.platform == 'mackerel':
-            return client.list_alerts(with_closed=False, filters=self.filters(), model=True)
-        from ansible_collections.alertops.core.plugins.module_utils.opsramp import normalise
-        query = self.args.get('query')
-        if query is not None and not isinstance(query, dict):
-            raise errors.ValidationError('argument query must be a dict of OpsRamp search variables', platform='opsramp')
-        return [normalise(a) for a in client.search_alerts(query=query)]
+    def _read(self, **window):
+        """The normalised alerts of the platform's workflow, with the source's options and ``window``."""
+        return getattr(self.client(), self.method)(**dict(self.options, **window))
 
     def _get(self, key):
-        client = self.client()
         try:
-            raw = client.get_alert(key)
+            return self.client().get_alert_model(key)
         except errors.NotFoundError:
             return None
-        if self.platform == 'mackerel':
-            from ansible_collections.alertops.core.plugins.module_utils.mackerel import to_model
-            return to_model(raw)
-        from ansible_collections.alertops.core.plugins.module_utils.opsramp import normalise
-        return normalise(raw)
 
     def _in_flight(self, request_id):
         """Write ahead the search job of this poll (or clear it): ansible-rulebook's JVM ends the process at once on
@@ -361,18 +351,12 @@ class AlertPoller:
             self._in_flight(None)
 
     def _poll_log360(self, now, polled_at):
-        from ansible_collections.alertops.core.plugins.module_utils.log360 import normalise_hit
         start, end, floor = log360_window(self.state, now, self.args['since'], self.args['overlap'])
         edge = (self.state or {}).get('edge') or {}
         self._delete_left_job()
         hits = []
         if end > start:
-            client = self.client()
-            body = client.search_body(kind='alerts', query=self.args.get('query'), start_time=start, end_time=end,
-                                      severity=self.args.get('severity'), profile_ids=self.args.get('profile_ids'))
-            found = client.alert_search(body, self.args['wait_timeout'], self.args['wait_sleep'],
-                                        on_submit=self._in_flight, mode=self.args.get('mode') or 'auto')
-            hits = [normalise_hit(h) for h in found]
+            hits = self._read(opened_after=start, opened_before=end, with_closed=True, on_submit=self._in_flight)
             self._in_flight(None)
         events, edge = log360_new(hits, edge, start, end, self.args['overlap'], polled_at)
         self.pending = {'until': end, 'floor': floor, 'edge': edge}

@@ -296,6 +296,7 @@ class ResultsReader:
 @errors.platform_scoped
 class Log360Client:
     PLATFORM = PLATFORM
+    to_model = staticmethod(normalise_hit)   # a Log360 alert hit -> the alert model
 
     def __init__(self, transport_, api_paths=None):
         self.transport = transport_
@@ -604,22 +605,29 @@ class Log360Client:
         found = self.collect('alerts', body, timeout, sleep, max_hits=max_hits, mode=mode, on_submit=on_submit)
         return [h for h in found['hits'] if keep is None or keep(h)]
 
+    @staticmethod
+    def check_alert_options(query=None, **_others):
+        """collect_alerts' options checked before anything is sent (the EDA source checks at start)."""
+        if query is not None and not isinstance(query, str):
+            raise errors.ValidationError('option query must be a string for platform=log360', platform=PLATFORM)
+
     def collect_alerts(self, ids=None, query=None, opened_after=None, opened_before=None, severity=None,
                        profile_ids=None, profile_names=None, with_closed=False, max_items=None, mode='auto',
-                       wait_timeout=600, wait_sleep=5):
-        """The alerts of a window in the normalised model (the alerts lookup).
+                       wait_timeout=600, wait_sleep=5, on_submit=None):
+        """The alerts of a window in the normalised model (the alerts lookup, the EDA source).
 
         The server selects the window, severity and profiles (names resolved to ids first); what it cannot select is
         filtered here: only the given alert ``ids``, and closed alerts only ``with_closed`` (the search's status takes
-        one value, and "not closed" is two). ``max_items`` bounds the hits read.
+        one value, and "not closed" is two). ``max_items`` bounds the hits read. ``on_submit(request_id)``: see
+        ``collect`` (the EDA source records the job there).
         """
-        if query is not None and not isinstance(query, str):
-            raise errors.ValidationError('option query must be a string for platform=log360', platform=PLATFORM)
+        self.check_alert_options(query)
         profile_ids = list(profile_ids or []) + self.resolve_profile_names(profile_names)
         body = self.search_body(kind='alerts', query=query, start_time=opened_after or '-24h',
                                 end_time=opened_before or 'now', severity=severity,
                                 profile_ids=list(dict.fromkeys(profile_ids)))
-        hits = self.collect('alerts', body, wait_timeout, wait_sleep, max_hits=max_items, mode=mode)['hits']
+        hits = self.collect('alerts', body, wait_timeout, wait_sleep, max_hits=max_items, mode=mode,
+                            on_submit=on_submit)['hits']
         ids = set(ids or [])
         return [a for a in (normalise_hit(h) for h in hits)
                 if (not ids or a['id'] in ids) and (with_closed or a['status'] != 'closed')]

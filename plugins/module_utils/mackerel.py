@@ -113,8 +113,11 @@ def to_model(alert):
         labels = series.get('labels') or {}
         source = '%s{%s}' % (series.get('name') or '', ','.join('%s=%s' % kv for kv in sorted(labels.items())))
     title = alert.get('message') or '%s alert of monitor %s' % (alert.get('type') or 'unknown', alert.get('monitorId'))
+    closed_at = alert.get('closedAt')
+    if closed_at is None and alert.get('closed_at'):   # an alert as this client shows it (normalise_alert)
+        closed_at = timeutil.parse_vendor(alert['closed_at'])
     out = model.make_alert(PLATFORM, alert.get('id'), is_closed(alert) or alert.get('status') == 'OK',
-                           alert.get('status'), title, source, alert.get('openedAt'), alert.get('closedAt'),
+                           alert.get('status'), title, source, alert.get('openedAt'), closed_at,
                            vendor_view(alert), close_reason=alert.get('reason'), host_id=alert.get('hostId'),
                            monitor_id=alert.get('monitorId'), state=alert.get('status'),
                            healed=alert.get('status') == 'OK')
@@ -301,6 +304,7 @@ def _vendor_object(alert):
 @errors.platform_scoped
 class MackerelClient:
     PLATFORM = PLATFORM
+    to_model = staticmethod(to_model)   # a Mackerel alert (listed, read or returned by a write) -> the alert model
 
     def __init__(self, transport_, ledger=None):
         self.transport = transport_
@@ -374,21 +378,32 @@ class MackerelClient:
                 break
         return out
 
+    @staticmethod
+    def check_alert_options(host_id=None, monitor_id=None, type=None, status=None, opened_after=None,
+                            opened_before=None, **_others):  # pylint: disable=redefined-builtin
+        """The Filters of collect_alerts' options, checked before anything is sent (the EDA source checks at start)."""
+        return Filters(host_id=host_id, monitor_id=monitor_id, type=type, status=status, opened_after=opened_after,
+                       opened_before=opened_before)
+
     def collect_alerts(self, ids=None, with_closed=False, opened_after=None, opened_before=None, host_id=None,
-                       monitor_id=None, type=None, max_items=None):  # pylint: disable=redefined-builtin
-        """Alerts in the normalised model (the alerts lookup), newest first, at most ``max_items``.
+                       monitor_id=None, type=None, max_items=None, status=None):  # pylint: disable=redefined-builtin
+        """Alerts in the normalised model (the alerts lookup, the EDA source), newest first, at most ``max_items``.
 
         With ``ids``: each alert read by id (closed ones only ``with_closed``). Else every page of the list (its only
-        server-side filter is withClosed); host, monitor, type and window filtered here, paging stopping early once
-        the newest-first list is older than ``opened_after``.
+        server-side filter is withClosed); host, monitor, type, status and window filtered here, paging stopping early
+        once the newest-first list is older than ``opened_after``.
         """
         if ids:
-            found = [to_model(self.get_alert(i)) for i in ids]
+            found = [self.get_alert_model(i) for i in ids]
             found = [a for a in found if with_closed or a['status'] != 'closed']
             return found[:max_items] if max_items is not None else found
-        filters = Filters(host_id=host_id, monitor_id=monitor_id, type=type, opened_after=opened_after,
-                          opened_before=opened_before)
+        filters = self.check_alert_options(host_id=host_id, monitor_id=monitor_id, type=type, status=status,
+                                           opened_after=opened_after, opened_before=opened_before)
         return self.list_alerts(with_closed=with_closed, max_items=max_items, filters=filters, model=True)
+
+    def get_alert_model(self, alert_id):
+        """One alert read by id, in the normalised model (NotFoundError when Mackerel does not know it)."""
+        return to_model(self.get_alert(alert_id))
 
     def get_alert(self, alert_id):
         alert_id = check_alert_id(alert_id)

@@ -585,6 +585,7 @@ class ActionWrites:
 @errors.platform_scoped
 class OpsRampClient:
     PLATFORM = PLATFORM
+    to_model = staticmethod(normalise)   # an OpsRamp alert (searched, read or acted on) -> the alert model
 
     def __init__(self, transport_, tenant_id, auth=None, ledger=None):
         self.transport = transport_
@@ -665,21 +666,34 @@ class OpsRampClient:
         filters run here too, for a server that ignores a query field. With ``ids``: each alert read by id, filtered
         here.
         """
+        start, end = self.check_alert_options(query, opened_after, opened_before)
+        if ids:
+            pages = [[self.get_alert_model(i) for i in ids]]
+        else:
+            query = window_query(query, start, end)
+            query = query if with_closed else not_closed_query(query)
+            pages = ([normalise(x) for x in page] for page in self.iter_search_pages(query=query))
+        out = []
+        for page in pages:
+            out.extend(a for a in page if keeps(a, start, end, with_closed))
+            if max_items is not None and len(out) >= max_items:
+                break
+        return out[:max_items] if max_items is not None else out
+
+    @staticmethod
+    def check_alert_options(query=None, opened_after=None, opened_before=None, **_others):
+        """(start, end) of collect_alerts' window, its options checked before anything is sent (the EDA source
+        checks at start)."""
         start, end = model_window(opened_after, opened_before)
         if query is not None and not isinstance(query, dict):
             raise errors.ValidationError('option query must be a dict of OpsRamp search variables for platform=opsramp',
                                          platform=PLATFORM)
-        if ids:
-            pages = [[self.get_alert(i) for i in ids]]
-        else:
-            query = window_query(query, start, end)
-            pages = self.iter_search_pages(query=query if with_closed else not_closed_query(query))
-        out = []
-        for page in pages:
-            out.extend(a for a in (normalise(x) for x in page) if keeps(a, start, end, with_closed))
-            if max_items is not None and len(out) >= max_items:
-                break
-        return out[:max_items] if max_items is not None else out
+        build_query_string(query)  # unknown keys fail here
+        return start, end
+
+    def get_alert_model(self, alert_id):
+        """One alert read by id, in the normalised model (NotFoundError when OpsRamp does not know it)."""
+        return normalise(self.get_alert(alert_id))
 
     def collect_occurrences(self, ids=None, start_time=None, end_time=None, opened_after=None, opened_before=None,
                             max_items=None):

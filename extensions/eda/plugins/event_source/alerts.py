@@ -25,7 +25,8 @@ description:
     C(changes) maps each changed field (C(status), C(acknowledged), C(severity)) to C(before) and C(after).
   - B(mackerel) lists the open alerts (every page, client-side filters O(host_id), O(monitor_id), O(type), O(status));
     an alert that left the list is read once more to tell closed from gone.
-    B(opsramp) searches alerts with O(query) (a dict, as the lookup). Both compare with the previous poll.
+    B(opsramp) searches the alerts that are not closed with O(query) (a dict, as the lookup); an alert that left the
+    search is read once more, as for Mackerel. Both compare with the previous poll.
   - B(log360) alerts are read-only search hits, so only V(opened) is reported. Each poll searches the interval since
     the last one (from its end minus O(overlap) seconds, for late-indexed alerts) - with the synchronous API, or with
     a search job (O(mode)) that is always deleted - and reads every page; hits already reported at the window edge are
@@ -202,11 +203,7 @@ _import_path()
 
 from ansible_collections.alertops.core.plugins.module_utils import alert_events  # noqa: E402
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError  # noqa: E402
-from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client  # noqa: E402
-from ansible_collections.alertops.core.plugins.module_utils.mackerel import MackerelClient  # noqa: E402
-from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient  # noqa: E402
 
-CLIENTS = {'log360': Log360Client, 'mackerel': MackerelClient, 'opsramp': OpsRampClient}
 LOG = logging.getLogger('alertops.core.alerts')
 
 
@@ -240,7 +237,7 @@ async def _poll_with_retries(poller, loop):
 async def main(queue, args):
     """Poll forever; one event per new alert and per state change, an error event when a poll keeps failing."""
     loop = asyncio.get_running_loop()
-    poller = alert_events.AlertPoller(args, CLIENTS)
+    poller = alert_events.AlertPoller(args)   # the lookup's platform table and clients (module_utils/platforms.py)
     if poller.cursor.problem:
         await queue.put({'alertops': {'type': 'error', 'platform': poller.platform, 'message': poller.cursor.problem,
                                       'consecutive_failures': 0, 'retry_in': 0}})

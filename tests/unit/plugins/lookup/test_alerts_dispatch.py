@@ -17,7 +17,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.alertops.core.plugins.lookup import alerts as lookup_alerts
-from ansible_collections.alertops.core.plugins.module_utils import errors
+from ansible_collections.alertops.core.plugins.module_utils import errors, platforms
 
 DOC_OPTIONS = yaml.safe_load(lookup_alerts.DOCUMENTATION)['options']
 PLATFORMS = DOC_OPTIONS['platform']['choices']
@@ -43,11 +43,11 @@ def test_platform_table(platform, occurrences, method):
 
 
 def test_every_documented_platform_has_a_workflow():
-    assert sorted(set(p for p, _o in lookup_alerts.WORKFLOWS)) == sorted(PLATFORMS) == sorted(lookup_alerts.CLIENTS)
+    assert sorted(set(p for p, _o in platforms.WORKFLOWS)) == sorted(PLATFORMS) == sorted(lookup_alerts.CLIENTS)
 
 
 def test_every_platform_specific_option_reaches_a_client():
-    handed = set(n for _m, names in lookup_alerts.WORKFLOWS.values() for n in names)
+    handed = set(n for _m, names in platforms.WORKFLOWS.values() for n in names)
     connection = set(lookup_alerts.CONNECTION_NAMES) | {'api_paths'}
     assert set(DOC_OPTIONS) - handed - connection == {'_terms', 'platform', 'occurrences'}
 

@@ -13,7 +13,9 @@ import stat
 import pytest
 
 from ansible_collections.alertops.core.plugins.module_utils import alert_events as ae
+from ansible_collections.alertops.core.plugins.module_utils import opsramp
 from ansible_collections.alertops.core.plugins.module_utils.errors import NotFoundError, ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
 
 T0 = 1795420800   # 2026-11-24T00:00:00Z
 
@@ -210,19 +212,21 @@ class FakeMackerel:
     def from_params(cls, params, **kwargs):
         return cls()
 
-    def list_alerts(self, with_closed=False, filters=None, model=False):
-        assert with_closed is False and model is True
+    @staticmethod
+    def check_alert_options(**options):
+        return options
+
+    def collect_alerts(self, with_closed=False, **filters):
+        assert with_closed is False and filters == {}
         return list(FakeMackerel.listed)
 
-    def get_alert(self, key):
+    def get_alert_model(self, key):
         if key not in FakeMackerel.by_id:
             raise NotFoundError('no alert %s' % key, 404, platform='mackerel')
         return FakeMackerel.by_id[key]
 
 
 def test_poller_reports_changes_commits_and_continues_after_a_restart(tmp_path, monkeypatch):
-    from ansible_collections.alertops.core.plugins.module_utils import mackerel
-    monkeypatch.setattr(mackerel, 'to_model', lambda raw: raw)
     monkeypatch.setenv('MACKEREL_APIKEY', 'SECRET')
     path = str(tmp_path / 'c.json')
     args = {'platform': 'mackerel', 'cursor_file': path}
@@ -259,24 +263,24 @@ class FakeLog360:
     def from_params(cls, params, **kwargs):
         return cls()
 
-    def search_body(self, kind, query, start_time, end_time, severity, profile_ids):
-        return {'start': start_time, 'end': end_time}
+    @staticmethod
+    def check_alert_options(**options):
+        return options
 
-    def alert_search(self, body, timeout, sleep, on_submit=None, mode=None):
-        assert mode == 'auto'
-        FakeLog360.windows.append((body['start'], body['end']))
+    def collect_alerts(self, opened_after, opened_before, with_closed, on_submit, mode, wait_timeout, wait_sleep):
+        assert mode == 'auto' and with_closed is True and (wait_timeout, wait_sleep) == (600, 5)
+        FakeLog360.windows.append((opened_after, opened_before))
         on_submit('job-%d' % len(FakeLog360.windows))
         if FakeLog360.fail_after_submit:
             raise KeyboardInterrupt('killed')
-        return [h for h in FakeLog360.hits if body['start'] <= h['t'] <= body['end']]
+        return [alert(h['id'], opened=h['t'], platform='log360') for h in FakeLog360.hits
+                if opened_after <= h['t'] <= opened_before]
 
     def delete_job(self, request_id):
         FakeLog360.deleted.append(request_id)
 
 
 def test_log360_poller_searches_contiguous_windows_and_deletes_a_job_left_by_a_kill(tmp_path, monkeypatch):
-    from ansible_collections.alertops.core.plugins.module_utils import log360
-    monkeypatch.setattr(log360, 'normalise_hit', lambda h: alert(h['id'], opened=h['t'], platform='log360'))
     monkeypatch.setenv('LOG360_URL', 'https://siem.example.com:8400')
     monkeypatch.setenv('LOG360_TOKEN', 'SECRET')
     path = str(tmp_path / 'c.json')
@@ -313,7 +317,7 @@ def test_a_poll_error_without_a_platform_gets_the_sources(tmp_path, monkeypatch)
     from ansible_collections.alertops.core.plugins.module_utils import errors
 
     class Refusing(FakeMackerel):
-        def list_alerts(self, with_closed=False, filters=None, model=False):
+        def collect_alerts(self, with_closed=False, **filters):
             raise errors.ResponseError('the alert list has no "alerts" array', operation='list alerts')
 
     monkeypatch.setenv('MACKEREL_APIKEY', 'SECRET')
@@ -322,3 +326,82 @@ def test_a_poll_error_without_a_platform_gets_the_sources(tmp_path, monkeypatch)
     with pytest.raises(errors.ResponseError) as info:
         poller.poll()
     assert str(info.value) == 'mackerel list alerts: the alert list has no "alerts" array'
+
+
+# -- OpsRamp through the real client's workflow: the search asks for open alerts only; a close is seen by reading the
+# alert that left the search -------------------------------------------------------------------------------------
+class ServerOpsRamp(OpsRampClient):
+    """The real client's collect_alerts / get_alert_model over an in-memory server that honours ``actions``."""
+    alerts = {}
+    queries = []
+    read = []
+
+    def __init__(self):
+        self.transport = FakeTransport()
+
+    @classmethod
+    def from_params(cls, params, **kwargs):
+        return cls()
+
+    def iter_search_pages(self, query=None, max_items=None, page_size=100):
+        ServerOpsRamp.queries.append(query)
+        wanted = query.get('actions')
+        yield [opsramp.normalise_alert(a) for _k, a in sorted(ServerOpsRamp.alerts.items())
+               if not wanted or not a['closed']]
+
+    def get_alert(self, alert_id):
+        ServerOpsRamp.read.append(alert_id)
+        if alert_id not in ServerOpsRamp.alerts:
+            raise NotFoundError('no alert %s' % alert_id, 404)
+        return opsramp.normalise_alert(ServerOpsRamp.alerts[alert_id])
+
+
+def op_alert(uid, closed=False, acked=False):
+    return {'uniqueId': uid, 'currentState': 'Critical', 'subject': 's' + uid, 'closed': closed, 'acknowledged': acked,
+            'createdDate': opsramp.format_time(T0), 'device': {'id': 'd1', 'name': 'web-01'},
+            'statusHistory': {'closedTime': opsramp.format_time(T0 + 50)} if closed else {}}
+
+
+def test_opsramp_poller_lists_open_alerts_and_reports_closes_of_alerts_that_left_the_search(tmp_path, monkeypatch):
+    for name, value in (('OPSRAMP_URL', 'https://api.opsramp.example'), ('OPSRAMP_TENANT_ID', 'client_7'),
+                        ('OPSRAMP_TOKEN', 'SECRET')):
+        monkeypatch.setenv(name, value)
+    ServerOpsRamp.alerts = dict((k, op_alert(k)) for k in ('1', '2', '3'))
+    ServerOpsRamp.queries, ServerOpsRamp.read = [], []
+    path = str(tmp_path / 'c.json')
+    args = {'platform': 'opsramp', 'cursor_file': path, 'query': {'states': ['Critical']}}
+    poller = ae.AlertPoller(args, {'opsramp': ServerOpsRamp}, clock=lambda: T0)
+    assert poller.poll() == []
+    poller.commit()
+    # 1 closed, 2 deleted, 3 acknowledged, 4 raised; the search returns 3 and 4 only
+    ServerOpsRamp.alerts.update({'1': op_alert('1', closed=True), '3': op_alert('3', acked=True), '4': op_alert('4')})
+    del ServerOpsRamp.alerts['2']
+    events = poller.poll()
+    assert changes_of(events) == [('3', 'acknowledged', False), ('4', 'opened', True), ('1', 'closed', False),
+                                  ('2', 'gone', False)]
+    closed = events[2]
+    assert closed['alert']['closed_at'] == ae.timeutil.to_iso(T0 + 50)
+    assert closed['alertops']['changes'] == {'status': {'before': 'open', 'after': 'closed'}}
+    poller.commit()
+    assert sorted(json.load(open(path))['alerts']) == ['3', '4']           # closed and gone alerts are forgotten
+    assert ServerOpsRamp.queries == [{'states': ['Critical'], 'actions': ['OPEN', 'ACKNOWLEDGED', 'SUPPRESSED',
+                                                                          'TICKETED']}] * 2
+    assert ServerOpsRamp.read == ['1', '2']
+    # the next poll reads nothing by id again: 1 and 2 are no longer in the state
+    assert poller.poll() == [] and ServerOpsRamp.read == ['1', '2']
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'platform': 'opsramp', 'query': 'states:Critical'}, 'option query must be a dict of OpsRamp search variables'),
+    ({'platform': 'opsramp', 'query': {'colour': 'red'}}, 'option query: unknown key(s) colour'),
+    ({'platform': 'mackerel', 'status': ['bright']}, 'status'),
+    ({'platform': 'log360', 'query': {'a': 1}}, 'option query must be a string for platform=log360'),
+])
+def test_bad_filters_stop_the_source_at_start(monkeypatch, args, message):
+    for name, value in (('OPSRAMP_URL', 'https://api.opsramp.example'), ('OPSRAMP_TENANT_ID', 'client_7'),
+                        ('OPSRAMP_TOKEN', 'SECRET'), ('MACKEREL_APIKEY', 'SECRET'),
+                        ('LOG360_URL', 'https://siem.example.com:8400'), ('LOG360_TOKEN', 'SECRET')):
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as info:
+        ae.AlertPoller(args)
+    assert message in str(info.value) and info.value.platform == args['platform']

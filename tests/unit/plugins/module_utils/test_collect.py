@@ -158,13 +158,13 @@ def test_log360_collect_alerts_filters_what_the_search_cannot(ids, with_closed, 
 def test_log360_collect_alerts_sends_the_window_severity_and_profiles(monkeypatch):
     client = StubLog360(pages=[[]])
     sent = {}
-    monkeypatch.setattr(client, 'collect', lambda kind, body, t, s, max_hits=None, mode=None: sent.update(
-        kind=kind, body=body, t=t, s=s, max_hits=max_hits, mode=mode) or {'hits': []})
+    monkeypatch.setattr(client, 'collect', lambda kind, body, t, s, max_hits=None, mode=None, on_submit=None: sent.update(
+        kind=kind, body=body, t=t, s=s, max_hits=max_hits, mode=mode, on_submit=on_submit) or {'hits': []})
     monkeypatch.setattr(client, 'resolve_profile_names', lambda names: ['9', '7'] if names else [])
     client.collect_alerts(query='user=x', opened_after='2027-01-15T06:00:00Z', opened_before='2027-01-15T07:00:00Z',
                           severity='warning', profile_ids=['7'], profile_names=['Brute force'], max_items=5,
                           mode='async', wait_timeout=30, wait_sleep=2)
-    assert sent == {'kind': 'alerts', 't': 30, 's': 2, 'max_hits': 5, 'mode': 'async',
+    assert sent == {'kind': 'alerts', 't': 30, 's': 2, 'max_hits': 5, 'mode': 'async', 'on_submit': None,
                     'body': {'query': 'user=x', 'start_time': '2027-01-15T06:00:00Z', 'end_time': '2027-01-15T07:00:00Z',
                              'severity': 'trouble', 'profile_ids': ['7', '9']}}
 
