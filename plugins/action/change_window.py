@@ -24,7 +24,8 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.alertops.core.plugins.module_utils import change_window as cw
-from ansible_collections.alertops.core.plugins.module_utils import mackerel, opsramp
+from ansible_collections.alertops.core.plugins.module_utils.mackerel import MackerelClient
+from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
 
 STEPS = ('start', 'begin', 'plan', 'record', 'release')
@@ -50,8 +51,9 @@ ARGS = {
     'end_source': dict(type='str', default='state'),
     'notes': dict(type='list', elements='str', default=[]),
 }
-# vendor listing (what the info modules return) -> the normalised alert model, by the vendor's own client
-TO_MODEL = {'mackerel': mackerel.to_model, 'opsramp': opsramp.normalise}
+# a vendor alert (what the info modules list, what the writing modules return as ``after``) -> the normalised alert
+# model, by the vendor's own client; Log360 hits come normalised already (log360_search normalise=true)
+TO_MODEL = {'mackerel': MackerelClient.to_model, 'opsramp': OpsRampClient.to_model}
 
 
 class ActionModule(ActionBase):
@@ -137,7 +139,8 @@ class ActionModule(ActionBase):
             # a module that failed as a whole (bad credentials, a 403 on the first write) returns no item for the
             # alerts it did not attempt: each of them is a failed write
             missing = answer.get('msg') or 'no result from the writing module'
-            results[platform] = [items.get(str(i)) or {'id': i, 'changed': False, 'error': missing} for i in ids]
+            results[platform] = [_as_model(platform, items.get(str(i))) or {'id': i, 'changed': False, 'error': missing}
+                                 for i in ids]
         check_mode = self._task.check_mode
         the_plan = args['plan']
         failures = []
@@ -185,6 +188,14 @@ def alert_models(listings):
         convert = TO_MODEL.get(platform)
         out[platform] = [convert(a) if convert else a for a in alerts or []]
     return out
+
+
+def _as_model(platform, item):
+    """A writing module's result item with its ``after`` (the vendor alert as the write left it) in the model."""
+    if not item:
+        return item
+    convert = TO_MODEL.get(platform)
+    return dict(item, after=convert(item.get('after') or {}) if convert else item.get('after') or {})
 
 
 def _merge_pending(old, new):

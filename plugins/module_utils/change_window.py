@@ -449,9 +449,10 @@ def pending_entries(to_act, actions=None):
 def record_results(state, the_plan, results, now, actions=None):
     """Fold the writing modules' per-alert results into the state and the plan.
 
-    ``results``: {platform: [module result items]}: Mackerel ``{"id", "changed", "after": {"closed_at", "reason",
-    ...}, "error"?}``, OpsRamp ``{"id", "changed", "after": {"closed": bool, ...}, "closed_at"?, "failed"?, "msg"?}``.
-    An item without a close time from the vendor gets the controller's time of the answer (``now``), marked
+    ``results``: {platform: [module result items, their ``after`` in the normalised alert model]}: ``{"id",
+    "changed", "after": {"status", "closed_at", "close_reason", "acknowledged", ...}, "closed_at"?, "error"?,
+    "failed"?, "msg"?}`` (the action plugin maps each module's ``after`` through the vendor client's model). An item
+    without a close time from the vendor gets the controller's time of the answer (``now``), marked
     ``closed_at_source: controller``. Returns (new state, new plan, failures [(platform, id, msg)]).
     """
     actions = actions or {}
@@ -471,7 +472,7 @@ def record_results(state, the_plan, results, now, actions=None):
             base.pop('action', None)
             error = item.get('error') or (item.get('msg') if item.get('failed') else None)
             after = item.get('after') or {}
-            done = _acted(platform, action, after)
+            done = _acted(action, after)
             if error or not done:
                 msg = error or 'the alert is not %s after the write' % ('closed' if action == 'close' else 'acknowledged')
                 failures.append((platform, key[1], msg))
@@ -482,11 +483,11 @@ def record_results(state, the_plan, results, now, actions=None):
             if action == 'close':
                 entry.update(closed_at=closed_at or iso(now),
                              closed_at_source='vendor' if closed_at else 'controller')
-                if not item.get('changed') and after.get('reason') and not str(after['reason']).startswith(
-                        reason_prefix(state['change_id'])):
+                reason = after.get('close_reason')
+                if not item.get('changed') and reason and not str(reason).startswith(reason_prefix(state['change_id'])):
                     # somebody else closed it between our listing and our write: not ours
                     the_plan.setdefault('closed_by_others', []).append(
-                        dict(base, closed_at=closed_at, reason=after.get('reason'), closed_by=None))
+                        dict(base, closed_at=closed_at, reason=reason, closed_by=after.get('closed_by')))
                     continue
                 done_closed.append(entry)
             else:
@@ -509,11 +510,11 @@ def record_results(state, the_plan, results, now, actions=None):
     return state, the_plan, failures
 
 
-def _acted(platform, action, after):
-    if platform == 'mackerel':
-        return after.get('status') == 'OK' or bool(after.get('closed_at') or after.get('closedAt'))
-    flag = 'closed' if action == 'close' else 'acknowledged'
-    return bool(after.get(flag))
+def _acted(action, after):
+    """Whether the alert as the write left it (normalised model) is closed / acknowledged."""
+    if action == 'close':
+        return after.get('status') == 'closed'
+    return bool(after.get('acknowledged'))
 
 
 # -- the audit -------------------------------------------------------------------------------------------------

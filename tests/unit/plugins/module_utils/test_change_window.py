@@ -12,10 +12,13 @@ import json
 import pytest
 
 from ansible_collections.alertops.core.plugins.module_utils import alerts, change_window as cw
+from ansible_collections.alertops.core.plugins.module_utils.mackerel import MackerelClient
+from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
 
 BEGIN = 1700000000                       # 2023-11-14T22:13:20Z
 END = BEGIN + 3600                       # 2023-11-14T23:13:20Z
 CHG = 'CHG-7'
+TO_MODEL = {'mackerel': MackerelClient.to_model, 'opsramp': OpsRampClient.to_model}
 SCOPE = {'mackerel_host_ids': ['h1', 'h2'], 'opsramp_query': {'resourceIds': ['res-web-01']}}
 
 
@@ -27,6 +30,11 @@ def mk(alert_id, opened, host='h1', monitor='m1', closed_at=None, reason=None):
 def op(alert_id, opened, closed_at=None, reason=None, by=None, acked=False):
     return alerts.make_alert('opsramp', alert_id, closed_at is not None, 'Critical', 's', 'web-01', opened, closed_at,
                              {}, close_reason=reason, closed_by=by, acknowledged=acked, host_id='res-web-01')
+
+
+def written(results):
+    """The writing modules' items as the action plugin hands them to record_results: ``after`` in the model."""
+    return dict((p, [dict(i, after=TO_MODEL[p](i['after'])) for i in items]) for p, items in results.items())
 
 
 def state(**kw):
@@ -296,7 +304,7 @@ def test_plan_rerun_after_crash_between_writes_and_record_and_after_success():
     # c is closed now; recording it leaves nothing pending, and a further rerun acts on nothing
     results = {'mackerel': [{'id': 'c', 'changed': True,
                              'after': {'status': 'OK', 'reason': 'CHG-7: x', 'closed_at': '2023-11-14T23:20:00Z'}}]}
-    st2, plan2, failures = cw.record_results(st, got, results, END + 500)
+    st2, plan2, failures = cw.record_results(st, got, written(results), END + 500)
     assert failures == [] and st2['pending'] == [{'platform': 'mackerel', 'id': 'a', 'action': 'close'},
                                                  {'platform': 'mackerel', 'id': 'b', 'action': 'close'}]
     assert ids(plan2['closed']) == ['a', 'b', 'c'] and plan2['would_act'] == []
@@ -321,7 +329,7 @@ def test_record_results_reads_what_the_modules_returned():
             {'id': '1', 'changed': True, 'after': {'closed': True, 'acknowledged': False, 'suppressed': False}},
             {'id': '2', 'changed': True, 'after': {'closed': True}, 'closed_at': '2023-11-14T23:31:00Z'},
         ]}
-    new_state, new_plan, failures = cw.record_results(st, the_plan, results, END + 1000)
+    new_state, new_plan, failures = cw.record_results(st, the_plan, written(results), END + 1000)
     assert failures == [('mackerel', 'b', 'mackerel close alert b: HTTP 500')]
     closed = dict(((e['platform'], e['id']), e) for e in new_plan['closed'])
     assert sorted(closed) == [('mackerel', 'a'), ('opsramp', '1'), ('opsramp', '2')]
@@ -331,6 +339,7 @@ def test_record_results_reads_what_the_modules_returned():
     assert closed[('opsramp', '1')]['closed_at_source'] == 'controller'
     assert closed[('opsramp', '2')]['closed_at'] == '2023-11-14T23:31:00Z'
     assert ids(new_plan['closed_by_others']) == ['c']
+    assert [(e['reason'], e['closed_at']) for e in new_plan['closed_by_others']] == [('by hand', '2023-11-14T23:25:00Z')]
     assert whys(new_plan)[('mackerel', 'b')] == cw.WHY_FAILED
     assert sorted((c['platform'], c['id']) for c in new_state['closed']) == sorted(closed)
 
@@ -370,3 +379,27 @@ def test_audit_and_summary_use_the_same_words_and_numbers():
     assert json.dumps(doc, sort_keys=True) == json.dumps(cw.audit(st, cw.plan(st, listing, END), window,
                                                                   cw.normalise_scope(SCOPE), ['mackerel', 'log360']),
                                                          sort_keys=True)
+
+
+@pytest.mark.parametrize('platform, action, after, acted', [
+    # what the writing modules return as an item's after, read through the vendor client's model
+    ('mackerel', 'close', {'status': 'OK', 'reason': 'CHG-7: x', 'closedAt': END, 'closed_at': cw.iso(END)}, True),
+    ('mackerel', 'close', {'status': 'OK', 'reason': 'CHG-7: x'}, True),           # check mode: closedAt unknown
+    ('mackerel', 'close', {'status': 'CRITICAL', 'memo': 'm'}, False),
+    ('mackerel', 'close', {}, False),
+    ('opsramp', 'close', {'closed': True, 'acknowledged': False, 'suppressed': False}, True),
+    ('opsramp', 'close', {'closed': False, 'acknowledged': True, 'suppressed': False}, False),
+    ('opsramp', 'acknowledge', {'closed': False, 'acknowledged': True, 'suppressed': False}, True),
+    ('opsramp', 'acknowledge', {'closed': False, 'acknowledged': False, 'suppressed': True}, False),
+])
+def test_record_results_reads_the_model_of_what_the_write_left(platform, action, after, acted):
+    listing = {'mackerel': [mk('a', BEGIN + 1)], 'opsramp': [op('a', BEGIN + 1)]}
+    actions = {platform: action}
+    st = state(end_at=cw.iso(END))
+    the_plan = cw.plan(st, listing, END, actions=actions)
+    results = written({platform: [{'id': 'a', 'changed': True, 'after': after}]})
+    _st, new_plan, failures = cw.record_results(st, the_plan, results, END + 10, actions)
+    done = new_plan['closed' if action == 'close' else 'acknowledged']
+    assert [(e['platform'], e['id']) for e in done] == ([(platform, 'a')] if acted else [])
+    assert failures == ([] if acted else [(platform, 'a', 'the alert is not %s after the write'
+                                           % ('closed' if action == 'close' else 'acknowledged'))])
