@@ -117,8 +117,7 @@ def run(module):
                                    description=p['description'], roles=p['roles'], tolerance=p['past_tolerance'])
     outcome = module.client().ensure_annotation(spec, present=p['state'] == 'present', check_mode=module.check_mode)
     result = dict(changed=outcome['changed'], annotation=outcome['annotation'] or {})
-    if module._diff:
-        result['diff'] = {'before': outcome['before'] or {}, 'after': outcome['after'] or {}}
+    result['diff'] = {'before': outcome['before'] or {}, 'after': outcome['after'] or {}}   # kept in diff mode only
     return result
 
 

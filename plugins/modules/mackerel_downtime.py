@@ -182,8 +182,7 @@ def run(module):
         raise mackerel.errors.ValidationError('option name must not be empty', platform=mackerel.PLATFORM)
     outcome = module.client().ensure_downtime(p['name'].strip(), spec, check_mode=module.check_mode)
     result = dict(changed=outcome['changed'], downtime=outcome['downtime'] or {})
-    if module._diff:
-        result['diff'] = {'before': outcome['before'] or {}, 'after': outcome['after'] or {}}
+    result['diff'] = {'before': outcome['before'] or {}, 'after': outcome['after'] or {}}   # kept in diff mode only
     return result
 
 

@@ -118,9 +118,8 @@ def run(module):
     hosts = client.set_host_statuses(wanted, check_mode=module.check_mode, concurrency=p['concurrency'])
     result = dict(changed=any(h['changed'] for h in hosts), hosts=hosts,
                   previous=dict((h['id'], h['before']['status']) for h in hosts))
-    if module._diff:
-        result['diff'] = {'before': dict((h['id'], h['before']['status']) for h in hosts if h['changed']),
-                          'after': dict((h['id'], h['after']['status']) for h in hosts if h['changed'])}
+    result['diff'] = {'before': dict((h['id'], h['before']['status']) for h in hosts if h['changed']),   # diff mode only
+                      'after': dict((h['id'], h['after']['status']) for h in hosts if h['changed'])}
     return result
 
 

@@ -183,8 +183,7 @@ def run(module):
         opsramp.check_timezone(p['timezone'])
     outcome = module.client().ensure_maintenance(name, p['state'], spec, check_mode=module.check_mode)
     result = dict(changed=outcome['changed'], maintenance=outcome['maintenance'] or {}, actions=outcome['actions'])
-    if module._diff:
-        result['diff'] = {'before': outcome['before'] or {}, 'after': outcome['after'] or {}}
+    result['diff'] = {'before': outcome['before'] or {}, 'after': outcome['after'] or {}}   # kept in diff mode only
     return result
 
 
