@@ -296,7 +296,6 @@ class ResultsReader:
 @errors.platform_scoped
 class Log360Client:
     PLATFORM = PLATFORM
-    to_model = staticmethod(normalise_hit)   # a Log360 alert hit -> the alert model
 
     def __init__(self, transport_, api_paths=None):
         self.transport = transport_
@@ -732,6 +731,11 @@ class Log360Client:
                                          % (', '.join(repr(n) for n in unknown), len(known), ', '.join(known[:30])),
                                          platform=PLATFORM)
         return list(dict.fromkeys(ids))
+
+
+# a Log360 alert hit -> the normalised alert model. Set after the class: a pure
+# function called for every alert of a listing needs no platform scope (platform_scoped wraps the class's methods).
+Log360Client.to_model = staticmethod(normalise_hit)
 
 
 class SyncReader:

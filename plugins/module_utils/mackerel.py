@@ -304,7 +304,6 @@ def _vendor_object(alert):
 @errors.platform_scoped
 class MackerelClient:
     PLATFORM = PLATFORM
-    to_model = staticmethod(to_model)   # a Mackerel alert (listed, read or returned by a write) -> the alert model
 
     def __init__(self, transport_, ledger=None):
         self.transport = transport_
@@ -769,6 +768,11 @@ class MackerelClient:
         if not isinstance(data, dict) or 'id' not in data:
             raise errors.ResponseError('the answer is not a graph annotation', platform=PLATFORM, operation=operation)
         return dict(changed=True, annotation=normalise_annotation(data), before=before, after=after)
+
+
+# a Mackerel alert (listed, read or returned by a write) -> the normalised alert model. Set after the class: a pure
+# function called for every alert of a listing needs no platform scope (platform_scoped wraps the class's methods).
+MackerelClient.to_model = staticmethod(to_model)
 
 
 # -- suppression: downtimes, host status, graph annotations ----------------------------------------------------

@@ -585,7 +585,6 @@ class ActionWrites:
 @errors.platform_scoped
 class OpsRampClient:
     PLATFORM = PLATFORM
-    to_model = staticmethod(normalise)   # an OpsRamp alert (searched, read or acted on) -> the alert model
 
     def __init__(self, transport_, tenant_id, auth=None, ledger=None):
         self.transport = transport_
@@ -990,6 +989,11 @@ class OpsRampClient:
         current = self.get_maintenance(sm_id)
         return dict(changed=True, maintenance=current, before=before, after=spec.view(current, read=True),
                     actions=actions)
+
+
+# an OpsRamp alert (searched, read or acted on) -> the normalised alert model. Set after the class: a pure
+# function called for every alert of a listing needs no platform scope (platform_scoped wraps the class's methods).
+OpsRampClient.to_model = staticmethod(normalise)
 
 
 # -- scheduled maintenance helpers ---------------------------------------------------------------------------

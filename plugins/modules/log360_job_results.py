@@ -145,7 +145,7 @@ job:
 
 from ansible_collections.alertops.core.plugins.module_utils import hitfile
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
-from ansible_collections.alertops.core.plugins.module_utils.log360 import RESPONSE_TYPES, Log360Client, normalise_hit
+from ansible_collections.alertops.core.plugins.module_utils.log360 import RESPONSE_TYPES, Log360Client
 
 
 def run(module):
@@ -161,7 +161,7 @@ def run(module):
     result = dict(changed=False, job=job)
     pages = reader.pages()
     if p['normalise']:
-        pages = ([normalise_hit(hit) for hit in page] for page in pages)
+        pages = ([Log360Client.to_model(hit) for hit in page] for page in pages)
     if out is None:
         hits = []
         for page in pages:

@@ -331,7 +331,7 @@ import contextlib
 from ansible_collections.alertops.core.plugins.module_utils import hitfile
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
-from ansible_collections.alertops.core.plugins.module_utils.log360 import KINDS, MODES, Log360Client, normalise_hit
+from ansible_collections.alertops.core.plugins.module_utils.log360 import KINDS, MODES, Log360Client
 
 
 def run(module):
@@ -382,7 +382,7 @@ def run(module):
 
 def collect(client, p, body, out):
     """The whole read in one call of the client (hits returned, or streamed to ``out``); the job never outlives it."""
-    convert = normalise_hit if p['normalise'] else (lambda hit: hit)
+    convert = Log360Client.to_model if p['normalise'] else (lambda hit: hit)
     hits = []
     sink = hits.extend if out is None else out.write
     with out if out is not None else contextlib.nullcontext():
