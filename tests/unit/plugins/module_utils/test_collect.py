@@ -219,6 +219,9 @@ MK = [mk_alert('a5', T0 + 50), mk_alert('a4', T0 + 40, host='h2'), mk_alert('a3'
     # ids: read one by one; closed ones only with_closed; the window and scope filters do not apply
     ({'ids': ['a3', 'a2'], 'opened_after': T0}, ['a2'], [], ['a3', 'a2']),
     ({'ids': ['a3', 'a2', 'a1'], 'with_closed': True, 'max_items': 2}, ['a3', 'a2'], [], ['a3', 'a2', 'a1']),
+    # status (the EDA source's filter), in the collection's words or Mackerel's
+    ({'status': ['ok'], 'with_closed': True}, ['a3'], [(True, 0), (True, 2), (True, 4)], []),
+    ({'status': ['CRITICAL'], 'host_id': ['h1']}, ['a5', 'a2', 'a1'], [(False, 0), (False, 2)], []),
 ])
 def test_mackerel_collect_alerts(kwargs, expected, listed, read):
     client = StubMackerel(MK)
@@ -314,3 +317,30 @@ def test_opsramp_collect_occurrences_walks_each_alert(monkeypatch):
                                                                        ('o8', 'warning', '2027-01-15T08:00:00Z')]
     with pytest.raises(errors.ValidationError, match='occurrences=true needs the alert ids as terms'):
         client.collect_occurrences(ids=[])
+
+
+@pytest.mark.parametrize('client,alert_id,expected', [
+    (StubMackerel(MK), 'a3', {'id': 'a3', 'status': 'closed', 'closed_at': '2027-01-15T08:00:35Z', 'host_id': 'h1'}),
+    (StubOpsRamp(OP_PAGES), '2', {'id': '2', 'status': 'closed', 'closed_at': None, 'host_id': 'd1'}),   # no closedTime
+])
+def test_get_alert_model_reads_one_alert_into_the_model(client, alert_id, expected):
+    got = client.get_alert_model(alert_id)
+    assert dict((k, got[k]) for k in expected) == expected and client.read == [alert_id]
+
+
+@pytest.mark.parametrize('client_class,kwargs,message', [
+    (mackerel.MackerelClient, {'status': ['bright']}, 'status'),
+    (mackerel.MackerelClient, {'opened_after': 'yesterday-ish'}, 'opened_after'),
+    (opsramp.OpsRampClient, {'query': 'states:Critical'}, 'option query must be a dict of OpsRamp search variables'),
+    (opsramp.OpsRampClient, {'query': {'colour': 'red'}}, 'option query: unknown key(s) colour'),
+    (log360.Log360Client, {'query': ['*']}, 'option query must be a string for platform=log360'),
+])
+def test_check_alert_options_refuses_before_a_client_exists(client_class, kwargs, message):
+    with pytest.raises(errors.ValidationError) as info:
+        client_class.check_alert_options(with_closed=False, mode='auto', **kwargs)
+    assert message in str(info.value) and info.value.platform == client_class.PLATFORM
+
+
+def test_the_clients_to_model_is_the_vendor_model_function():
+    assert mackerel.MackerelClient.to_model is mackerel.to_model and opsramp.OpsRampClient.to_model is opsramp.normalise
+    assert log360.Log360Client.to_model is log360.normalise_hit
