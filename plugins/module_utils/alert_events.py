@@ -7,7 +7,7 @@ The plugin only loops and queues; everything it decides is here, in pure functio
 
 * ``diff_snapshot`` - Mackerel and OpsRamp: compare the alerts of this poll with the state of the last one and say
   which alerts are new and which changed state (opened, acknowledged, unacknowledged, closed, reopened);
-* ``resolve_vanished`` - an alert that left the listing (Mackerel lists open alerts only) was read again: closed,
+* ``resolve_vanished`` - an alert that left the listing (open alerts only are listed) was read again: closed,
   gone (404), or still open (kept: a listing that raced a change must not make it "new" again next time);
 * ``log360_window`` / ``log360_new`` - Log360 alerts are read-only search hits: each poll searches from the end of the
   last window (minus ``overlap``, for late-indexed alerts) to now; hits already seen at the edge are dropped, so there
