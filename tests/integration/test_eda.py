@@ -16,6 +16,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 
 import pytest
 import yaml
@@ -215,3 +217,44 @@ def test_log360_default_polls_the_synchronous_api_without_jobs(sim, rulebook, tm
     assert [run.output().count("'id': '%s'" % i) for i in ids] == [1, 1]
     assert sim.requests(platform='log360', method='POST', path='/async') == []     # no job, nothing to delete
     assert sim.control('log360', 'jobs')['jobs'] == []
+
+
+def opsramp_close(sim, alert_id):
+    """Close an OpsRamp alert the way an operator would: through the API, with a token of its own."""
+    creds = sim.control('opsramp', 'credentials')
+    token = json.loads(urllib.request.urlopen(urllib.request.Request(
+        sim.url + '/tenancy/auth/oauth/token', method='POST', data=urllib.parse.urlencode({
+            'grant_type': 'client_credentials', 'client_id': creds['env']['OPSRAMP_CLIENT_ID'],
+            'client_secret': creds['env']['OPSRAMP_CLIENT_SECRET']}).encode()), timeout=30).read().decode())['access_token']
+    urllib.request.urlopen(urllib.request.Request(
+        '%s/api/v2/tenants/%s/alerts/%s/actions/close' % (sim.url, creds['tenant_id'], alert_id), method='POST',
+        data=json.dumps({'description': 'by hand'}).encode(),
+        headers={'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'}), timeout=30).read()
+
+
+def test_opsramp_source_searches_open_alerts_and_reports_a_close_once(sim, rulebook, tmp_path):
+    """The search asks for the alerts that are not closed; an alert closed since the last poll leaves it, is read
+    once by id and reported closed, once."""
+    path = tmp_path / 'opsramp.yml'
+    path.write_text(yaml.safe_dump([{
+        'name': 'Print OpsRamp events', 'hosts': 'all',
+        'sources': [{'alertops.core.alerts': {'platform': 'opsramp', 'interval': 1,
+                                              'query': {'states': ['Critical']}}}],
+        'rules': [{'name': 'Any', 'condition': 'event.alertops is defined', 'action': {'print_event': None}}]}]))
+    run = rulebook({}, str(path), print_events=False)
+    wait_for(lambda: len(polls(sim, 'opsramp')) >= 1, 90, 'a first search\n' + run.output())
+    raised = sim.control('opsramp', 'raise', {'device': 'web-01', 'state': 'Critical'})['alerts'][0]['uniqueId']
+    wait_for(lambda: "'change': 'opened'" in run.output(), 60, 'the opening\n' + run.output())
+    opsramp_close(sim, raised)
+    wait_for(lambda: "'change': 'closed'" in run.output(), 60, 'the close\n' + run.output())
+    count = len(polls(sim, 'opsramp'))
+    wait_for(lambda: len(polls(sim, 'opsramp')) >= count + 2, 60, 'two more searches')
+    run.stop()
+    output = run.output()
+    assert output.count("'change': 'opened'") == 1 and output.count("'change': 'closed'") == 1, output
+    assert "'type': 'error'" not in output, output
+    for search in polls(sim, 'opsramp'):
+        assert 'actions:OPEN,ACKNOWLEDGED,SUPPRESSED,TICKETED' in urllib.parse.unquote(search['raw_query']), search
+        assert 'states:Critical' in urllib.parse.unquote(search['raw_query']), search
+    reads = sim.requests(platform='opsramp', method='GET', path='/alerts/%s$' % raised)
+    assert len(reads) == 1 and reads[0]['status'] == 200
