@@ -47,8 +47,3 @@ def source_workflow(platform, source_options):
     options (and of SOURCE_ONLY) that are among ``source_options``."""
     method, names = WORKFLOWS[(platform, False)]
     return method, tuple(n for n in names + SOURCE_ONLY.get(platform, ()) if n in source_options)
-
-
-def to_model(platform, alert):
-    """The normalised alert model of a vendor alert of ``platform`` (as that platform's client lists it)."""
-    return CLIENTS[platform].to_model(alert)
