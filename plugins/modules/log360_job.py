@@ -89,7 +89,6 @@ jobs:
   elements: dict
 """
 
-from ansible_collections.alertops.core.plugins.module_utils import bulk
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, ValidationError
 from ansible_collections.alertops.core.plugins.module_utils.module import AlertOpsModule
 from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360Client
@@ -97,7 +96,7 @@ from ansible_collections.alertops.core.plugins.module_utils.log360 import Log360
 
 def run(module):
     p = module.params
-    concurrency = bulk.check_concurrency(p['concurrency'])
+    concurrency = p['concurrency']   # checked with its option group (AlertOpsModule.run)
     ids = []
     for request_id in p['request_id']:
         request_id = (request_id or '').strip()

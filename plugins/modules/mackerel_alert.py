@@ -205,7 +205,7 @@ def _validate(p):
     if p['id'] is None and not used and not p['all_alerts']:
         raise ValidationError('select alerts with id, with a filter (%s), or set all_alerts=true to act on every '
                               'alert' % ', '.join(options.MACKEREL_FILTERS), platform=mackerel.PLATFORM)
-    return filters, bulk.check_concurrency(p['concurrency'])
+    return filters, p['concurrency']   # checked with its option group (AlertOpsModule.run)
 
 
 def run(module):

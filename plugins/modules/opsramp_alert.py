@@ -190,7 +190,7 @@ def run(module):
         if p['snooze_duration'] < 1:
             raise ValidationError('option snooze_duration must be a positive number, got %s' % p['snooze_duration'],
                                   platform=opsramp.PLATFORM)
-    concurrency = bulk.check_concurrency(p['concurrency'])
+    concurrency = p['concurrency']   # checked with its option group (AlertOpsModule.run)
     report = module.client(concurrency=concurrency).apply(
         ids, p['state'], p['description'], p['snooze_duration'], check_mode=module.check_mode, concurrency=concurrency,
         read_first=p['read_first'])
