@@ -139,14 +139,14 @@ def check_limit(limit, option='limit'):
         return None
     if not 1 <= int(limit) <= MAX_LIMIT:
         raise errors.ValidationError('option %s must be between 1 and %d (Mackerel answers 400 above %d), got %s'
-                                     % (option, MAX_LIMIT, MAX_LIMIT, limit), platform=PLATFORM)
+                                     % (option, MAX_LIMIT, MAX_LIMIT, limit))
     return int(limit)
 
 
 def check_memo(memo):
     if memo is not None and len(memo.encode('utf-8')) > MAX_MEMO_BYTES:
         raise errors.ValidationError('option memo is %d bytes; Mackerel accepts at most 80 KB (%d bytes)'
-                                     % (len(memo.encode('utf-8')), MAX_MEMO_BYTES), platform=PLATFORM)
+                                     % (len(memo.encode('utf-8')), MAX_MEMO_BYTES))
     return memo
 
 
@@ -172,17 +172,13 @@ class Filters:
 
     def __init__(self, status=None, type=None, monitor_id=None, host_id=None, opened_after=None, opened_before=None,
                  now=None):
-        self.status = set(resolve(status, STATUS_WORDS, 'status', multiple=True, platform=PLATFORM) or [])
-        self.type = set(resolve(type, TYPE_WORDS, 'type', multiple=True, platform=PLATFORM) or [])
+        self.status = set(resolve(status, STATUS_WORDS, 'status', multiple=True) or [])
+        self.type = set(resolve(type, TYPE_WORDS, 'type', multiple=True) or [])
         self.monitor_id = set(monitor_id or [])
         self.host_id = set(host_id or [])
-        try:
-            self.opened_after = _time(opened_after, 'opened_after', now)
-            self.opened_before = _time(opened_before, 'opened_before', now)
-            timeutil.check_range(self.opened_after, self.opened_before, 'opened_after', 'opened_before')
-        except errors.ValidationError as exc:
-            exc.platform = exc.platform or PLATFORM
-            raise
+        self.opened_after = _time(opened_after, 'opened_after', now)
+        self.opened_before = _time(opened_before, 'opened_before', now)
+        timeutil.check_range(self.opened_after, self.opened_before, 'opened_after', 'opened_before')
 
     @classmethod
     def from_params(cls, params):
@@ -261,7 +257,7 @@ class AlertWrites:
                 return current, False
             raise
         if not is_closed(closed):
-            raise bulk.Unconfirmed('the server answered the close but the alert is still open', platform=PLATFORM,
+            raise bulk.Unconfirmed('the server answered the close but the alert is still open',
                                    operation='close alert %s' % alert_id)
         # a server that answers 200 for an alert someone else already closed returns it unchanged
         return closed, closed.get('reason') == self.reason
@@ -307,7 +303,7 @@ class MackerelClient:
 
     def __init__(self, transport_, ledger=None):
         self.transport = transport_
-        self.claims = ledger or claims.Ledger('%s|%s' % (PLATFORM, getattr(transport_, 'base_url', '')), platform=PLATFORM)
+        self.claims = ledger or claims.Ledger('%s|%s' % (PLATFORM, getattr(transport_, 'base_url', '')))
 
     @classmethod
     def from_params(cls, params, on_secret=None, concurrency=None, **kwargs):
@@ -332,7 +328,7 @@ class MackerelClient:
                 params['nextId'] = cursor
             data = self.transport.request('GET', '/api/v0/alerts', 'list alerts', params=params).json()
             if not isinstance(data, dict) or not isinstance(data.get('alerts'), list):
-                raise errors.ResponseError('the alert list has no "alerts" array', platform=PLATFORM,
+                raise errors.ResponseError('the alert list has no "alerts" array',
                                            operation='list alerts')
             return [(convert or normalise_alert)(a) for a in data['alerts']], data.get('nextId') or None
         return fetch
@@ -344,7 +340,7 @@ class MackerelClient:
             limit = max(int(max_items), 1)
         elif max_items is not None and limit is not None:
             limit = max(min(limit, int(max_items)), 1)
-        return pager.iter_pages(self._page(with_closed, limit, convert), max_items=max_items, platform=PLATFORM,
+        return pager.iter_pages(self._page(with_closed, limit, convert), max_items=max_items,
                                 operation='list alerts')
 
     def list_alerts(self, with_closed=False, limit=None, max_items=None, filters=None, model=False, stats=None):
@@ -410,7 +406,7 @@ class MackerelClient:
         if isinstance(data, dict) and isinstance(data.get('alert'), dict):  # tolerate a wrapped answer
             data = data['alert']
         if not isinstance(data, dict) or 'id' not in data:
-            raise errors.ResponseError('the answer is not an alert object', platform=PLATFORM,
+            raise errors.ResponseError('the answer is not an alert object',
                                        operation='get alert %s' % alert_id)
         return normalise_alert(data)
 
@@ -421,7 +417,7 @@ class MackerelClient:
         if isinstance(data, dict) and isinstance(data.get(kind), dict):
             data = data[kind]
         if not isinstance(data, dict) or 'id' not in data:
-            raise errors.ResponseError('the answer is not a %s object' % kind, platform=PLATFORM, operation=operation)
+            raise errors.ResponseError('the answer is not a %s object' % kind, operation=operation)
         return data
 
     def add_names(self, alerts, concurrency=8):
@@ -479,9 +475,9 @@ class MackerelClient:
             data = self.transport.request('GET', '/api/v0/alerts/%s/logs' % quote(alert_id, safe=''), operation,
                                           params=params).json()
             if not isinstance(data, dict) or not isinstance(data.get('logs'), list):
-                raise errors.ResponseError('the answer has no "logs" array', platform=PLATFORM, operation=operation)
+                raise errors.ResponseError('the answer has no "logs" array', operation=operation)
             return [normalise_log(entry) for entry in data['logs']], data.get('nextId') or None
-        return list(pager.iter_items(fetch, max_items=max_items, platform=PLATFORM, operation=operation))
+        return list(pager.iter_items(fetch, max_items=max_items, operation=operation))
 
     def find_alerts(self, ids, limit=None, concurrency=8):
         """{id: alert} for every id, reading as little as possible; unknown ids -> ValidationError (nothing written).
@@ -498,7 +494,7 @@ class MackerelClient:
             if len(missing) > GET_THRESHOLD:
                 self._collect(found, missing, with_closed=True, limit=limit)
         missing = [i for i in wanted if i not in found]
-        found.update(bulk.read_all(missing, self.get_alert, concurrency, PLATFORM))
+        found.update(bulk.read_all(missing, self.get_alert, concurrency))
         return found
 
     def _collect(self, found, wanted, with_closed, limit):
@@ -530,7 +526,7 @@ class MackerelClient:
         data = self.transport.request('POST', '/api/v0/alerts/%s/close' % quote(alert_id, safe=''), 'close alert %s'
                                       % alert_id, json_body={'reason': reason}).json()
         if not isinstance(data, dict) or 'id' not in data:
-            raise errors.ResponseError('the close answer is not an alert object', platform=PLATFORM,
+            raise errors.ResponseError('the close answer is not an alert object',
                                        operation='close alert %s' % alert_id)
         return normalise_alert(data)
 
@@ -568,7 +564,7 @@ class MackerelClient:
             targets = [found[i] for i in ids]
         else:
             targets = self.list_alerts(with_closed=with_closed, limit=limit, filters=filters)
-        synced = bulk.sync(targets, check_mode=check_mode, concurrency=concurrency, platform=PLATFORM,
+        synced = bulk.sync(targets, check_mode=check_mode, concurrency=concurrency,
                            **self._alert_writes(close, reason, memo))
         alerts = []
         for item in synced.items:
@@ -592,7 +588,7 @@ class MackerelClient:
     def list_downtimes(self):
         data = self.transport.request('GET', '/api/v0/downtimes', 'list downtimes').json()
         if not isinstance(data, dict) or not isinstance(data.get('downtimes'), list):
-            raise errors.ResponseError('the answer has no "downtimes" array', platform=PLATFORM, operation='list downtimes')
+            raise errors.ResponseError('the answer has no "downtimes" array', operation='list downtimes')
         return [normalise_downtime(d) for d in data['downtimes'] if isinstance(d, dict)]
 
     def find_downtime(self, name):
@@ -602,15 +598,14 @@ class MackerelClient:
         if len(matches) > 1:
             raise errors.ValidationError('option name: %d downtimes are named %r (ids %s); Mackerel does not keep names '
                                          'unique: delete the extra ones or use another name (nothing was changed)'
-                                         % (len(matches), name, ', '.join(d.get('id', '?') for d in matches)),
-                                         platform=PLATFORM)
+                                         % (len(matches), name, ', '.join(d.get('id', '?') for d in matches)))
         return matches[0] if matches else None
 
     def _downtime_write(self, method, path, operation, body):
         data = self.transport.request(method, path, operation, json_body=body,
                                       idempotent=method != 'POST').json(allow_empty=True)
         if not isinstance(data, dict) or 'id' not in data:
-            raise errors.ResponseError('the answer is not a downtime object', platform=PLATFORM, operation=operation)
+            raise errors.ResponseError('the answer is not a downtime object', operation=operation)
         return normalise_downtime(data)
 
     def ensure_downtime(self, name, spec=None, check_mode=False, now=None):
@@ -661,11 +656,11 @@ class MackerelClient:
         """
         wanted = dict((check_object_id(i, 'host'), check_host_status(s)) for i, s in wanted.items())
         ids = list(wanted)
-        found = bulk.read_all(ids, self.get_host, concurrency, PLATFORM, noun='host')
+        found = bulk.read_all(ids, self.get_host, concurrency, noun='host')
         retired = [i for i in ids if found[i].get('isRetired')]
         if retired:
             raise errors.ValidationError('option id: host(s) %s are retired; a retired host has no status to set '
-                                         '(nothing was changed)' % ', '.join(retired), platform=PLATFORM)
+                                         '(nothing was changed)' % ', '.join(retired))
         todo = [i for i in ids if found[i].get('status') != wanted[i]]
         done, failure = set(), None
         if not check_mode:
@@ -693,7 +688,7 @@ class MackerelClient:
                                 after={'status': wanted[host_id] if changed else before}))
         if failure is not None:
             raise errors.AlertOpsError('%d of %d host status change(s) were made before this failure: %s'
-                                       % (len(done), len(todo), failure), platform=PLATFORM, status=failure.status,
+                                       % (len(done), len(todo), failure), status=failure.status,
                                        details=dict(hosts=results, changed=bool(done)))
         return results
 
@@ -704,16 +699,16 @@ class MackerelClient:
         data = self.transport.request('GET', '/api/v0/hosts/%s/monitored-statuses' % quote(host_id, safe=''),
                                       operation).json()
         if not isinstance(data, dict) or not isinstance(data.get('monitoredStatuses'), list):
-            raise errors.ResponseError('the answer has no "monitoredStatuses" array', platform=PLATFORM,
+            raise errors.ResponseError('the answer has no "monitoredStatuses" array',
                                        operation=operation)
         return data['monitoredStatuses']
 
     def hosts_info(self, ids, monitored=False, concurrency=8):
         """The host objects of ``ids`` (unknown ids -> ValidationError naming them), with ``monitored_statuses``."""
         ids = list(dict.fromkeys(check_object_id(i, 'host') for i in ids))
-        found = bulk.read_all(ids, self.get_host, concurrency, PLATFORM, noun='host')
+        found = bulk.read_all(ids, self.get_host, concurrency, noun='host')
         if monitored:
-            states = bulk.read_all(ids, self.monitored_statuses, concurrency, PLATFORM, noun='host')
+            states = bulk.read_all(ids, self.monitored_statuses, concurrency, noun='host')
             for host_id in ids:
                 found[host_id] = dict(found[host_id], monitored_statuses=states[host_id])
         return [found[i] for i in ids]
@@ -723,7 +718,7 @@ class MackerelClient:
         data = self.transport.request('GET', '/api/v0/graph-annotations', operation,
                                       params={'service': service, 'from': int(start), 'to': int(end)}).json()
         if not isinstance(data, dict) or not isinstance(data.get('graphAnnotations'), list):
-            raise errors.ResponseError('the answer has no "graphAnnotations" array', platform=PLATFORM,
+            raise errors.ResponseError('the answer has no "graphAnnotations" array',
                                        operation=operation)
         return [normalise_annotation(a) for a in data['graphAnnotations'] if isinstance(a, dict)]
 
@@ -734,8 +729,7 @@ class MackerelClient:
         if len(found) > 1:
             raise errors.ValidationError('option title: %d graph annotations titled %r overlap this window in service %s '
                                          '(ids %s); delete the extra ones (nothing was changed)'
-                                         % (len(found), spec.title, spec.service, ', '.join(a['id'] for a in found)),
-                                         platform=PLATFORM)
+                                         % (len(found), spec.title, spec.service, ', '.join(a['id'] for a in found)))
         existing = found[0] if found else None
         before = annotation_view(existing) if existing else None
         if not present:
@@ -766,7 +760,7 @@ class MackerelClient:
                 raise
             data = again[0]
         if not isinstance(data, dict) or 'id' not in data:
-            raise errors.ResponseError('the answer is not a graph annotation', platform=PLATFORM, operation=operation)
+            raise errors.ResponseError('the answer is not a graph annotation', operation=operation)
         return dict(changed=True, annotation=normalise_annotation(data), before=before, after=after)
 
 
@@ -805,14 +799,13 @@ SUPPRESSION_HINTS = {
 def check_monitor_scope(value, option):
     text = str(value if value is not None else '').strip()
     if not text or any(c in text for c in '/?#%: '):
-        raise errors.ValidationError('option %s: %r is not a Mackerel monitor id' % (option, value), platform=PLATFORM)
+        raise errors.ValidationError('option %s: %r is not a Mackerel monitor id' % (option, value))
     return text
 
 
 def check_host_status(status):
     if status not in HOST_STATUSES:
-        raise errors.ValidationError('option status: %r is not a host status; use %s' % (status, ', '.join(HOST_STATUSES)),
-                                     platform=PLATFORM)
+        raise errors.ValidationError('option status: %r is not a host status; use %s' % (status, ', '.join(HOST_STATUSES)))
     return status
 
 
@@ -820,7 +813,7 @@ def check_name(value, option):
     text = str(value if value is not None else '').strip()
     if not _NAME.match(text):
         raise errors.ValidationError('option %s: %r is not a Mackerel service or role name (letters, digits, _ and -, '
-                                     'at least two characters)' % (option, value), platform=PLATFORM)
+                                     'at least two characters)' % (option, value))
     return text
 
 
@@ -829,16 +822,12 @@ def role_fullname(value, option):
     parts = str(value if value is not None else '').split(':')
     if len(parts) != 2:
         raise errors.ValidationError('option %s: %r is not a role; write it as <service>:<role>, for example web:app'
-                                     % (option, value), platform=PLATFORM)
+                                     % (option, value))
     return '%s:%s' % (check_name(parts[0], option), check_name(parts[1], option))
 
 
 def _epoch(value, option, now):
-    try:
-        return int(timeutil.to_epoch(value, option, now=now))
-    except errors.ValidationError as exc:
-        exc.platform = exc.platform or PLATFORM
-        raise
+    return int(timeutil.to_epoch(value, option, now=now))
 
 
 def _settle(existing, wanted, relative, tolerance):
@@ -854,20 +843,16 @@ def _window(start, duration, end, now, tolerance):
     start_value = 'now' if start in (None, '') else start
     begin = _epoch(start_value, 'start', now)
     if duration not in (None, '') and end not in (None, ''):
-        raise errors.ValidationError('options duration and end are mutually exclusive', platform=PLATFORM)
+        raise errors.ValidationError('options duration and end are mutually exclusive')
     if end not in (None, ''):
         finish = _epoch(end, 'end', now)
         if finish <= begin:
             raise errors.ValidationError('option end (%s) must be after start (%s)'
-                                         % (timeutil.to_iso(finish), timeutil.to_iso(begin)), platform=PLATFORM)
+                                         % (timeutil.to_iso(finish), timeutil.to_iso(begin)))
         return begin, finish, timeutil.is_relative(start_value), timeutil.is_relative(end)
     if duration in (None, ''):
-        raise errors.ValidationError('one of the options duration or end is required', platform=PLATFORM)
-    try:
-        seconds = timeutil.to_seconds(duration, 'duration', default_unit='m')
-    except errors.ValidationError as exc:
-        exc.platform = PLATFORM
-        raise
+        raise errors.ValidationError('one of the options duration or end is required')
+    seconds = timeutil.to_seconds(duration, 'duration', default_unit='m')
     return begin, begin + int(math.ceil(seconds)), timeutil.is_relative(start_value), True
 
 
@@ -879,12 +864,12 @@ class DowntimeSpec:
         now = time.time() if now is None else now
         self.name = str(name or '').strip()
         if not self.name:
-            raise errors.ValidationError('option name is required and must not be empty', platform=PLATFORM)
+            raise errors.ValidationError('option name is required and must not be empty')
         self.tolerance = int(tolerance)
         self.start, finish, self.relative, _end_relative = _window(start, duration, end, now, self.tolerance)
         self.duration = int(math.ceil((finish - self.start) / 60.0))
         if self.duration <= 0:
-            raise errors.ValidationError('option duration must be at least one minute', platform=PLATFORM)
+            raise errors.ValidationError('option duration must be at least one minute')
         self.memo = memo or ''
         self.scopes = {}
         for option, field in DOWNTIME_SCOPES:
@@ -904,29 +889,26 @@ class DowntimeSpec:
             return None
         kind = recurrence.get('type')
         if kind not in RECURRENCE_TYPES:
-            raise errors.ValidationError('option recurrence.type: %r; use %s' % (kind, ', '.join(RECURRENCE_TYPES)),
-                                         platform=PLATFORM)
+            raise errors.ValidationError('option recurrence.type: %r; use %s' % (kind, ', '.join(RECURRENCE_TYPES)))
         interval = recurrence.get('interval')
         interval = 1 if interval is None else interval
         if int(interval) < 1:
-            raise errors.ValidationError('option recurrence.interval must be at least 1, got %s' % interval,
-                                         platform=PLATFORM)
+            raise errors.ValidationError('option recurrence.interval must be at least 1, got %s' % interval)
         out = {'type': kind, 'interval': int(interval)}
         weekdays = recurrence.get('weekdays') or []
         if weekdays:
             if kind != 'weekly':
-                raise errors.ValidationError('option recurrence.weekdays is only allowed with type weekly',
-                                             platform=PLATFORM)
+                raise errors.ValidationError('option recurrence.weekdays is only allowed with type weekly')
             names = dict((w.lower(), w) for w in WEEKDAYS)
             bad = [w for w in weekdays if str(w).lower() not in names]
             if bad:
                 raise errors.ValidationError('option recurrence.weekdays: unknown day(s) %s; use %s'
-                                             % (', '.join(map(str, bad)), ', '.join(WEEKDAYS)), platform=PLATFORM)
+                                             % (', '.join(map(str, bad)), ', '.join(WEEKDAYS)))
             out['weekdays'] = sorted(set(names[str(w).lower()] for w in weekdays), key=WEEKDAYS.index)
         if recurrence.get('until') not in (None, ''):
             out['until'] = _epoch(recurrence['until'], 'recurrence.until', now)
             if out['until'] <= self.start:
-                raise errors.ValidationError('option recurrence.until must be after start', platform=PLATFORM)
+                raise errors.ValidationError('option recurrence.until must be after start')
         return out
 
     def body(self, existing=None, now=None):
@@ -945,8 +927,7 @@ class DowntimeSpec:
         if start < now - self.tolerance:
             raise errors.ValidationError('option start (%s) lies %d minutes in the past; a downtime may start at most '
                                          '%d seconds ago (past_tolerance); nothing was sent'
-                                         % (timeutil.to_iso(start), (now - start) // 60, self.tolerance),
-                                         platform=PLATFORM)
+                                         % (timeutil.to_iso(start), (now - start) // 60, self.tolerance))
 
 
 def normalise_downtime(downtime):
@@ -982,12 +963,11 @@ class AnnotationSpec:
         now = time.time() if now is None else now
         self.title = str(title or '').strip()
         if not self.title or len(self.title) > MAX_ANNOTATION_TITLE:
-            raise errors.ValidationError('option title must be 1 to %d characters' % MAX_ANNOTATION_TITLE,
-                                         platform=PLATFORM)
+            raise errors.ValidationError('option title must be 1 to %d characters' % MAX_ANNOTATION_TITLE)
         self.description = description or ''
         if len(self.description) > MAX_ANNOTATION_DESCRIPTION:
             raise errors.ValidationError('option description is %d characters; Mackerel accepts at most %d'
-                                         % (len(self.description), MAX_ANNOTATION_DESCRIPTION), platform=PLATFORM)
+                                         % (len(self.description), MAX_ANNOTATION_DESCRIPTION))
         self.service = check_name(service, 'service')
         self.roles = sorted(set(check_name(r, 'roles') for r in roles or []))
         self.tolerance = int(tolerance)
