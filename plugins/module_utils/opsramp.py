@@ -149,19 +149,11 @@ def encode_params(params):
 
 def to_epoch_second(value, option, now=None):
     """Any timeutil input (ISO 8601, epoch s/ms, relative) -> whole epoch seconds (OpsRamp has 1 s granularity)."""
-    try:
-        return int(timeutil.to_epoch(value, option, now=now))
-    except errors.ValidationError as exc:
-        exc.platform = PLATFORM
-        raise
+    return int(timeutil.to_epoch(value, option, now=now))
 
 
 def check_range(start, end):
-    try:
-        timeutil.check_range(start, end)
-    except errors.ValidationError as exc:
-        exc.platform = PLATFORM
-        raise
+    timeutil.check_range(start, end)
 
 
 def _query_value(key, value):
@@ -174,7 +166,7 @@ def _query_value(key, value):
     text = str(value)
     if '+' in text:
         raise errors.ValidationError('option query.%s: %r contains "+", which OpsRamp reads as the separator of '
-                                     'queryString fields' % (key, text), platform=PLATFORM)
+                                     'queryString fields' % (key, text))
     return text
 
 
@@ -187,12 +179,11 @@ def build_query_string(query):
     if not query:
         return None
     if not isinstance(query, dict):
-        raise errors.ValidationError('option query must be a dictionary of queryString variables, got %r' % (query,),
-                                     platform=PLATFORM)
+        raise errors.ValidationError('option query must be a dictionary of queryString variables, got %r' % (query,))
     unknown = sorted(str(k) for k in query if k not in QUERY_KEYS)
     if unknown:
         raise errors.ValidationError('option query: unknown key(s) %s; valid keys are %s'
-                                     % (', '.join(unknown), ', '.join(QUERY_KEYS)), platform=PLATFORM)
+                                     % (', '.join(unknown), ', '.join(QUERY_KEYS)))
     parts = []
     for key in QUERY_KEYS:  # a stable order
         if key in query and query[key] is not None and query[key] != '' and query[key] != []:
@@ -289,8 +280,7 @@ def search_query(query, start=None, end=None, with_closed=True, options=('start_
     query = dict(query or {})
     for option, key, value in ((options[0], 'startDate', start), (options[1], 'endDate', end)):
         if value is not None and key in query:
-            raise errors.ValidationError('option %s and query.%s are the same filter; set only one' % (option, key),
-                                         platform=PLATFORM)
+            raise errors.ValidationError('option %s and query.%s are the same filter; set only one' % (option, key))
     query = window_query(query, start, end)
     if not with_closed:
         query = not_closed_query(query)
@@ -322,13 +312,9 @@ def is_healed(alert):
 
 def model_window(opened_after, opened_before):
     """(start, end) epoch seconds of the lookup's window options, each None when not given."""
-    try:
-        start = timeutil.to_epoch(opened_after, 'opened_after') if opened_after not in (None, '') else None
-        end = timeutil.to_epoch(opened_before, 'opened_before') if opened_before not in (None, '') else None
-        timeutil.check_range(start, end, 'opened_after', 'opened_before')
-    except errors.ValidationError as exc:
-        exc.platform = PLATFORM
-        raise
+    start = timeutil.to_epoch(opened_after, 'opened_after') if opened_after not in (None, '') else None
+    end = timeutil.to_epoch(opened_before, 'opened_before') if opened_before not in (None, '') else None
+    timeutil.check_range(start, end, 'opened_after', 'opened_before')
     return start, end
 
 
@@ -425,7 +411,7 @@ class OAuth2Auth:
         data = response.json()
         token = data.get('access_token') if isinstance(data, dict) else None
         if not token:
-            raise errors.ResponseError('the token endpoint answered without an access_token', platform=PLATFORM,
+            raise errors.ResponseError('the token endpoint answered without an access_token',
                                        operation='get OAuth2 token', status=response.status)
         self.transport.add_secret(token)
         try:
@@ -492,7 +478,7 @@ class OccurrenceWalker:
             if t is None:
                 raise errors.ResponseError('an occurrence has no readable createdTimeString: %r'
                                            % (row.get('createdTimeString') if isinstance(row, dict) else row,),
-                                           platform=PLATFORM, operation=self.client.occ_operation(self.alert_id))
+                                           operation=self.client.occ_operation(self.alert_id))
             times.append(int(t))
         if end_time is not None and not self.inclusive and any(t == end_time for t in times):
             self.inclusive = True
@@ -507,7 +493,7 @@ class OccurrenceWalker:
                 return [], self.cursor_for(self.x)  # just learned the server is inclusive: ask again, tightly
             raise errors.ResponseError('occurrence paging did not advance: asked for endTime %s, got nothing older '
                                        'than %s' % (format_time(end_time), format_time(oldest)),
-                                       platform=PLATFORM, operation=self.client.occ_operation(self.alert_id))
+                                       operation=self.client.occ_operation(self.alert_id))
         if self.x is None or oldest < self.x:
             out = [r for r, t in zip(rows, times) if t > oldest and self.keep(t)]
             self.x = oldest
@@ -539,7 +525,7 @@ class ActionWrites:
             return None
         if before['closed']:
             raise errors.ConflictError('alert %s is closed; OpsRamp cannot %s a closed alert (nothing was sent)'
-                                       % (alert['uniqueId'], self.action), platform=PLATFORM,
+                                       % (alert['uniqueId'], self.action),
                                        operation='%s alert %s' % (self.action, alert['uniqueId']))
         return bulk.Change(predict(alert, self.flag, self.wanted), (self.state,))
 
@@ -565,7 +551,7 @@ class ActionWrites:
             return current
         if now['closed']:
             raise errors.ConflictError('alert %s was closed meanwhile; OpsRamp cannot %s a closed alert'
-                                       % (alert_id, self.action), platform=PLATFORM,
+                                       % (alert_id, self.action),
                                        operation='%s alert %s' % (self.action, alert_id), status=exc.status,
                                        vendor=exc.vendor)
         raise exc
@@ -591,8 +577,7 @@ class OpsRampClient:
         self.tenant_id = tenant_id
         self.auth = auth
         self.action_spelling = {}  # current action name -> the spelling this server accepted (learned once per run)
-        self.claims = ledger or claims.Ledger('%s|%s|%s' % (PLATFORM, getattr(transport_, 'base_url', ''), tenant_id),
-                                              platform=PLATFORM)
+        self.claims = ledger or claims.Ledger('%s|%s|%s' % (PLATFORM, getattr(transport_, 'base_url', ''), tenant_id))
 
     @classmethod
     def from_params(cls, params, on_secret=None, concurrency=None, **kwargs):
@@ -636,7 +621,7 @@ class OpsRampClient:
             if isinstance(data, list):  # tolerate a bare list
                 data = {'results': data, 'nextPage': False}
             if not isinstance(data, dict) or not isinstance(data.get('results'), list):
-                raise errors.ResponseError('the search answer has no "results" array', platform=PLATFORM,
+                raise errors.ResponseError('the search answer has no "results" array',
                                            operation=operation)
             out = []
             for alert in data['results']:
@@ -651,7 +636,7 @@ class OpsRampClient:
                 more = False
             return out, (page_no + 1 if more else None)
 
-        return pager.iter_pages(fetch, first_cursor=1, max_items=max_items, platform=PLATFORM, operation=operation)
+        return pager.iter_pages(fetch, first_cursor=1, max_items=max_items, operation=operation)
 
     def search_alerts(self, query=None, max_items=None):
         return [a for page in self.iter_search_pages(query, max_items) for a in page]
@@ -685,8 +670,7 @@ class OpsRampClient:
         checks at start)."""
         start, end = model_window(opened_after, opened_before)
         if query is not None and not isinstance(query, dict):
-            raise errors.ValidationError('option query must be a dict of OpsRamp search variables for platform=opsramp',
-                                         platform=PLATFORM)
+            raise errors.ValidationError('option query must be a dict of OpsRamp search variables for platform=opsramp')
         build_query_string(query)  # unknown keys fail here
         return start, end
 
@@ -699,7 +683,7 @@ class OpsRampClient:
         """Every occurrence of each alert of ``ids`` in the normalised model, newest first; ``start_time`` /
         ``end_time`` default to ``opened_after`` / ``opened_before``; ``max_items`` bounds each alert's walk."""
         if not ids:
-            raise errors.ValidationError('occurrences=true needs the alert ids as terms', platform=PLATFORM)
+            raise errors.ValidationError('occurrences=true needs the alert ids as terms')
         out = []
         for alert_id in ids:
             out.extend(occurrence_to_model(alert_id, o) for o in self.occurrences(
@@ -712,7 +696,7 @@ class OpsRampClient:
         operation = 'get alert %s' % alert_id
         data = self.transport.request('GET', self._path(alert_id), operation).json()
         if not isinstance(data, dict) or 'uniqueId' not in data:
-            raise errors.ResponseError('the answer is not an alert object', platform=PLATFORM, operation=operation)
+            raise errors.ResponseError('the answer is not an alert object', operation=operation)
         return normalise_alert(data)
 
     # -- occurrences ------------------------------------------------------------------------------------------
@@ -729,7 +713,7 @@ class OpsRampClient:
         data = self.transport.request('GET', self._path(alert_id, 'occurrences'), operation,
                                       params=encode_params(params)).json()
         if not isinstance(data, dict) or not isinstance(data.get('results', []), list):
-            raise errors.ResponseError('the occurrences answer has no "results" array', platform=PLATFORM,
+            raise errors.ResponseError('the occurrences answer has no "results" array',
                                        operation=operation)
         data.setdefault('results', [])
         return data
@@ -744,7 +728,7 @@ class OpsRampClient:
     def iter_occurrences(self, walker, max_items=None):
         """Occurrences (normalised), newest first; ``walker`` from ``occurrence_walker`` (pages, warnings)."""
         for page in pager.iter_pages(walker.fetch, first_cursor=walker.first_cursor(), max_items=max_items,
-                                     platform=PLATFORM, operation=self.occ_operation(walker.alert_id)):
+                                     operation=self.occ_operation(walker.alert_id)):
             for occurrence in page:
                 yield normalise_occurrence(occurrence)
 
@@ -798,11 +782,11 @@ class OpsRampClient:
         """
         ids = list(dict.fromkeys(check_alert_id(i) for i in ids))
         if read_first:
-            found = bulk.read_all(ids, self.get_alert, concurrency, PLATFORM)
+            found = bulk.read_all(ids, self.get_alert, concurrency)
         else:
             found = dict((i, {'uniqueId': i}) for i in ids)
         synced = bulk.sync([dict(found[i], uniqueId=i) for i in ids], key=lambda alert: alert['uniqueId'],
-                           check_mode=check_mode, concurrency=concurrency, platform=PLATFORM,
+                           check_mode=check_mode, concurrency=concurrency,
                            **self._action_writes(state, description, snooze_duration))
         alerts, failures = [], []
         for item in synced.items:
@@ -844,12 +828,12 @@ class OpsRampClient:
                 params['queryString'] = '+'.join(query)
             data = self.transport.request('GET', self._sm_path('search'), operation, params=params).json()
             if not isinstance(data, dict) or not isinstance(data.get('results'), list):
-                raise errors.ResponseError('the search answer has no "results" array', platform=PLATFORM,
+                raise errors.ResponseError('the search answer has no "results" array',
                                            operation=operation)
             more = bool(data.get('nextPage')) and bool(data['results'])
             return [normalise_maintenance(m) for m in data['results'] if isinstance(m, dict)], (page_no + 1 if more else None)
 
-        found = [m for page in pager.iter_pages(fetch, first_cursor=1, platform=PLATFORM, operation=operation)
+        found = [m for page in pager.iter_pages(fetch, first_cursor=1, operation=operation)
                  for m in page]
         return [m for m in found if (not name or m.get('name') == name)
                 and (not status or str(m.get('status', '')).lower() == status.lower())]
@@ -860,7 +844,7 @@ class OpsRampClient:
         if isinstance(data, dict) and isinstance(data.get('results'), list) and data['results']:
             data = data['results'][0]   # the spec's schema wraps it; its example does not
         if not isinstance(data, dict) or 'uniqueId' not in data:
-            raise errors.ResponseError('the answer is not a scheduled maintenance', platform=PLATFORM, operation=operation)
+            raise errors.ResponseError('the answer is not a scheduled maintenance', operation=operation)
         return normalise_maintenance(data)
 
     def find_maintenance(self, name):
@@ -871,7 +855,7 @@ class OpsRampClient:
         if len(live) > 1:
             raise errors.ValidationError('option name: %d scheduled maintenances are named %r (%s); OpsRamp does not keep '
                                          'names unique: remove the extra ones (nothing was changed)'
-                                         % (len(live), name, ', '.join(m['uniqueId'] for m in live)), platform=PLATFORM)
+                                         % (len(live), name, ', '.join(m['uniqueId'] for m in live)))
         pick = live or sorted(found, key=lambda m: m.get('createdTime') or '')[-1:]
         return self.get_maintenance(pick[0]['uniqueId']) if pick else None
 
@@ -908,7 +892,7 @@ class OpsRampClient:
             elif state == 'suspended':
                 if status == 'Completed':
                     raise errors.ConflictError('scheduled maintenance %s (%s) is Completed; it cannot be suspended'
-                                               % (name, existing['uniqueId']), platform=PLATFORM)
+                                               % (name, existing['uniqueId']))
                 actions.extend({'Active': ['suspend'], 'Pending': ['suspend']}.get(status, []))
             after_status = {'end': 'Completed' if existing.get('one_time') else 'Pending', 'suspend': 'Suspended',
                             'delete': None}
@@ -939,15 +923,14 @@ class OpsRampClient:
                 if before['schedule'] == after['schedule']:
                     return dict(changed=False, maintenance=existing, before=before, after=before, actions=actions)
                 raise errors.ConflictError('scheduled maintenance %s (%s) is Completed and cannot be changed; use another '
-                                           'name for a new window (nothing was changed)' % (name, existing['uniqueId']),
-                                           platform=PLATFORM)
+                                           'name for a new window (nothing was changed)' % (name, existing['uniqueId']))
             if status == 'Suspended':
                 actions.append('resume')
             if before['schedule'] != after['schedule'] or before['description'] != after['description']:
                 if status == 'Active':
                     raise errors.ConflictError('scheduled maintenance %s (%s) is Active; OpsRamp changes the schedule of '
                                                'Pending windows only: end it (state=ended) or use another name (nothing '
-                                               'was changed)' % (name, existing['uniqueId']), platform=PLATFORM)
+                                               'was changed)' % (name, existing['uniqueId']))
                 if before['schedule']['start'] != after['schedule']['start']:
                     spec.check_past(now)
                 actions.append('update')
@@ -973,7 +956,7 @@ class OpsRampClient:
                 sm_id = found[0]['uniqueId'] if found else None
             if not sm_id:
                 raise errors.ResponseError('the create answer carries no uniqueId and the window cannot be found by name',
-                                           platform=PLATFORM, operation='create maintenance %s' % name)
+                                           operation='create maintenance %s' % name)
         else:
             sm_id = existing['uniqueId']
             if 'resume' in actions:
@@ -1012,14 +995,14 @@ def check_timezone(name):
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
     except ImportError:  # pragma: no cover - Python < 3.9
         raise errors.ValidationError('option timezone needs Python 3.9 or later (zoneinfo) on the host running the '
-                                     'module', platform=PLATFORM)
+                                     'module')
     try:
         if not text or text.startswith(('/', '.')) or '..' in text:
             raise ValueError(text)
         return text, ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise errors.ValidationError('option timezone: %r is not an IANA time zone name (for example UTC, '
-                                     'Europe/Berlin, America/New_York); nothing was sent' % (name,), platform=PLATFORM)
+                                     'Europe/Berlin, America/New_York); nothing was sent' % (name,))
 
 
 def wall_time(epoch, zone):
@@ -1079,44 +1062,38 @@ class MaintenanceSpec:
         now = time.time() if now is None else now
         self.name = str(name or '').strip()
         if not self.name:
-            raise errors.ValidationError('option name is required and must not be empty', platform=PLATFORM)
+            raise errors.ValidationError('option name is required and must not be empty')
         self.timezone, self.zone = check_timezone(timezone or 'UTC')
         if time_basis not in SM_TIME_BASES:
-            raise errors.ValidationError('option time_basis must be one of %s' % ', '.join(SM_TIME_BASES),
-                                         platform=PLATFORM)
+            raise errors.ValidationError('option time_basis must be one of %s' % ', '.join(SM_TIME_BASES))
         self.time_basis = time_basis
         self.tolerance = int(tolerance)
         start_value = start if start not in (None, '') else 'now'
         self.start = to_epoch_second(start_value, 'start', now)
         if duration not in (None, '') and end not in (None, ''):
-            raise errors.ValidationError('options duration and end are mutually exclusive', platform=PLATFORM)
+            raise errors.ValidationError('options duration and end are mutually exclusive')
         if end not in (None, ''):
             self.end = to_epoch_second(end, 'end', now)
             self.end_relative = timeutil.is_relative(end)
         elif duration not in (None, ''):
-            try:
-                self.end = self.start + int(timeutil.to_seconds(duration, 'duration', default_unit='m'))
-            except errors.ValidationError as exc:
-                exc.platform = PLATFORM
-                raise
+            self.end = self.start + int(timeutil.to_seconds(duration, 'duration', default_unit='m'))
             self.end_relative = True
         else:
-            raise errors.ValidationError('one of the options end or duration is required', platform=PLATFORM)
+            raise errors.ValidationError('one of the options end or duration is required')
         if self.end <= self.start:
             raise errors.ValidationError('option end (%s) must be after start (%s)'
-                                         % (timeutil.to_iso(self.end), timeutil.to_iso(self.start)), platform=PLATFORM)
+                                         % (timeutil.to_iso(self.end), timeutil.to_iso(self.start)))
         self.start_relative = timeutil.is_relative(start_value)
         self.description = description or ''
         self.resources = {'host': sorted(set(hosts or [])), 'resource': sorted(set(resource_ids or [])),
                           'device_group': sorted(set(device_groups or [])), 'location': sorted(set(locations or []))}
         count = sum(len(v) for v in self.resources.values())
         if count == 0:
-            raise errors.ValidationError('name at least one resource in hosts, resource_ids, device_groups or locations',
-                                         platform=PLATFORM)
+            raise errors.ValidationError('name at least one resource in hosts, resource_ids, device_groups or locations')
         if count > MAX_SM_RESOURCES:
             raise errors.ValidationError('options hosts, resource_ids, device_groups and locations name %d resources; '
                                          'OpsRamp accepts at most %d in one scheduled maintenance (nothing was sent)'
-                                         % (count, MAX_SM_RESOURCES), platform=PLATFORM)
+                                         % (count, MAX_SM_RESOURCES))
         self.pattern = self._pattern(recurrence)
         self.run_escalation_action = run_escalation_action
 
@@ -1126,15 +1103,13 @@ class MaintenanceSpec:
             return None
         kind = recurrence.get('type')
         if kind not in SM_PATTERNS:
-            raise errors.ValidationError('option recurrence.type: %r; use %s' % (kind, ', '.join(SM_PATTERNS)),
-                                         platform=PLATFORM)
+            raise errors.ValidationError('option recurrence.type: %r; use %s' % (kind, ', '.join(SM_PATTERNS)))
         pattern = {'type': kind}
         if recurrence.get('weekdays'):
             names = dict((w.lower(), w) for w in SM_WEEKDAYS)
             bad = [w for w in recurrence['weekdays'] if str(w).lower() not in names]
             if bad:
-                raise errors.ValidationError('option recurrence.weekdays: unknown day(s) %s' % ', '.join(map(str, bad)),
-                                             platform=PLATFORM)
+                raise errors.ValidationError('option recurrence.weekdays: unknown day(s) %s' % ', '.join(map(str, bad)))
             pattern['weekDays'] = ','.join(sorted(set(names[str(w).lower()] for w in recurrence['weekdays']),
                                                   key=SM_WEEKDAYS.index))
         if recurrence.get('day_of_month') is not None:
@@ -1202,5 +1177,4 @@ class MaintenanceSpec:
         if self.start < now - self.tolerance:
             raise errors.ValidationError('option start (%s) lies %d minutes in the past; a scheduled maintenance may '
                                          'start at most %d seconds ago (past_tolerance); nothing was sent'
-                                         % (timeutil.to_iso(self.start), (now - self.start) // 60, self.tolerance),
-                                         platform=PLATFORM)
+                                         % (timeutil.to_iso(self.start), (now - self.start) // 60, self.tolerance))
