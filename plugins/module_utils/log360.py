@@ -216,7 +216,6 @@ def job_cutoff(older_than, now=None):
         return now - seconds if seconds is not None else timeutil.to_epoch(older_than, 'older_than', now=now)
     except errors.ValidationError as exc:
         exc.message = exc.message + ' (or a duration such as 30m, 6h, 2d)'
-        exc.platform = PLATFORM
         raise
 
 
@@ -250,7 +249,7 @@ def describe_job(job):
 
 def not_found(request_id, operation, status=None):
     return errors.NotFoundError('job %s not found (%s)' % (request_id, RESULTS_TTL_HINT), status,
-                                platform=PLATFORM, operation=operation,
+                                operation=operation,
                                 hint='Submit the search again with log360_search')
 
 
@@ -283,14 +282,14 @@ class ResultsReader:
         nxt = _int(next_page)
         if nxt is None or nxt <= page_no:
             raise errors.ResponseError('results paging did not advance: page %s answered next_page %r' % (page_no, next_page),
-                                       platform=PLATFORM, operation='get job results')
+                                       operation='get job results')
         return hits, nxt
 
     def pages(self):
         """Yield lists of hits, one per results page (cut at ``max_hits``)."""
         first = self.page if self.page is not None else 1
         return pager.iter_pages(self._fetch, first_cursor=first, max_items=self.max_hits,
-                                platform=PLATFORM, operation='get job results')
+                                operation='get job results')
 
 
 @errors.platform_scoped
@@ -321,23 +320,19 @@ class Log360Client:
                     profile_ids=None, log_source_ids=None, log_types=None, log_source_group_ids=None, now=None):
         """The JSON body of an async search. Checks every input first; raises ValidationError before anything is sent."""
         if kind not in KINDS:
-            raise errors.ValidationError('option kind must be one of %s, got %r' % (', '.join(KINDS), kind), platform=PLATFORM)
-        try:
-            start = timeutil.to_epoch(start_time if start_time not in (None, '') else '-24h', 'start_time', now=now)
-            end = timeutil.to_epoch(end_time if end_time not in (None, '') else 'now', 'end_time', now=now)
-            timeutil.check_range(start, end)
-        except errors.ValidationError as exc:
-            exc.platform = exc.platform or PLATFORM
-            raise
+            raise errors.ValidationError('option kind must be one of %s, got %r' % (', '.join(KINDS), kind))
+        start = timeutil.to_epoch(start_time if start_time not in (None, '') else '-24h', 'start_time', now=now)
+        end = timeutil.to_epoch(end_time if end_time not in (None, '') else 'now', 'end_time', now=now)
+        timeutil.check_range(start, end)
         if kind == 'alerts':
             unused = [n for n, v in (('log_source_ids', log_source_ids), ('log_types', log_types),
                                      ('log_source_group_ids', log_source_group_ids)) if v]
         else:
             unused = [n for n, v in (('severity', severity), ('status', status), ('profile_ids', profile_ids)) if v]
         if unused:
-            raise errors.ValidationError('option(s) %s do not apply to kind=%s' % (', '.join(unused), kind), platform=PLATFORM)
-        severity = resolve(severity, SEVERITY_WORDS, 'severity', platform=PLATFORM)
-        status = resolve(status, STATUS_WORDS, 'status', platform=PLATFORM)
+            raise errors.ValidationError('option(s) %s do not apply to kind=%s' % (', '.join(unused), kind))
+        severity = resolve(severity, SEVERITY_WORDS, 'severity')
+        status = resolve(status, STATUS_WORDS, 'status')
         body = {'query': query if query not in (None, '') else '*', 'start_time': _iso_ms(start), 'end_time': _iso_ms(end)}
         for name, value in (('severity', severity), ('status', status), ('profile_ids', profile_ids),
                             ('log_source_ids', log_source_ids), ('log_types', log_types),
@@ -345,8 +340,7 @@ class Log360Client:
             if value in (None, '', []):
                 continue
             if isinstance(value, list) and len(value) > MAX_IDS:
-                raise errors.ValidationError('option %s takes at most %d values, got %d' % (name, MAX_IDS, len(value)),
-                                             platform=PLATFORM)
+                raise errors.ValidationError('option %s takes at most %d values, got %d' % (name, MAX_IDS, len(value)))
             body[name] = value
         return body
 
@@ -367,7 +361,7 @@ class Log360Client:
             request_id = data.get('request_id') or payload.get('request_id')
         if not request_id:
             raise errors.ResponseError('the server accepted the search but returned no request_id: %s'
-                                       % response.excerpt(200), platform=PLATFORM, operation=operation,
+                                       % response.excerpt(200), operation=operation,
                                        status=response.status)
         return str(request_id)
 
@@ -381,7 +375,7 @@ class Log360Client:
             return None
         payload = response.json()
         if not isinstance(payload, dict):
-            raise errors.ResponseError('the jobs list is not a JSON object', platform=PLATFORM, operation=operation,
+            raise errors.ResponseError('the jobs list is not a JSON object', operation=operation,
                                        status=response.status)
         data = payload.get('data') if isinstance(payload.get('data'), dict) else {}
         jobs = data.get('jobs')
@@ -395,7 +389,7 @@ class Log360Client:
         if requests_ is None:
             requests_ = []
         if not isinstance(requests_, list):
-            raise errors.ResponseError('the jobs list has no requests array', platform=PLATFORM, operation=operation,
+            raise errors.ResponseError('the jobs list has no requests array', operation=operation,
                                        status=response.status)
         return [normalise_job(r) for r in requests_ if isinstance(r, dict)]
 
@@ -444,7 +438,7 @@ class Log360Client:
         failed = dict((i, error) for i, _job, error in reads if error is not None)
         synced = bulk.sync([dict(found[i], request_id=i) for i in ids if i in found],
                            lambda job: bulk.Change(None, ('delete',)), key=lambda job: job['request_id'],
-                           check_mode=check_mode, concurrency=concurrency, platform=PLATFORM, **self._delete_writes())
+                           check_mode=check_mode, concurrency=concurrency, **self._delete_writes())
         failed.update((item['key'], item['error']) for item in synced.items if item['error'] is not None)
         done = [item['key'] for item in synced.items if item['changed']]
         jobs = [found[i] for i in done]
@@ -480,9 +474,9 @@ class Log360Client:
     @staticmethod
     def check_wait(timeout, sleep, timeout_option='timeout', sleep_option='sleep'):
         if timeout is None or timeout < 0:
-            raise errors.ValidationError('option %s must be zero or positive, got %s' % (timeout_option, timeout), platform=PLATFORM)
+            raise errors.ValidationError('option %s must be zero or positive, got %s' % (timeout_option, timeout))
         if sleep is None or sleep <= 0:
-            raise errors.ValidationError('option %s must be positive, got %s' % (sleep_option, sleep), platform=PLATFORM)
+            raise errors.ValidationError('option %s must be positive, got %s' % (sleep_option, sleep))
 
     def wait_job(self, request_id, timeout, sleep, clock=None, sleeper=None):
         """Poll until SUCCESS or FAILED. Returns (job, elapsed, polls); raises JobFailedError / WaitTimeoutError."""
@@ -498,10 +492,10 @@ class Log360Client:
                                                   timeout, sleep, describe=describe_job, **kwargs)
         except errors.WaitTimeoutError as exc:
             raise errors.WaitTimeoutError('job %s did not finish within %s s: %s' % (request_id, timeout, exc.message),
-                                          platform=PLATFORM, operation='wait for job', details=exc.details,
+                                          operation='wait for job', details=exc.details,
                                           hint='Raise timeout, or wait again later with log360_job_wait')
         if job['stage'] == 'FAILED':
-            raise errors.JobFailedError('job %s ended FAILED (%s)' % (request_id, describe_job(job)), platform=PLATFORM,
+            raise errors.JobFailedError('job %s ended FAILED (%s)' % (request_id, describe_job(job)),
                                         operation='wait for job', details=dict(job=job, elapsed=elapsed, polls=polls),
                                         hint='Check the query and the time range, then submit the search again')
         return job, elapsed, polls
@@ -517,7 +511,7 @@ class Log360Client:
             raise not_found(request_id, 'get job results', 404)
         payload = response.json()
         if not isinstance(payload, dict):
-            raise errors.ResponseError('the results page is not a JSON object', platform=PLATFORM, operation='get job results',
+            raise errors.ResponseError('the results page is not a JSON object', operation='get job results',
                                        status=response.status)
         data = payload.get('data')
         hits = None
@@ -530,7 +524,7 @@ class Log360Client:
         if hits is None:
             hits = []
         if not isinstance(hits, list):
-            raise errors.ResponseError('the results page has no hits array', platform=PLATFORM, operation='get job results',
+            raise errors.ResponseError('the results page has no hits array', operation='get job results',
                                        status=response.status)
         meta = payload.get('meta') if isinstance(payload.get('meta'), dict) else {}
         if 'next_page' not in meta and 'next_page' in payload:  # v1 kept it top level
@@ -540,19 +534,19 @@ class Log360Client:
     def results(self, request_id, page=None, max_hits=None, response_type=None):
         """Check the job is SUCCESS (a clear failure otherwise), then return a ResultsReader over its pages."""
         if page is not None and page < 1:
-            raise errors.ValidationError('option page must be 1 or more, got %s' % page, platform=PLATFORM)
+            raise errors.ValidationError('option page must be 1 or more, got %s' % page)
         if max_hits is not None and max_hits < 1:
-            raise errors.ValidationError('option max_hits must be 1 or more, got %s' % max_hits, platform=PLATFORM)
+            raise errors.ValidationError('option max_hits must be 1 or more, got %s' % max_hits)
         if response_type not in (None, '') and response_type not in RESPONSE_TYPES:
             raise errors.ValidationError('option response_type must be one of %s, got %r'
-                                         % (', '.join(RESPONSE_TYPES), response_type), platform=PLATFORM)
+                                         % (', '.join(RESPONSE_TYPES), response_type))
         job = self.get_job(request_id)
         if job['stage'] == 'FAILED':
             raise errors.JobFailedError('job %s ended FAILED, it has no results (%s)' % (request_id, describe_job(job)),
-                                        platform=PLATFORM, operation='get job results',
+                                        operation='get job results',
                                         hint='Submit the search again with log360_search')
         if job['stage'] != 'SUCCESS':
-            raise errors.ConflictError('job %s is not finished yet (%s)' % (request_id, describe_job(job)), platform=PLATFORM,
+            raise errors.ConflictError('job %s is not finished yet (%s)' % (request_id, describe_job(job)),
                                        operation='get job results',
                                        hint='Wait for it first with log360_job_wait (or log360_search wait: true)')
         return ResultsReader(self, request_id, page=page, max_hits=max_hits, response_type=response_type or None), job
@@ -608,7 +602,7 @@ class Log360Client:
     def check_alert_options(query=None, **_others):
         """collect_alerts' options checked before anything is sent (the EDA source checks at start)."""
         if query is not None and not isinstance(query, str):
-            raise errors.ValidationError('option query must be a string for platform=log360', platform=PLATFORM)
+            raise errors.ValidationError('option query must be a string for platform=log360')
 
     def collect_alerts(self, ids=None, query=None, opened_after=None, opened_before=None, severity=None,
                        profile_ids=None, profile_names=None, with_closed=False, max_items=None, mode='auto',
@@ -636,7 +630,7 @@ class Log360Client:
         """``sync`` or ``async`` for ``mode`` (sync, async, auto). auto picks sync when the caller waits for the result
         and it is expected to be small: a window of at most AUTO_SYNC_MAX_WINDOW or at most AUTO_SYNC_MAX_HITS hits."""
         if mode not in MODES:
-            raise errors.ValidationError('option mode must be one of %s, got %r' % (', '.join(MODES), mode), platform=PLATFORM)
+            raise errors.ValidationError('option mode must be one of %s, got %r' % (', '.join(MODES), mode))
         if mode != 'auto':
             return mode
         if not wait:
@@ -657,7 +651,7 @@ class Log360Client:
                                           json_body=body, idempotent=True)
         payload = response.json()
         if not isinstance(payload, dict):
-            raise errors.ResponseError('the search answer is not a JSON object', platform=PLATFORM, operation=operation,
+            raise errors.ResponseError('the search answer is not a JSON object', operation=operation,
                                        status=response.status)
         data = payload.get('data') if isinstance(payload.get('data'), dict) else {}
         meta = payload.get('meta') if isinstance(payload.get('meta'), dict) else {}
@@ -667,7 +661,7 @@ class Log360Client:
         if hits is None:
             hits = []
         if not isinstance(hits, list):
-            raise errors.ResponseError('the search answer has no hits array', platform=PLATFORM, operation=operation,
+            raise errors.ResponseError('the search answer has no hits array', operation=operation,
                                        status=response.status)
         cursor = meta.get('cursor', data.get('cursor', payload.get('cursor')))
         total = _int(meta.get('total_items', meta.get('total_hits')))
@@ -723,13 +717,12 @@ class Log360Client:
                 continue
             if len(set(p['id'] for p in found)) > 1:
                 raise errors.ValidationError('option profile_names: %r names %d alert profiles (ids %s); use profile_ids'
-                                             % (name, len(found), ', '.join(p['id'] for p in found)), platform=PLATFORM)
+                                             % (name, len(found), ', '.join(p['id'] for p in found)))
             ids.append(found[0]['id'])
         if unknown:
             known = sorted(str(p.get('name')) for p in profiles)
             raise errors.ValidationError('option profile_names: no alert profile named %s; the server has %d: %s'
-                                         % (', '.join(repr(n) for n in unknown), len(known), ', '.join(known[:30])),
-                                         platform=PLATFORM)
+                                         % (', '.join(repr(n) for n in unknown), len(known), ', '.join(known[:30])))
         return list(dict.fromkeys(ids))
 
 
@@ -760,7 +753,7 @@ class SyncReader:
         return hits, (nxt if hits else None)
 
     def pages(self):
-        return pager.iter_pages(self._fetch, first_cursor=None, max_items=self.max_hits, platform=PLATFORM,
+        return pager.iter_pages(self._fetch, first_cursor=None, max_items=self.max_hits,
                                 operation='search %s' % self.kind)
 
 
@@ -768,8 +761,8 @@ def check_time_format(time_format):
     if time_format in (None, '', 'iso8601'):
         return
     if time_format == 'epoch_ms':
-        raise errors.ValidationError(REMOVED_TIME_FORMAT, platform=PLATFORM)
-    raise errors.ValidationError('option time_format: only iso8601 is supported, got %r' % (time_format,), platform=PLATFORM)
+        raise errors.ValidationError(REMOVED_TIME_FORMAT)
+    raise errors.ValidationError('option time_format: only iso8601 is supported, got %r' % (time_format,))
 
 
 def check_api_paths(api_paths):
@@ -777,18 +770,17 @@ def check_api_paths(api_paths):
     if not api_paths:
         return {}
     if not isinstance(api_paths, dict):
-        raise errors.ValidationError('option api_paths must be a dictionary of name: path, got %r' % (api_paths,),
-                                     platform=PLATFORM)
+        raise errors.ValidationError('option api_paths must be a dictionary of name: path, got %r' % (api_paths,))
     unknown = sorted(str(k) for k in api_paths if k not in PATHS)
     if unknown:
         raise errors.ValidationError('option api_paths: unknown name(s) %s; valid names are %s'
-                                     % (', '.join(unknown), ', '.join(sorted(PATHS))), platform=PLATFORM)
+                                     % (', '.join(unknown), ', '.join(sorted(PATHS))))
     out = {}
     for name, path in api_paths.items():
         text = str(path or '').strip()
         if not text.startswith('/') or '://' in text or '?' in text or '#' in text or '..' in text:
             raise errors.ValidationError('option api_paths.%s must be a path on the server such as %s, got %r'
-                                         % (name, PATHS[name][0], path), platform=PLATFORM)
+                                         % (name, PATHS[name][0], path))
         out[name] = text
     return out
 
@@ -813,12 +805,12 @@ def _pick(record, *keys):
 def parse_metadata(name, payload, operation):
     """Normalised metadata records: each with ``id`` (str or None), ``name`` and the vendor record in ``raw``."""
     if not isinstance(payload, (dict, list)):
-        raise errors.ResponseError('the %s answer is not JSON object' % name, platform=PLATFORM, operation=operation)
+        raise errors.ResponseError('the %s answer is not JSON object' % name, operation=operation)
     data = payload.get('data', payload) if isinstance(payload, dict) else payload
     if name == 'product':
         product = data.get('product', data) if isinstance(data, dict) else {}
         if not isinstance(product, dict):
-            raise errors.ResponseError('the product answer is not an object', platform=PLATFORM, operation=operation)
+            raise errors.ResponseError('the product answer is not an object', operation=operation)
         return {'name': _pick(product, 'name', 'product_name', 'productName'),
                 'version': _pick(product, 'version', 'build_version', 'buildVersion'),
                 'build': _pick(product, 'build', 'build_number', 'buildNumber'), 'raw': product}
@@ -833,7 +825,7 @@ def parse_metadata(name, payload, operation):
             if found is None:
                 found = next((v for v in data.values() if isinstance(v, list)), None)
         if found is None:
-            raise errors.ResponseError('the %s answer holds no list' % name.replace('_', ' '), platform=PLATFORM,
+            raise errors.ResponseError('the %s answer holds no list' % name.replace('_', ' '),
                                        operation=operation)
         records = [(r, None) for r in found if isinstance(r, dict)]
     out = []
