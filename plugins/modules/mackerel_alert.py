@@ -183,28 +183,25 @@ from ansible_collections.alertops.core.plugins.module_utils.module import AlertO
 
 def _validate(p):
     if p['state'] is None and p['memo'] is None:
-        raise ValidationError('nothing to do: set state=closed (with reason) and/or memo', platform=mackerel.PLATFORM)
+        raise ValidationError('nothing to do: set state=closed (with reason) and/or memo')
     if p['state'] == 'closed' and not (p['reason'] or '').strip():
-        raise ValidationError('option reason is required (and must not be empty) with state=closed',
-                              platform=mackerel.PLATFORM)
+        raise ValidationError('option reason is required (and must not be empty) with state=closed')
     mackerel.check_memo(p['memo'])
     mackerel.check_limit(p['limit'])
     filters = mackerel.Filters.from_params(p)
     used = [name for name in options.MACKEREL_FILTERS if p[name] not in (None, [], '')]
     if p['id'] is not None:
         if used or p['all_alerts']:
-            raise ValidationError('option id is mutually exclusive with %s' % ', '.join(used or ['all_alerts']),
-                                  platform=mackerel.PLATFORM)
+            raise ValidationError('option id is mutually exclusive with %s' % ', '.join(used or ['all_alerts']))
         if not p['id']:
-            raise ValidationError('option id is an empty list', platform=mackerel.PLATFORM)
+            raise ValidationError('option id is an empty list')
         for alert_id in p['id']:
             mackerel.check_alert_id(alert_id)
     if not p['read_first'] and (p['id'] is None or p['state'] != 'closed' or p['memo'] is not None):
-        raise ValidationError('option read_first=false applies to closing a list of ids (id, state=closed, no memo)',
-                              platform=mackerel.PLATFORM)
+        raise ValidationError('option read_first=false applies to closing a list of ids (id, state=closed, no memo)')
     if p['id'] is None and not used and not p['all_alerts']:
         raise ValidationError('select alerts with id, with a filter (%s), or set all_alerts=true to act on every '
-                              'alert' % ', '.join(options.MACKEREL_FILTERS), platform=mackerel.PLATFORM)
+                              'alert' % ', '.join(options.MACKEREL_FILTERS))
     return filters, p['concurrency']   # checked with its option group (AlertOpsModule.run)
 
 
@@ -220,7 +217,7 @@ def run(module):
                   memo_updated=report['memo_updated'], diff=report['diff'])
     if report['failures']:
         raise bulk.partial_failure(report['failures'], report['todo'], changed, 'alert(s) could not be changed',
-                                   mackerel.PLATFORM, result)
+                                   details=result)
     return result
 
 
