@@ -182,14 +182,13 @@ from ansible_collections.alertops.core.plugins.module_utils.module import AlertO
 def run(module):
     p = module.params
     if not p['id']:
-        raise ValidationError('option id is an empty list', platform=opsramp.PLATFORM)
+        raise ValidationError('option id is an empty list')
     ids = [opsramp.check_alert_id(i) for i in p['id']]
     if p['snooze_duration'] is not None:
         if p['state'] != 'suppressed':
-            raise ValidationError('option snooze_duration only applies to state=suppressed', platform=opsramp.PLATFORM)
+            raise ValidationError('option snooze_duration only applies to state=suppressed')
         if p['snooze_duration'] < 1:
-            raise ValidationError('option snooze_duration must be a positive number, got %s' % p['snooze_duration'],
-                                  platform=opsramp.PLATFORM)
+            raise ValidationError('option snooze_duration must be a positive number, got %s' % p['snooze_duration'])
     concurrency = p['concurrency']   # checked with its option group (AlertOpsModule.run)
     report = module.client(concurrency=concurrency).apply(
         ids, p['state'], p['description'], p['snooze_duration'], check_mode=module.check_mode, concurrency=concurrency,
@@ -198,7 +197,7 @@ def run(module):
     result = dict(changed=bool(changed), alerts=report['alerts'], diff=report['diff'])
     if report['failures']:
         raise bulk.partial_failure(report['failures'], len(report['alerts']), changed,
-                                   'alert(s) could not be set to %s' % p['state'], opsramp.PLATFORM, result)
+                                   'alert(s) could not be set to %s' % p['state'], details=result)
     return result
 
 
