@@ -337,14 +337,14 @@ from ansible_collections.alertops.core.plugins.module_utils.log360 import KINDS,
 def run(module):
     p = module.params
     if p['max_hits'] is not None and p['max_hits'] < 1:
-        raise ValidationError('option max_hits must be 1 or more, got %s' % p['max_hits'], platform='log360')
+        raise ValidationError('option max_hits must be 1 or more, got %s' % p['max_hits'])
     if p['profile_names'] and p['kind'] != 'alerts':
-        raise ValidationError('option profile_names applies to kind=alerts only', platform='log360')
+        raise ValidationError('option profile_names applies to kind=alerts only')
     given = [n for n in ('dest', 'normalise') if p[n]]
     if given and not p['collect']:
-        raise ValidationError('option %s applies with collect=true only' % given[0], platform='log360')
+        raise ValidationError('option %s applies with collect=true only' % given[0])
     # everything about dest is checked before anything is sent
-    out = hitfile.HitFile(p['dest'], p['format'], check_mode=module.check_mode, platform='log360') if p['dest'] else None
+    out = hitfile.HitFile(p['dest'], p['format'], check_mode=module.check_mode) if p['dest'] else None
     client = module.client(time_format=p['time_format'], api_paths=p['api_paths'])
     body = client.search_body(kind=p['kind'], query=p['query'], start_time=p['start_time'], end_time=p['end_time'],
                               severity=p['severity'], status=p['status'], profile_ids=p['profile_ids'],
