@@ -154,8 +154,8 @@ def run(module):
     out = None
     if dest:
         # everything about dest is checked before anything is fetched
-        out = hitfile.HitFile(dest, p['format'], mode=hitfile.parse_mode(p['mode'], platform='log360'),
-                              check_mode=module.check_mode, platform='log360')
+        out = hitfile.HitFile(dest, p['format'], mode=hitfile.parse_mode(p['mode']),
+                              check_mode=module.check_mode)
     client = module.client()
     reader, job = client.results(p['request_id'], page=p['page'], max_hits=p['max_hits'], response_type=p['response_type'])
     result = dict(changed=False, job=job)
