@@ -101,7 +101,7 @@ def run(module):
     for request_id in p['request_id']:
         request_id = (request_id or '').strip()
         if not request_id:
-            raise ValidationError('option request_id must not contain empty ids', platform='log360')
+            raise ValidationError('option request_id must not contain empty ids')
         if request_id not in ids:
             ids.append(request_id)
     report = module.client(pool_size=concurrency).delete_jobs(ids, check_mode=module.check_mode, concurrency=concurrency)
