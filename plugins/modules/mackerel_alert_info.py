@@ -173,7 +173,7 @@ def run(module):
         try:
             alerts = [client.get_alert(p['id'])]
         except NotFoundError as exc:
-            raise ValidationError('option id: no such alert %s' % p['id'], platform=mackerel.PLATFORM,
+            raise ValidationError('option id: no such alert %s' % p['id'],
                                   operation=exc.operation, status=404, vendor=exc.vendor)
     else:
         stats = {}
