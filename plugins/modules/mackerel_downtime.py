@@ -179,7 +179,7 @@ def run(module):
                                      scopes=dict((o, p[o]) for o, _f in mackerel.DOWNTIME_SCOPES),
                                      recurrence=p['recurrence'], tolerance=p['past_tolerance'])
     elif not (p['name'] or '').strip():
-        raise mackerel.errors.ValidationError('option name must not be empty', platform=mackerel.PLATFORM)
+        raise mackerel.errors.ValidationError('option name must not be empty')
     outcome = module.client().ensure_downtime(p['name'].strip(), spec, check_mode=module.check_mode)
     result = dict(changed=outcome['changed'], downtime=outcome['downtime'] or {})
     result['diff'] = {'before': outcome['before'] or {}, 'after': outcome['after'] or {}}   # kept in diff mode only
