@@ -112,8 +112,7 @@ def run(module):
     else:
         wanted = dict((i, p['status']) for i in p['id'])
     if not wanted:
-        raise ValidationError('option %s is empty' % ('statuses' if p['statuses'] is not None else 'id'),
-                              platform=mackerel.PLATFORM)
+        raise ValidationError('option %s is empty' % ('statuses' if p['statuses'] is not None else 'id'))
     client = module.client(concurrency=p['concurrency'])
     hosts = client.set_host_statuses(wanted, check_mode=module.check_mode, concurrency=p['concurrency'])
     result = dict(changed=any(h['changed'] for h in hosts), hosts=hosts,
