@@ -75,7 +75,7 @@ from ansible_collections.alertops.core.plugins.module_utils.module import AlertO
 def run(module):
     p = module.params
     if not p['id']:
-        raise ValidationError('option id is an empty list', platform=mackerel.PLATFORM)
+        raise ValidationError('option id is an empty list')
     hosts = module.client(concurrency=p['concurrency']).hosts_info(p['id'], monitored=p['monitored_statuses'],
                                                                    concurrency=p['concurrency'])
     failing = [dict(host=h['id'], monitorId=s.get('monitorId'), status=s.get('status'))
