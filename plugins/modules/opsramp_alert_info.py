@@ -151,7 +151,7 @@ def _validate(p):
         opsramp.check_alert_id(p['id'])
         if not p['occurrences'] and (p['start_time'] or p['end_time']):
             raise ValidationError('options start_time and end_time apply to a search or to occurrences=true, not to '
-                                  'getting one alert', platform=opsramp.PLATFORM)
+                                  'getting one alert')
     start = opsramp.to_epoch_second(p['start_time'], 'start_time') if p['start_time'] else None
     end = opsramp.to_epoch_second(p['end_time'], 'end_time') if p['end_time'] else None
     opsramp.check_range(start, end)
