@@ -170,7 +170,7 @@ def run(module):
     p = module.params
     name = (p['name'] or '').strip()
     if not name:
-        raise ValidationError('option name must not be empty', platform=opsramp.PLATFORM)
+        raise ValidationError('option name must not be empty')
     spec = None
     if p['state'] == 'present':
         spec = opsramp.MaintenanceSpec(name, start=p['start'], end=p['end'], duration=p['duration'],
