@@ -278,7 +278,7 @@ class LookupModule(LookupBase):
             platform = self.get_option('platform')
             # an error raised without a platform gets the lookup's
             with platform_scope(platform if platform in CLIENTS else None):
-                pager.check_max_items(self.get_option('max_items'), platform=platform)
+                pager.check_max_items(self.get_option('max_items'))
                 client_class, method, names = workflow(platform, self.get_option('occurrences'))
                 params = options.connection_params(platform, dict((n, self.get_option(n)) for n in CONNECTION_NAMES))
                 extra = {'api_paths': self.get_option('api_paths')} if platform == 'log360' else {}
