@@ -76,7 +76,7 @@ def csv_line(cells):
     return u','.join(out) + u'\n'
 
 
-def parse_mode(value, option='mode', platform=None):
+def parse_mode(value, option='mode'):
     """``'0640'``, ``'640'``, ``0o640`` or 416 -> 0o640; None stays None."""
     if value is None or value == '':
         return None
@@ -85,8 +85,7 @@ def parse_mode(value, option='mode', platform=None):
     except ValueError:
         mode = -1
     if not 0 <= mode <= 0o7777:
-        raise ValidationError('option %s must be an octal number such as 0600, got %r' % (option, value),
-                              platform=platform)
+        raise ValidationError('option %s must be an octal number such as 0600, got %r' % (option, value))
     return mode
 
 
@@ -99,38 +98,37 @@ def _kind(st_mode):
     return 'not a regular file'
 
 
-def check_dest(dest, option='dest', platform=None):
+def check_dest(dest, option='dest'):
     """The path to write: ``dest`` itself, or the regular file a symbolic link points to.
 
     Raises ValidationError for anything but a regular file or a missing path, and when the directory is missing.
     """
     if not dest or not str(dest).strip():
-        raise ValidationError('option %s must not be empty' % option, platform=platform)
+        raise ValidationError('option %s must not be empty' % option)
     path = os.path.abspath(dest)
     try:
         info = os.lstat(path)
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise ValidationError('option %s: cannot inspect %s: %s' % (option, dest, exc.strerror or exc), platform=platform)
+        raise ValidationError('option %s: cannot inspect %s: %s' % (option, dest, exc.strerror or exc))
     if info is not None and stat.S_ISLNK(info.st_mode):
         target = os.path.realpath(path)
         try:
             target_info = os.stat(target)
         except OSError:
             raise ValidationError('option %s: %s is a symbolic link to a missing path (%s); give a regular file'
-                                  % (option, dest, target), platform=platform)
+                                  % (option, dest, target))
         if not stat.S_ISREG(target_info.st_mode):
             raise ValidationError('option %s: %s is a symbolic link to %s (%s); only a regular file or a missing path '
-                                  'can be written' % (option, dest, _kind(target_info.st_mode), target),
-                                  platform=platform)
+                                  'can be written' % (option, dest, _kind(target_info.st_mode), target))
         return target
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise ValidationError('option %s: %s is %s; only a regular file or a missing path can be written'
-                              % (option, dest, _kind(info.st_mode)), platform=platform)
+                              % (option, dest, _kind(info.st_mode)))
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
-        raise ValidationError('option %s: the directory %s does not exist' % (option, directory), platform=platform)
+        raise ValidationError('option %s: the directory %s does not exist' % (option, directory))
     return path
 
 
@@ -172,11 +170,11 @@ class HitFile:
     cleans up too).
     """
 
-    def __init__(self, dest, fmt, mode=None, check_mode=False, platform=None):
+    def __init__(self, dest, fmt, mode=None, check_mode=False):
         if fmt not in FORMATS:
-            raise ValidationError('option format must be one of %s, got %r' % (', '.join(FORMATS), fmt), platform=platform)
+            raise ValidationError('option format must be one of %s, got %r' % (', '.join(FORMATS), fmt))
         self.dest = dest
-        self.path = check_dest(dest, platform=platform)
+        self.path = check_dest(dest)
         self.fmt = fmt
         self.mode = mode
         self.check_mode = check_mode
