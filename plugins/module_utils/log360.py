@@ -593,11 +593,6 @@ class Log360Client:
                    total_items=total if total is not None else getattr(reader, 'hits_read', None))
         return out
 
-    def alert_search(self, body, timeout, sleep, max_hits=None, keep=None, on_submit=None, mode='async'):
-        """The hits of an alert search (those ``keep(hit)`` accepts), read with ``collect``."""
-        found = self.collect('alerts', body, timeout, sleep, max_hits=max_hits, mode=mode, on_submit=on_submit)
-        return [h for h in found['hits'] if keep is None or keep(h)]
-
     @staticmethod
     def check_alert_options(query=None, **_others):
         """collect_alerts' options checked before anything is sent (the EDA source checks at start)."""

@@ -133,11 +133,6 @@ def test_log360_collect_checks_the_wait_before_anything_is_sent(timeout, sleep, 
     assert client.calls == []
 
 
-def test_log360_alert_search_keeps_its_signature_and_filter():
-    client = StubLog360()
-    assert client.alert_search(BODY_2D, 60, 1, keep=lambda h: h['n'] != 2) == [{'n': 1}, {'n': 3}]
-
-
 HITS = [{'Alert Id': '1', 'Status': 'open', 'Severity': 'critical', 'Time': '1800000000000'},
         {'Alert Id': '2', 'Status': 'closed', 'Severity': 'trouble', 'Time': '1800000000000'},
         {'Alert Id': '3', 'Status': 'in_progress', 'Severity': 'attention', 'Time': '1800000000000'}]
