@@ -157,11 +157,11 @@ EXAMPLES = r"""
   ansible.builtin.set_fact:
     critical: "{{ query('alertops.core.alerts', platform='opsramp', query={'states': ['Critical']}) }}"
 
-- name: Every occurrence of two OpsRamp alerts in November
+- name: Every occurrence of two OpsRamp alerts in the last 30 days
   ansible.builtin.set_fact:
     occurrences: >-
       {{ query('alertops.core.alerts', '175', '389547', platform='opsramp', occurrences=true,
-               start_time='2026-11-01T00:00:00Z', end_time='2026-11-30T23:59:59Z') }}
+               start_time='-30d', end_time='now') }}
 
 - name: Log360 alerts of the last 24 hours (search, wait, all pages, job deleted)
   ansible.builtin.set_fact:

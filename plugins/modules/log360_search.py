@@ -197,8 +197,8 @@ EXAMPLES = r"""
   alertops.core.log360_search:
     kind: logs
     query: "EVENTID = 4625"
-    start_time: "2026-11-23T10:00:00Z"
-    end_time: "2026-11-23T12:00:00Z"
+    start_time: "2026-11-23T10:00:00Z"   # fixed date: a window in the past stays a valid search
+    end_time: "2026-11-23T12:00:00+00:00"   # fixed date: any offset, or Z
     log_types: [Windows]
   register: logs_search
 

@@ -109,8 +109,8 @@ EXAMPLES = r"""
     state: closed
     reason: "CHG-1234: planned database failover"
     host_id: [2vJ965ygiXf, 2tFrtykgMib]
-    opened_after: "2026-11-23T10:00:00Z"
-    opened_before: "2026-11-23T11:00:00Z"
+    opened_after: "-2h"
+    opened_before: "now"
   register: closed
 
 - name: Close a list of alerts

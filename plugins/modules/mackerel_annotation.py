@@ -81,16 +81,16 @@ EXAMPLES = r"""
     title: "CHG-1234: database failover"
     service: web
     roles: [app]
-    start: "2026-11-29T22:00:00Z"
-    end: "2026-11-30T00:00:00Z"
+    start: "2026-11-29T22:00:00Z"   # fixed date: an annotation may mark a past window
+    end: "2026-11-30T00:00:00Z"     # fixed date
     description: "https://change.example.com/CHG-1234"
 
 - name: Remove it again
   alertops.core.mackerel_annotation:
     title: "CHG-1234: database failover"
     service: web
-    start: "2026-11-29T22:00:00Z"
-    end: "2026-11-30T00:00:00Z"
+    start: "2026-11-29T22:00:00Z"   # fixed date: the same window as above
+    end: "2026-11-30T00:00:00Z"     # fixed date
     state: absent
 """
 

@@ -139,7 +139,7 @@ EXAMPLES = r"""
 - name: A weekly maintenance window on Saturday and Sunday nights
   alertops.core.mackerel_downtime:
     name: weekend batch
-    start: "2026-12-05T01:00:00Z"
+    start: "+1d"      # the first occurrence; then every Saturday and Sunday at the same time of day
     duration: 180
     role_scopes: ["batch:worker"]
     recurrence:

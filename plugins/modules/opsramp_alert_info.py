@@ -104,8 +104,8 @@ EXAMPLES = r"""
   alertops.core.opsramp_alert_info:
     id: "175"
     occurrences: true
-    start_time: "2026-11-23T10:00:00Z"
-    end_time: "2026-11-23T11:00:00Z"
+    start_time: "-2h"
+    end_time: "-1h"
   register: occ
 
 - name: The latest 20 occurrences

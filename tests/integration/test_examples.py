@@ -236,6 +236,49 @@ def test_example_runs(play, sim, tmp_path, source, kind, text):
         assert re.search(r'ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0', result.output), result
 
 
+# an absolute date or time in an example: it passes one day, and the example then fails (or silently searches nothing)
+ABSOLUTE_TIME = re.compile(r'(?<![\w.-])(?:19|20|2[1-9])\d\d-[01]\d-[0-3]\d(?:[T ][0-2]\d:[0-5]\d)?')
+DELIBERATE = 'fixed date'   # a comment on the line or the line above marks a date that stays valid once past
+
+
+def absolute_times(text):
+    """[(line number, line)] of the absolute dates in an example not marked as deliberate (a comment line is prose)."""
+    lines = text.splitlines()
+    return [(n + 1, line.strip()) for n, line in enumerate(lines) if ABSOLUTE_TIME.search(line)
+            and not line.strip().startswith('#') and DELIBERATE not in line and not (n and DELIBERATE in lines[n - 1] and lines[n - 1].strip().startswith('#'))]
+
+
+def _role_readme_examples():
+    return [('%s#yaml-%d' % (os.path.relpath(path, ROOT), n + 1), 'play', block)
+            for path in sorted(glob.glob(os.path.join(ROOT, 'roles', '*', 'README.md')) + [os.path.join(ROOT, 'docs', 'AWX.md')])
+            if os.path.exists(path)
+            for n, block in enumerate(re.findall(r'```ya?ml\n(.*?)```', open(path).read(), re.S))]
+
+
+@pytest.mark.parametrize('source, kind, text', EXAMPLES + _role_readme_examples(),
+                         ids=[e[0] for e in EXAMPLES + _role_readme_examples()])
+def test_example_has_no_absolute_time(source, kind, text):
+    """No documented example depends on today's date: a time is relative, or marked '# fixed date: why'."""
+    assert absolute_times(text) == [], '%s: an absolute time in an example (use -2h, +1d, now; or mark it "# %s: why")' % (
+        source, DELIBERATE)
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('start: "2026-12-05T01:00:00Z"', [(1, 'start: "2026-12-05T01:00:00Z"')]),
+    ('start: 2030-01-01', [(1, 'start: 2030-01-01')]),
+    ("x: \"{{ f('2026-11-23 10:00') }}\"", [(1, "x: \"{{ f('2026-11-23 10:00') }}\"")]),
+    ('start: "2026-11-29T22:00:00Z"   # fixed date: a past window', []),
+    ('# fixed date: a past day\nreport: "2026-11-23T00:00:00Z"', []),
+    ('report: "2026-11-23T00:00:00Z"\n# fixed date: too late', [(1, 'report: "2026-11-23T00:00:00Z"')]),
+    ('start: "-2h"\nend: now\nid: "175"\nport: 8400', []),
+    ('version: 2.16.19-2026', []),
+    ('# => {"start": "2026-11-23T00:00:00Z"}', []),
+])
+def test_absolute_time_check(text, expected):
+    """The check above finds what it must and only that."""
+    assert absolute_times(text) == expected
+
+
 def test_every_plugin_has_examples():
     documented = set(e[0] for e in EXAMPLES)
     plugins = [os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, 'plugins', 'modules', '*.py'))
