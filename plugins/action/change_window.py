@@ -4,7 +4,7 @@
 """Action plugin alertops.core.change_window (documentation: plugins/modules/change_window.py).
 
 Runs on the controller, whatever host the task targets: it owns the state file of a change (atomic writes, mode
-0600, a lock against a concurrent run of the same change) and calls the planner (module_utils/change_window.py).
+0600, a lock against a concurrent run of the same change) and calls the planner (plugin_utils/change_window.py).
 It sends nothing to any vendor: the role lists and writes with the modules, so module_defaults and the action
 groups apply to every request.
 """
@@ -23,15 +23,17 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.alertops.core.plugins.module_utils import change_window as cw
+from ansible_collections.alertops.core.plugins.plugin_utils import change_window as cw
 from ansible_collections.alertops.core.plugins.module_utils.mackerel import MackerelClient
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
+from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as lc
+from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
 
-STEPS = ('start', 'begin', 'plan', 'record', 'release')
+STEPS = ('start', 'begin', 'plan', 'record', 'release', 'cancel', 'sweep')
 ARGS = {
     'step': dict(type='str', required=True, choices=list(STEPS)),
-    'phase': dict(type='str', choices=['begin', 'end']),
+    'phase': dict(type='str', choices=['begin', 'end', 'cancel']),
     'change_id': dict(type='raw', required=True),
     'state_dir': dict(type='path', required=True),
     'report_dir': dict(type='path'),
@@ -50,6 +52,17 @@ ARGS = {
     'handed_in': dict(type='bool', default=False),
     'end_source': dict(type='str', default='state'),
     'notes': dict(type='list', elements='str', default=[]),
+    'suppress': dict(type='bool', default=False),
+    'verify': dict(type='bool', default=False),
+    'probe': dict(type='bool', default=True),
+}
+# begin: one cheap read per platform, before anything is written (a platform without credentials fails begin, not the
+# end after the change); the Mackerel read is of the hosts in scope, so an unknown host id fails it too
+CONNECTION_HINTS = {
+    'mackerel': 'module_defaults group/alertops.core.mackerel (api_key) or MACKEREL_APIKEY',
+    'opsramp': 'module_defaults group/alertops.core.opsramp (url, tenant_id, client_id/client_secret or token) or '
+               'OPSRAMP_URL, OPSRAMP_TENANT_ID, OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET',
+    'log360': 'module_defaults group/alertops.core.log360 (url, token) or LOG360_URL and LOG360_TOKEN',
 }
 # a vendor alert (what the info modules list, what the writing modules return as ``after``) -> the normalised alert
 # model, by the vendor's own client; Log360 hits come normalised already (log360_search normalise=true)
@@ -64,6 +77,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         _validated, args = self.validate_argument_spec(argument_spec=ARGS)
+        self._vars = task_vars or {}
         try:
             change_id = cw.check_change_id(args['change_id'])
             store = StateStore(args['state_dir'], change_id, check_mode=self._task.check_mode)
@@ -79,17 +93,19 @@ class ActionModule(ActionBase):
         if args['phase'] == 'begin':
             scope = cw.check_begin_scope(args['scope'], platforms, args['scope_all'])
             existing = store.read()
-            if existing is not None and not args['force_begin']:
+            if lc.check_begin(existing, args['force_begin'], change_id) == 'continue':
                 cw.check_state_for(existing, change_id, [])
                 cw.resolve_scope(existing, scope)
                 return dict(changed=False, kept=True, state=existing, state_file=store.path,
+                            phase=lc.phase_of(existing),
                             window={'begin': existing['begin_at'], 'end': existing.get('end_at')})
+            names = self._probe(platforms, scope) if args['probe'] else {}
             store.lock()
             begin_at = int(time.time())
-            return dict(changed=False, kept=False, state_file=store.path, begin_at=cw.iso(begin_at),
+            return dict(changed=False, kept=False, state_file=store.path, begin_at=cw.iso(begin_at), names=names,
                         scope=scope, window={'begin': cw.iso(begin_at), 'end': None}, listing=_listing(scope, None))
-        if args['phase'] != 'end':
-            raise cw.ChangeWindowError('option phase must be begin or end')
+        if args['phase'] not in ('end', 'cancel'):
+            raise cw.ChangeWindowError('option phase must be begin, end or cancel')
         state = store.read()
         handed_in = state is None
         if handed_in:
@@ -102,22 +118,71 @@ class ActionModule(ActionBase):
                 raise cw.ChangeWindowError('maintenance_window_baseline is not a baseline of phase begin: %s' % problem)
             state = cw.upgrade_state(args['baseline'])
         cw.check_state_for(state, change_id, platforms)
+        if args['phase'] == 'cancel':
+            lc.check_cancel(state, change_id)
+        else:
+            lc.check_end(state, change_id)
         scope = cw.resolve_scope(state, args['scope'])
-        end, source = cw.fix_end(state, args['end_time'], time.time())
+        cw.check_recorded_scope(state, platforms)
+        run_started = time.time()
+        end, source = cw.fix_end(state, args['end_time'], run_started)
         store.lock()
-        window = {'begin': state['begin_at'], 'end': cw.iso(end)}
-        return dict(changed=False, state=state, state_file=store.path, handed_in=handed_in, end_source=source,
-                    scope=scope, window=window, end_time=window['end'], listing=_listing(scope, state['begin_at']))
+        changed = False
+        if args['phase'] == 'end' and not self._task.check_mode:
+            # the window's end is on disk before any write of this run (the undo comes first); the first run waits
+            # until that second has begun, so nothing stamped before it can be listed too early
+            while time.time() < end:
+                time.sleep(min(end - time.time(), 1.0) + 0.001)
+            state = lc.advance(dict(state, end_at=cw.iso(end)), 'ending', run_started)
+            changed = store.write(state)
+        window = {'begin': state['begin_at'], 'end': cw.iso(end),
+                  # Log360 searches [start, end]: its end is the last millisecond before the window's end
+                  'log360_end': cw.iso(end - 1)[:-1] + '.999Z'}
+        steps = lc.end_steps(state, args['suppress'], args['verify'])
+        if args['phase'] == 'cancel':
+            steps = [s for s in steps if s == 'undo']
+        return dict(changed=changed, state=state, state_file=store.path, handed_in=handed_in, end_source=source,
+                    scope=scope, window=window, end_time=window['end'], listing=_listing(scope, state['begin_at']),
+                    steps=steps, phase=lc.phase_of(state))
+
+    def _probe(self, platforms, scope):
+        """One read per platform before begin writes anything; {mackerel host id: name} from the Mackerel read."""
+        reads = {
+            'mackerel': ('mackerel_host_info', {'id': scope['mackerel_host_ids']}) if scope['mackerel_host_ids']
+            else ('mackerel_alert_info', {'max_items': 1}),
+            'opsramp': ('opsramp_alert_info', {'query': dict(scope['opsramp_query']), 'max_items': 1}),
+            'log360': ('log360_job_info', {}),
+        }
+        names = {}
+        for platform in platforms:
+            module, module_args = reads[platform]
+            answer = execute(self, module, module_args, self._vars)
+            if answer.get('failed'):
+                what = 'maintenance_window_mackerel_host_ids' if 'no such host' in str(answer.get('msg')) else None
+                raise cw.ChangeWindowError(
+                    'begin: %s of %s failed: %s. %s Nothing was written.'
+                    % (module, platform, answer.get('msg') or 'no answer',
+                       'Check %s.' % what if what else
+                       'Give %s its connection (%s), or drop %s from maintenance_window_platforms.'
+                       % (platform, CONNECTION_HINTS[platform], platform)))
+            for host in answer.get('hosts') or []:
+                if isinstance(host, dict) and host.get('id'):
+                    names[host['id']] = host.get('displayName') or host.get('name') or host['id']
+        return names
 
     def _begin(self, args, change_id, store):
-        state = cw.new_state(change_id, cw.to_second(args['window']['begin'], 'begin'), cw.check_platforms(args['platforms']),
+        begin = cw.to_second(args['window']['begin'], 'begin')
+        state = cw.new_state(change_id, begin, cw.check_platforms(args['platforms']),
                              args['scope'], args['scope_all'], alert_models(args['listings']))
+        state = lc.advance(state, 'begun', begin)
         changed = store.write(state)
         store.unlock()
         return dict(changed=changed, state=state, state_file=store.path)
 
     def _plan(self, args, change_id, store):
-        state = cw.upgrade_state(args['state'])
+        # what the steps before recorded (the undo of the suppression) is on disk: the state handed to the role at
+        # start is older and must not be written back over it
+        state = cw.upgrade_state(store.read() or args['state'])
         end = cw.to_second(args['window']['end'], 'end')
         actions = dict((p, a) for p, a in (args['actions'] or {}).items() if a)
         the_plan = cw.plan(state, alert_models(args['listings']), end, actions=actions, handed_in=args['handed_in'],
@@ -130,7 +195,10 @@ class ActionModule(ActionBase):
                     to_act=dict((p, ids) for p, ids in the_plan['to_act'].items()))
 
     def _record(self, args, change_id, store):
+        recorded = store.read()
         state = cw.upgrade_state(args['state'])
+        if recorded and recorded.get('suppression'):
+            state['suppression'] = recorded['suppression']       # the undo's record, written after the plan
         actions = dict((p, a) for p, a in (args['actions'] or {}).items() if a)
         results = {}
         for platform, ids in ((args['plan'] or {}).get('to_act') or {}).items():
@@ -146,6 +214,10 @@ class ActionModule(ActionBase):
         failures = []
         if not check_mode:
             state, the_plan, failures = cw.record_results(state, the_plan, results, time.time(), actions)
+            if not failures:
+                state = lc.advance(state, 'closed', time.time())
+                if not args['verify']:
+                    state = lc.advance(state, 'ended', time.time())
         changed = store.write(state)
         window = args['window']
         platforms = cw.check_platforms(args['platforms'])
@@ -169,6 +241,39 @@ class ActionModule(ActionBase):
     def _release(self, args, change_id, store):
         store.unlock()
         return dict(changed=False)
+
+    def _cancel(self, args, change_id, store):
+        state = store.read() or cw.upgrade_state(args['state'])
+        lc.check_cancel(state, change_id)
+        suppression = state.get('suppression') or {}
+        if suppression.get('in_place') and not suppression.get('undone_at'):
+            raise cw.ChangeWindowError('change %s: suppression is still in place (%s): not cancelled; rerun phase cancel'
+                                       % (change_id, '; '.join(suppression['in_place'])))
+        state = lc.advance(state, lc.CANCELLED, time.time())
+        changed = store.write(state)
+        store.unlock()
+        return dict(changed=changed, state=state, msg='%s: cancelled; %s; nothing was closed' % (
+            change_id, 'suppression removed' if suppression else 'there was no suppression'))
+
+    def _sweep(self, args, change_id, store):
+        """The changes of the state directory whose suppression expired and whose end never ran (read-only)."""
+        now = time.time()
+        expired, held = [], []
+        for other in StateStore.list_changes(args['state_dir']):
+            one = StateStore(args['state_dir'], other, check_mode=self._task.check_mode)
+            state = one.read()
+            if not lc.expired(state, now):
+                continue
+            try:
+                one.lock()
+            except cw.ChangeWindowError:
+                held.append(other)
+                continue
+            expired.append({'change_id': other, 'start': {'state': state, 'window': {'end': cw.iso(now)}}})
+        msg = 'sweep of %s: %d change(s) with an expired suppression undone%s%s' % (
+            args['state_dir'], len(expired), (': ' + ', '.join(e['change_id'] for e in expired)) if expired else '',
+            ('; held by another run, left for the next sweep: ' + ', '.join(held)) if held else '')
+        return dict(changed=False, expired=expired, held=held, msg=msg)
 
 
 def _listing(scope, begin_at):
@@ -342,6 +447,15 @@ class StateStore:
         holder = self._holder()
         if holder.get('pid') == self.owner['pid'] and holder.get('host') == self.owner['host']:
             self._remove()
+
+    @staticmethod
+    def list_changes(state_dir):
+        directory = os.path.abspath(os.path.expanduser(state_dir))
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            return []
+        return [n[:-5] for n in names if n.endswith('.json') and not n.endswith('-audit.json')]
 
     def _holder(self):
         try:

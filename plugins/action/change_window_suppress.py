@@ -4,7 +4,7 @@
 """Action plugin alertops.core.change_window_suppress (documentation: plugins/modules/change_window_suppress.py).
 
 Runs on the controller. It keeps the suppression record of a change in the change's state file (the store of
-alertops.core.change_window: atomic, 0600, locked) and calls the planner (module_utils/suppression.py). The role
+alertops.core.change_window: atomic, 0600, locked) and calls the planner (plugin_utils/suppression.py). The role
 creates and removes suppression with the modules; only the verify step reads vendors itself (through the read-only
 info modules, with the task's module_defaults applied), because it has to poll until a deadline.
 """
@@ -22,15 +22,12 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.alertops.core.plugins.action.change_window import StateStore, alert_models, write_file
-from ansible_collections.alertops.core.plugins.module_utils import change_window as cw
+from ansible_collections.alertops.core.plugins.plugin_utils import change_window as cw
 from ansible_collections.alertops.core.plugins.module_utils import opsramp, options
-from ansible_collections.alertops.core.plugins.module_utils import suppression as sup
+from ansible_collections.alertops.core.plugins.plugin_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
-
-try:
-    from ansible.executor.module_common import _apply_action_arg_defaults
-except ImportError:  # pragma: no cover - older ansible-core
-    _apply_action_arg_defaults = None
+from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as lc
+from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
 
 STEPS = ('begin_plan', 'begin_record', 'end_plan', 'end_record', 'verify')
 ARGS = {
@@ -49,6 +46,7 @@ ARGS = {
     'record': dict(type='dict'),
     'timeout': dict(type='int', default=0),
     'interval': dict(type='int', default=10),
+    'phase': dict(type='str', default='end', choices=['end', 'cancel', 'sweep']),
 }
 ARGS.update(options.group_spec('concurrency'))
 
@@ -71,8 +69,9 @@ class ActionModule(ActionBase):
 
     # -- state ----------------------------------------------------------------------------------------------
     @staticmethod
-    def _update(store, record, fallback=None):
-        """Write ``record`` as the state's suppression, under the change's lock (taken here unless this run holds it)."""
+    def _update(store, record, fallback=None, phase=None):
+        """Write ``record`` as the state's suppression (and ``phase`` reached), under the change's lock (taken here
+        unless this run holds it)."""
         held = store._holder().get('pid') == store.owner['pid']
         if not held:
             store.lock()
@@ -81,6 +80,8 @@ class ActionModule(ActionBase):
             if state is None:
                 return False, None
             state = dict(state, suppression=record)
+            if phase:
+                state = lc.advance(state, phase, time.time())
             return store.write(state), state
         finally:
             if not held:
@@ -100,21 +101,44 @@ class ActionModule(ActionBase):
     def _begin_record(self, args, change_id, store, task_vars):
         state = store.read() or {}
         record = sup.record_begin(args['record'] or state.get('suppression') or {}, args['results'])
-        changed, _state = self._update(store, record)
+        if not self._task.check_mode:
+            record = self._look_up(record, task_vars)
+        changed, _state = self._update(store, record, phase='suppressed' if record['in_place'] else None)
         return dict(changed=changed, record=record, in_place=record['in_place'],
                     msg='%s: suppression in place: %s' % (change_id, '; '.join(record['in_place']) or 'none'))
 
+    def _look_up(self, record, task_vars):
+        """Record what exists under the planned names when a create's answer did not say (lost, garbled)."""
+        missing = sup.unrecorded(record)
+        found, window, unreadable = [], None, []
+        for name in missing['downtimes']:
+            answer = execute(self, 'mackerel_downtime_info', {'name': name}, task_vars)
+            if answer.get('failed'):
+                unreadable.append('Mackerel downtime %s' % name)
+            found.extend(answer.get('downtimes') or [])
+        if missing['opsramp']:
+            answer = execute(self, 'opsramp_maintenance_info', {'name': missing['opsramp']}, task_vars)
+            if answer.get('failed'):
+                unreadable.append(missing['opsramp'])
+            window = next((m for m in answer.get('maintenances') or [] if m.get('name') == missing['opsramp']
+                           and m.get('status') not in ('Completed',)), None)
+        return sup.record_found(record, found, window, unreadable)
+
     def _end_plan(self, args, change_id, store, task_vars):
+        # the record on disk, not the copy the role read at start: a rerun after the undo finds undone_at there
         state = store.read() or args['state'] or {}
         record = state.get('suppression') or {}
         end = cw.to_second(args['end_at'], 'end_at') if args['end_at'] else int(time.time())
         plan = sup.end_plan(record, end)
-        return dict(changed=False, plan=plan, record=record, suppressed=bool(record),
+        return dict(changed=False, plan=plan, record=record, suppressed=plan['active'] or bool(plan['annotations']),
                     msg='%s: to undo: %s' % (change_id, '; '.join(sup.in_place(record)) or 'nothing'))
 
     def _end_record(self, args, change_id, store, task_vars):
         record = sup.record_end(args['record'] or {}, args['results'], time.time())
-        changed, _state = self._update(store, record, fallback=args['state'])
+        phase = None
+        if not record['in_place']:
+            phase = 'cancelled' if args['phase'] == 'cancel' else 'undone'
+        changed, _state = self._update(store, record, fallback=args['state'], phase=phase)
         changed = self._audit(args, change_id, {'suppression': record}) or changed
         msg = ('%s: suppression removed' % change_id if not record['in_place'] else
                '%s: suppression STILL IN PLACE: %s' % (change_id, '; '.join(record['in_place'])))
@@ -143,7 +167,21 @@ class ActionModule(ActionBase):
                              'at': cw.iso(time.time())}}
         if args['record'] is not None:
             report['suppression'] = args['record']
-            self._update(store, args['record'], fallback=args['state'])
+        held = store._holder().get('pid') == store.owner['pid']
+        if not self._task.check_mode:
+            if not held:
+                store.lock()
+            try:
+                state = store.read() or args['state']
+                if state:
+                    state = dict(state, verify=report['verify'])
+                    if args['record'] is not None:
+                        state['suppression'] = args['record']
+                    state = lc.advance(lc.advance(state, 'verified', time.time()), 'ended', time.time())
+                    store.write(state)
+            finally:
+                if not held:
+                    store.unlock()
         changed = self._audit(args, change_id, report)
         return dict(changed=changed, healthy=verdict['healthy'], failing=failures, polls=polls, msg=summary)
 
@@ -162,12 +200,9 @@ class ActionModule(ActionBase):
         return write_file(path, json.dumps(audit, indent=2, sort_keys=True) + '\n', 0o640, dir_mode=0o750)
 
     def _module(self, name, module_args, task_vars):
-        action = 'alertops.core.' + name
-        if _apply_action_arg_defaults is not None:
-            module_args = _apply_action_arg_defaults(action, self._task, module_args, self._templar)
-        result = self._execute_module(module_name=action, module_args=module_args, task_vars=task_vars)
+        result = execute(self, name, module_args, task_vars)
         if result.get('failed'):
-            raise AnsibleActionFail('verify: %s failed: %s' % (action, result.get('msg')))
+            raise AnsibleActionFail('verify: alertops.core.%s failed: %s' % (name, result.get('msg')))
         return result
 
     def _read_scope(self, scope, platforms, begin, concurrency, task_vars):

@@ -647,20 +647,37 @@ class MackerelClient:
                                            'change downtime %s' % existing['id'], body)
         return dict(changed=True, downtime=written, before=before, after=after)
 
-    def set_host_statuses(self, wanted, check_mode=False, concurrency=8):
+    def set_host_statuses(self, wanted, check_mode=False, concurrency=8, gone='fail'):
         """Bring every host to its status: ``wanted`` is ``{host_id: status}`` (ordered).
 
         Every host is read first (``GET /api/v0/hosts/<id>``; unknown ids fail the task before any write and the
         previous status is what the read said); the changes go out through ``bulk-update-statuses``, one call per
         target status and at most 30 ids a call. Returns ``[dict(id, name, changed, before, after)]`` in input order.
+        With ``gone='skip'``, a retired or unknown host is left out (``skipped`` with why) and the others are set: a
+        restore after a change must not be blocked by one host retired during it.
         """
         wanted = dict((check_object_id(i, 'host'), check_host_status(s)) for i, s in wanted.items())
+        skipped = []
+        if gone == 'skip':
+            found = {}
+            for host_id, host, error in bulk.run_bounded(list(wanted), self.get_host, concurrency):
+                if isinstance(error, errors.NotFoundError):
+                    skipped.append(dict(id=host_id, why='the host does not exist (deleted)'))
+                elif error is not None:
+                    raise error
+                elif host.get('isRetired'):
+                    skipped.append(dict(id=host_id, why='the host is retired'))
+                else:
+                    found[host_id] = host
+            wanted = dict((i, s) for i, s in wanted.items() if i in found)
+        else:
+            found = bulk.read_all(list(wanted), self.get_host, concurrency, noun='host')
         ids = list(wanted)
-        found = bulk.read_all(ids, self.get_host, concurrency, noun='host')
         retired = [i for i in ids if found[i].get('isRetired')]
         if retired:
             raise errors.ValidationError('option id: host(s) %s are retired; a retired host has no status to set '
-                                         '(nothing was changed)' % ', '.join(retired))
+                                         '(nothing was changed; gone=skip sets the others)' % ', '.join(retired))
+        self.skipped_hosts = skipped
         todo = [i for i in ids if found[i].get('status') != wanted[i]]
         done, failure = set(), None
         if not check_mode:

@@ -18,7 +18,7 @@ description:
     The C(alertops.core.maintenance_window) role lists alerts with the info modules, hands them to this action, and
     closes with C(alertops.core.mackerel_alert) and C(alertops.core.opsramp_alert), so C(module_defaults) and the
     action groups apply to every request.
-  - The decision is C(plugins/module_utils/change_window.py). An alert was caused by the change when it is in the
+  - The decision is C(plugins/plugin_utils/change_window.py). An alert was caused by the change when it is in the
     scope recorded at C(begin), opened inside the window (from its begin, included, to its end, excluded, to the
     second) and not in the baseline.
   - The state file is written atomically (a temporary file in the same directory, then a rename) with mode C(0600),

@@ -17,7 +17,7 @@ description:
     to silence alerts during a change (Mackerel downtime, hosts in maintenance with each previous status, OpsRamp
     scheduled maintenance, graph annotations) in the change's state file, under C(suppression). It uses the store of
     M(alertops.core.change_window), so writes are atomic, mode C(0600) and locked.
-  - The decisions are in C(plugins/module_utils/suppression.py). The role creates and removes the suppression with
+  - The decisions are in C(plugins/plugin_utils/suppression.py). The role creates and removes the suppression with
     M(alertops.core.mackerel_downtime), M(alertops.core.mackerel_host), M(alertops.core.opsramp_maintenance) and
     M(alertops.core.mackerel_annotation).
   - O(step=verify) polls the scope with the read-only info modules until nothing fails or O(timeout) has passed. The

@@ -48,6 +48,16 @@ options:
     description:
       - "A status per host, C({host id: status}), for example the RV(previous) a maintenance run returned."
     type: dict
+  gone:
+    description:
+      - What to do with a host that is retired or no longer exists.
+      - V(fail) fails the task before any status is set.
+      - V(skip) sets the others and lists the gone ones in RV(skipped) (a restore after a change, when a host was
+        retired during it).
+    type: str
+    choices: [fail, skip]
+    default: fail
+    version_added: 0.3.0
 seealso:
   - module: alertops.core.mackerel_downtime
 """
@@ -89,6 +99,12 @@ hosts:
     after:
       description: C({status}) after.
       type: dict
+skipped:
+  description: With O(gone=skip), the hosts left out because they are retired or no longer exist, each with why.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": "2vJ965ygiXf", "why": "the host is retired"}]
 previous:
   description: "Each host's status before this task, C({host id: status}); pass it to O(statuses) to restore them."
   returned: always
@@ -114,8 +130,8 @@ def run(module):
     if not wanted:
         raise ValidationError('option %s is empty' % ('statuses' if p['statuses'] is not None else 'id'))
     client = module.client(concurrency=p['concurrency'])
-    hosts = client.set_host_statuses(wanted, check_mode=module.check_mode, concurrency=p['concurrency'])
-    result = dict(changed=any(h['changed'] for h in hosts), hosts=hosts,
+    hosts = client.set_host_statuses(wanted, check_mode=module.check_mode, concurrency=p['concurrency'], gone=p['gone'])
+    result = dict(changed=any(h['changed'] for h in hosts), hosts=hosts, skipped=client.skipped_hosts,
                   previous=dict((h['id'], h['before']['status']) for h in hosts))
     result['diff'] = {'before': dict((h['id'], h['before']['status']) for h in hosts if h['changed']),   # diff mode only
                       'after': dict((h['id'], h['after']['status']) for h in hosts if h['changed'])}
@@ -127,6 +143,7 @@ def main():
         id=dict(type='list', elements='str'),
         status=dict(type='str', choices=list(mackerel.HOST_STATUSES)),
         statuses=dict(type='dict'),
+        gone=dict(type='str', default='fail', choices=['fail', 'skip']),
     ), mutually_exclusive=[('statuses', 'id'), ('statuses', 'status')], required_one_of=[('id', 'statuses')],
         required_together=[('id', 'status')])
     module.run(run)

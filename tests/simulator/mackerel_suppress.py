@@ -320,7 +320,8 @@ class MackerelSuppression:
                 return self.error(400, 'ids must be a non-empty array of host ids')
             if len(ids) > MAX_BULK:
                 return self.error(400, 'too many ids: at most %d hosts a request' % MAX_BULK)
-            unknown = [i for i in ids if i not in self.hosts]
+            # a retired host has no status any more: the bulk call refuses it like an unknown one
+            unknown = [i for i in ids if i not in self.hosts or self.hosts[i].get('isRetired')]
             if unknown and self.variant('mackerel_bulk_unknown') != 'partial':
                 return self.error(404, 'Host Not Found: %s' % ', '.join(unknown))
             for host_id in ids:
@@ -434,4 +435,16 @@ class MackerelSuppression:
             return Reply(200, {'recovered': [list(k) for k in keys]})
         if action == 'suppressed':
             return Reply(200, {'suppressed': list(self.suppressed_log)})
+        if action == 'retire' and req.method == 'POST':
+            # {"host_id", "delete": false}: retired (GET still answers, isRetired true) or gone altogether (404)
+            host_id = body.get('host_id')
+            if host_id not in self.hosts:
+                return Reply(400, {'error': 'unknown host %s' % host_id})
+            if body.get('delete'):
+                del self.hosts[host_id]
+                if host_id in self.vendor.hosts:
+                    self.vendor.hosts.remove(host_id)
+            else:
+                self.hosts[host_id].update(isRetired=True, status='poweroff')
+            return Reply(200, {'retired': host_id})
         return None

@@ -127,8 +127,40 @@ def begin_plan(change_id, platforms, scope, begin_at, options, host_preview=None
     for host in (host_preview or {}).get('hosts') or []:
         if host.get('id') in plan['hosts']:
             previous.setdefault(host['id'], (host.get('before') or {}).get('status'))
-    record.update(hosts=previous, created_at=record.get('created_at') or iso(time.time()), undone_at=None)
+    # write-ahead: the names of everything begin is about to create, so that end (and the expiry sweep) removes
+    # what exists under them even when a create's answer was lost and the record never got its id
+    planned = {'downtimes': [d['name'] for d in plan['downtimes']],
+               'opsramp': plan['opsramp']['name'] if plan['opsramp'] else None,
+               'annotations': [{'title': a['title'], 'service': a['service'], 'start': a['start']}
+                               for a in plan['annotations']]}
+    record.update(hosts=previous, created_at=record.get('created_at') or iso(time.time()), undone_at=None,
+                  planned=planned, duration=options['duration'])
     return plan, record
+
+
+def unrecorded(record):
+    """What begin planned but the record has no id for (a create whose answer was lost or unreadable): the action
+    looks each up by its name and records what exists."""
+    planned = record.get('planned') or {}
+    known = set(d.get('name') for d in record.get('downtimes') or [])
+    return {'downtimes': [n for n in planned.get('downtimes') or [] if n not in known],
+            'opsramp': planned.get('opsramp') if planned.get('opsramp') and not record.get('opsramp') else None}
+
+
+def record_found(record, downtimes=(), opsramp=None, unreadable=()):
+    """The record with what the lookups by name found (``downtimes``: vendor downtimes; ``opsramp``: a maintenance);
+    ``unreadable``: names whose lookup failed too, kept as possibly in place."""
+    record = dict(record)
+    known = dict((d['name'], d) for d in record.get('downtimes') or [])
+    for downtime in downtimes:
+        if downtime.get('name') and downtime.get('id'):
+            known[downtime['name']] = {'name': downtime['name'], 'id': downtime['id']}
+    record['downtimes'] = [known[n] for n in sorted(known)]
+    if opsramp and opsramp.get('uniqueId'):
+        record['opsramp'] = {'name': opsramp.get('name'), 'id': opsramp['uniqueId']}
+    record['unconfirmed'] = sorted(set(unreadable))
+    record['in_place'] = in_place(record)
+    return record
 
 
 def _result_ok(result):
@@ -179,20 +211,36 @@ def in_place(record, undone=None):
                      % (', '.join(hosts), ', '.join('%s=%s' % (h, record['hosts'][h]) for h in hosts)))
     if record.get('opsramp') and not undone.get('opsramp'):
         lines.append('OpsRamp scheduled maintenance %s (%s)' % (record['opsramp']['name'], record['opsramp']['id']))
+    for name in record.get('unconfirmed') or []:
+        if name not in (undone.get('downtimes') or []) and not (undone.get('opsramp') and name == _planned_opsramp(record)):
+            lines.append('%s (created, its answer unreadable: may be in place)' % name)
     return lines
 
 
+def _planned_opsramp(record):
+    return (record.get('planned') or {}).get('opsramp')
+
+
 def end_plan(record, end_at):
-    """What end undoes: exactly what the record says begin created."""
+    """What end undoes: what the record says begin created, and everything begin planned under the change's names
+    (a create whose answer was lost is removed by name all the same). Nothing once the record says it is undone: a
+    rerun must not give a host back a status it had before the change (someone may have powered it off since)."""
     record = record or {}
+    if record.get('undone_at'):
+        return {'downtimes': [], 'host_statuses': {}, 'opsramp': None, 'annotations': [], 'active': False}
+    planned = record.get('planned') or {}
     previous = dict((h, s) for h, s in (record.get('hosts') or {}).items() if s and s != HOST_MAINTENANCE)
+    downtimes = sorted(set([d['name'] for d in record.get('downtimes') or []] + list(planned.get('downtimes') or [])))
+    annotations = dict(((a.get('title'), a.get('service')), a) for a in planned.get('annotations') or [])
+    annotations.update(((a.get('title'), a.get('service')), a) for a in record.get('annotations') or [])
+    opsramp_name = (record.get('opsramp') or {}).get('name') or planned.get('opsramp')
     return {
-        'downtimes': [d['name'] for d in record.get('downtimes') or []],
+        'downtimes': downtimes,
         'host_statuses': previous,
-        'opsramp': (record.get('opsramp') or {}).get('name'),
+        'opsramp': opsramp_name,
         'annotations': [{'title': a['title'], 'service': a['service'], 'start': a['start'], 'end': iso(end_at)}
-                        for a in record.get('annotations') or [] if a.get('title') and a.get('service')],
-        'active': bool(record.get('downtimes') or previous or record.get('opsramp')),
+                        for _k, a in sorted(annotations.items()) if a.get('title') and a.get('service')],
+        'active': bool(downtimes or previous or opsramp_name),
     }
 
 
@@ -205,6 +253,9 @@ def record_end(record, results, now):
     if _result_ok(hosts):
         undone['hosts_all'] = True
         record['restored'] = dict((h['id'], (h.get('after') or {}).get('status')) for h in hosts.get('hosts') or [])
+        # a host retired or deleted during the change has no status to give back: reported, not a failure
+        record['left_in_place'] = [{'what': 'Mackerel host %s' % h.get('id'), 'why': h.get('why')}
+                                   for h in hosts.get('skipped') or [] if isinstance(h, dict)]
     elif not (record.get('hosts') or {}):
         undone['hosts_all'] = True
     elif isinstance(hosts, dict):
@@ -301,8 +352,13 @@ def summary_line(record):
             '%s was %s' % (h, record['hosts'][h]) for h in hosts)))
     if record.get('opsramp'):
         parts.append('OpsRamp scheduled maintenance %s (%s)' % (record['opsramp']['name'], record['opsramp']['id']))
+    for name in record.get('unconfirmed') or []:
+        parts.append('%s (its create was not confirmed)' % name)
     if not parts:
         return 'Suppression: none was created.'
+    gone = '; '.join('%s left as it is: %s' % (g['what'], g['why']) for g in record.get('left_in_place') or [])
+    if gone:
+        parts.append(gone)
     state = ('removed at %s' % record['undone_at']) if record.get('undone_at') else \
         ('STILL IN PLACE: %s' % '; '.join(record.get('in_place') or [])) if record.get('in_place') else 'in place'
     return 'Suppressed during the window: %s; %s.' % ('; '.join(parts), state)

@@ -22,9 +22,10 @@ Rules (each one a test table):
 * ``begin`` needs a scope for every platform it may write to (Mackerel hosts or monitors, an OpsRamp query) unless
   ``scope_all`` says so. The scope recorded at ``begin`` is the change's scope: at ``end`` an omitted scope variable
   takes the recorded value, a given one must equal it.
-* The window is ``[begin_at, end_at)`` to the second: an alert opened in the second the first ``end`` run began is
-  not in it, so no rerun can close an alert that opened after that run began. ``end_at`` is fixed (and stored)
-  before the first write of the first ``end`` run and never moves.
+* The window is ``[begin_at, end_at)`` in whole seconds, the same for every platform: ``end_at`` is the first whole
+  second after the first ``end`` run began (that run waits for it), so an alert stamped in the second the run began
+  is in it and no rerun can close one stamped later. ``end_at`` is fixed (and stored) before the first write of the
+  first ``end`` run and never moves.
 * An alert is caused by the change when it is in scope, opened inside the window and not in the baseline. Of those,
   the open ones are closed (one write each); the closed ones were closed by this change when the state records it,
   when the change announced the write before it (a crash between the write and the record) and the vendor's reason
@@ -41,6 +42,7 @@ import re
 
 from ansible_collections.alertops.core.plugins.module_utils import timeutil
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle
 
 STATE_VERSION = 2
 CHANGE_ID_RULE = r'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
@@ -75,8 +77,7 @@ FIRST_GROUPS = (WHY_FAILED, WHY_OPEN, WHY_REOPENED, WHY_ACKED_BY_OTHERS, WHY_BAS
 ENTRY_FIELDS = ('platform', 'id', 'title', 'source', 'severity', 'opened_at')
 
 
-class ChangeWindowError(ValidationError):
-    """A rule of the change window is broken; nothing has been written."""
+ChangeWindowError = lifecycle.ChangeWindowError
 
 
 # -- small pieces ----------------------------------------------------------------------------------------------
@@ -153,10 +154,24 @@ def check_begin_scope(scope, platforms, scope_all):
     if missing:
         wanted = ', '.join(v for _k, plat, v in SCOPE_VARS if plat in missing)
         raise ChangeWindowError(
-            'refusing to begin change window without a scope for %s: set %s (or set maintenance_window_scope_all: true '
-            'to make every alert of the platform part of the change). Nothing was written.'
-            % (', '.join(missing), wanted))
+            'refusing to begin change window without a scope for %s: set %s, or drop %s from '
+            'maintenance_window_platforms if the change does not touch it (maintenance_window_scope_all: true makes '
+            'every alert of the platform part of the change: rarely what you want). Nothing was written.'
+            % (', '.join(missing), wanted, ' and '.join(missing)))
     return normalise_scope(scope)
+
+
+def check_recorded_scope(state, platforms):
+    """``end`` applies the begin rule again to the recorded state: a state without a scope (0.1.0, or edited) closes
+    nothing unless it records ``scope_all``."""
+    if state.get('scope_all'):
+        return
+    missing = platforms_without_scope(state.get('scope'), [p for p in platforms if p in state.get('baseline', {})])
+    if missing:
+        raise ChangeWindowError(
+            'the state of change %s records no scope for %s (and not scope_all): refusing to close anything there. '
+            'Drop %s from maintenance_window_platforms, or begin a new change with a scope. Nothing was sent.'
+            % (state.get('change_id'), ', '.join(missing), ' and '.join(missing)))
 
 
 def resolve_scope(state, given):
@@ -254,9 +269,10 @@ def check_state_for(state, change_id, platforms):
 
 
 def fix_end(state, end_time, now):
-    """(end epoch, where it came from) for an ``end`` run. The stored end never moves."""
+    """(end epoch, where it came from) for an ``end`` run. The stored end never moves; the first run's end is the first
+    whole second after it began (plugin_utils/lifecycle.py); a given end must be absolute and not after ``now``."""
     begin = to_second(state['begin_at'], 'begin_at')
-    given = to_second(end_time, 'maintenance_window_end_time') if end_time not in (None, '') else None
+    given = lifecycle.check_end_time(end_time, begin, now) if end_time not in (None, '') else None
     if state.get('end_at'):
         stored = to_second(state['end_at'], 'end_at')
         if given is not None and given != stored:
@@ -268,7 +284,7 @@ def fix_end(state, end_time, now):
     elif given is not None:
         end, source = given, 'maintenance_window_end_time'
     else:
-        end, source = int(now), 'now'
+        end, source = lifecycle.window_end(now), 'now'
     if end < begin:
         raise ChangeWindowError('The window ends (%s) before it begins (%s)' % (iso(end), iso(begin)))
     return end, source
@@ -337,6 +353,9 @@ def plan(state, listings, end_at, actions=None, handed_in=False, end_source='sta
         alerts = listings[platform] or []
         if platform == 'log360':
             for alert in alerts:
+                opened = _opened(alert)
+                if opened is not None and not begin <= opened < end:
+                    continue        # [begin, end) like the others, whatever the search's own bounds
                 out['log360_alerts'].append(_entry(alert, status=alert.get('status')))
                 if alert.get('status') == 'open':
                     out['left_open'].append(_entry(alert, why=WHY_LOG360))
@@ -558,9 +577,9 @@ def audit(state, the_plan, window, scope, platforms, check_mode=False):
     """The audit document (``<change_id>-audit.json``): deterministic, so a rerun that changed nothing writes the
     same bytes."""
     groups = group_left_open(the_plan.get('left_open') or [])
-    return {
+    out = {
         'change_id': state['change_id'],
-        'window': dict(window),
+        'window': {'begin': window['begin'], 'end': window['end']},
         'scope': scope,
         'scope_all': bool(state.get('scope_all')),
         'platforms': list(platforms),
@@ -582,3 +601,8 @@ def audit(state, the_plan, window, scope, platforms, check_mode=False):
         'log360_alerts': the_plan.get('log360_alerts') or [],
         'would_act': the_plan.get('would_act') or [],
     }
+    # what the other steps recorded (suppression and its undo, verify, the lifecycle) is part of the audit too
+    for key in ('suppression', 'verify', 'lifecycle'):
+        if state.get(key):
+            out[key] = state[key]
+    return out

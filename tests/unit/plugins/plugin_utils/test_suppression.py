@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, alertops.core contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The change window's suppression decisions (module_utils/suppression.py), table by table."""
+"""The change window's suppression decisions (plugin_utils/suppression.py), table by table."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.alertops.core.plugins.module_utils import mackerel, opsramp
-from ansible_collections.alertops.core.plugins.module_utils import suppression as sup
+from ansible_collections.alertops.core.plugins.plugin_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 
 BEGIN = 1795478400          # 2026-11-24T00:00:00Z

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, alertops.core contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The change-window planner, rule by rule (module_utils/change_window.py)."""
+"""The change-window planner, rule by rule (plugin_utils/change_window.py)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from ansible_collections.alertops.core.plugins.module_utils import alerts, change_window as cw
+from ansible_collections.alertops.core.plugins.module_utils import alerts
+from ansible_collections.alertops.core.plugins.plugin_utils import change_window as cw
 from ansible_collections.alertops.core.plugins.module_utils.mackerel import MackerelClient
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
 
@@ -174,7 +175,8 @@ def test_state_for_another_change_or_platform_is_refused():
 
 # -- the window's end --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize('stored,given,now,expected,source', [
-    (None, None, END + 0.9, END, 'now'),                                              # now, to the second
+    (None, None, END - 0.1, END, 'now'),                                              # the next whole second
+    (None, None, END - 1, END, 'now'),                                                # after a whole second too
     (None, '2023-11-14T23:13:20Z', END + 500, END, 'maintenance_window_end_time'),
     (cw.iso(END), None, END + 9999, END, 'state'),                                    # a rerun: never moves
     (cw.iso(END), '2023-11-14T23:13:20Z', END + 9999, END, 'state'),                  # the same end, given again
@@ -186,7 +188,7 @@ def test_end_is_fixed_once(stored, given, now, expected, source):
 
 def test_end_never_moves_and_never_precedes_the_begin():
     with pytest.raises(cw.ChangeWindowError) as err:
-        cw.fix_end(state(end_at=cw.iso(END)), '2023-11-15T00:00:00Z', END + 10)
+        cw.fix_end(state(end_at=cw.iso(END)), '2023-11-14T23:13:25Z', END + 10)
     assert 'never moves' in str(err.value) and cw.iso(END) in str(err.value)
     with pytest.raises(cw.ChangeWindowError) as err:
         cw.fix_end(state(), '2001-01-01T00:00:00Z', END)
