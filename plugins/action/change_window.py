@@ -28,6 +28,7 @@ from ansible_collections.alertops.core.plugins.module_utils.mackerel import Mack
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
 from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as lc
+from ansible_collections.alertops.core.plugins.plugin_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
 
 STEPS = ('start', 'begin', 'plan', 'record', 'release', 'cancel', 'sweep')
@@ -230,7 +231,9 @@ class ActionModule(ActionBase):
         if not check_mode:
             changed = write_file(report_json, json.dumps(audit, indent=2, sort_keys=True) + '\n', 0o640,
                                  dir_mode=0o750) or changed
-            changed = write_file(report_html, render_report(change_id, window, audit, summary, args['notes']), 0o640,
+            # the suppression line comes from the record, so a rerun (which undoes nothing) renders the same report
+            notes = [sup.summary_line(state['suppression'])] if state.get('suppression') else args['notes']
+            changed = write_file(report_html, render_report(change_id, window, audit, summary, notes), 0o640,
                                  dir_mode=0o750) or changed
         return dict(changed=changed, state=state, audit=audit, summary=summary, report_json=report_json,
                     report_html=report_html, failures=['%s %s: %s' % f for f in failures],

@@ -148,6 +148,9 @@ class ActionModule(ActionBase):
     def _verify(self, args, change_id, store, task_vars):
         state = store.read() or args['state'] or {}
         scope = cw.normalise_scope(state.get('scope') or args['scope'])
+        # a host retired or deleted during the change has no monitors to wait for
+        gone = set(g['what'].split()[-1] for g in (state.get('suppression') or {}).get('left_in_place') or [])
+        scope['mackerel_host_ids'] = [h for h in scope['mackerel_host_ids'] if h not in gone]
         baseline = state.get('baseline') or {}
         begin = cw.to_second(state.get('begin_at') or args['begin_at'], 'begin_at')
         platforms = cw.check_platforms(args['platforms'])
@@ -179,11 +182,13 @@ class ActionModule(ActionBase):
                         state['suppression'] = args['record']
                     state = lc.advance(lc.advance(state, 'verified', time.time()), 'ended', time.time())
                     store.write(state)
+                    report['lifecycle'] = state['lifecycle']
             finally:
                 if not held:
                     store.unlock()
-        changed = self._audit(args, change_id, report)
-        return dict(changed=changed, healthy=verdict['healthy'], failing=failures, polls=polls, msg=summary)
+        self._audit(args, change_id, report)
+        # a read: the audit it updates is bookkeeping, not a change of anything the operator manages
+        return dict(changed=False, healthy=verdict['healthy'], failing=failures, polls=polls, msg=summary)
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _audit(self, args, change_id, sections):

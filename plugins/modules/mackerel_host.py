@@ -52,7 +52,7 @@ options:
     description:
       - What to do with a host that is retired or no longer exists.
       - V(fail) fails the task before any status is set.
-      - V(skip) sets the others and lists the gone ones in RV(skipped) (a restore after a change, when a host was
+      - V(skip) sets the others and lists the gone ones in RV(skipped_hosts) (a restore after a change, when a host was
         retired during it).
     type: str
     choices: [fail, skip]
@@ -99,7 +99,7 @@ hosts:
     after:
       description: C({status}) after.
       type: dict
-skipped:
+skipped_hosts:
   description: With O(gone=skip), the hosts left out because they are retired or no longer exist, each with why.
   returned: always
   type: list
@@ -131,7 +131,7 @@ def run(module):
         raise ValidationError('option %s is empty' % ('statuses' if p['statuses'] is not None else 'id'))
     client = module.client(concurrency=p['concurrency'])
     hosts = client.set_host_statuses(wanted, check_mode=module.check_mode, concurrency=p['concurrency'], gone=p['gone'])
-    result = dict(changed=any(h['changed'] for h in hosts), hosts=hosts, skipped=client.skipped_hosts,
+    result = dict(changed=any(h['changed'] for h in hosts), hosts=hosts, skipped_hosts=client.skipped_hosts,
                   previous=dict((h['id'], h['before']['status']) for h in hosts))
     result['diff'] = {'before': dict((h['id'], h['before']['status']) for h in hosts if h['changed']),   # diff mode only
                       'after': dict((h['id'], h['after']['status']) for h in hosts if h['changed'])}

@@ -255,7 +255,7 @@ def record_end(record, results, now):
         record['restored'] = dict((h['id'], (h.get('after') or {}).get('status')) for h in hosts.get('hosts') or [])
         # a host retired or deleted during the change has no status to give back: reported, not a failure
         record['left_in_place'] = [{'what': 'Mackerel host %s' % h.get('id'), 'why': h.get('why')}
-                                   for h in hosts.get('skipped') or [] if isinstance(h, dict)]
+                                   for h in hosts.get('skipped_hosts') or [] if isinstance(h, dict)]
     elif not (record.get('hosts') or {}):
         undone['hosts_all'] = True
     elif isinstance(hosts, dict):

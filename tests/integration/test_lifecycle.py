@@ -1,0 +1,258 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alertops.core contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The change's lifecycle as a hostile operator runs it (plugin_utils/lifecycle.py), through real ansible-playbook runs
+against the simulator: every rerun point repeats no write, a begin after end is refused, a lost create answer is
+recorded by name, a retired host does not block the restore, the window's end is exact to the second, a future end
+time is refused, cancel and the expiry sweep undo only what a change recorded."""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import time
+
+WRITES = ('POST', 'PUT', 'DELETE')
+
+
+def writes(sim, platform=None):
+    return [(r['method'], r['path']) for r in sim.requests(platform=platform)
+            if r['method'] in WRITES and 'oauth/token' not in r['path'] and r['platform'] != 'log360']
+
+
+def statuses(sim):
+    return sim.control('mackerel', 'host_status')['hosts']
+
+
+def state_of(tmp_path, change_id):
+    for name in ('%s.state.json' % change_id, '%s.json' % change_id):
+        path = tmp_path / 'state' / name
+        if path.exists():
+            return json.loads(path.read_text())
+    return None
+
+
+def audit_of(tmp_path, change_id):
+    return json.loads((tmp_path / 'reports' / ('%s-audit.json' % change_id)).read_text())
+
+
+def working_hosts(sim, count=2):
+    details = sim.control('mackerel', 'host_status')['details']
+    return [h['id'] for h in details if h['status'] == 'working'][:count]
+
+
+def test_rerun_of_end_after_success_writes_nothing_and_keeps_a_host_powered_off_since(sim, play, tmp_path):
+    scope = working_hosts(sim)
+    evars = {'change_id': 'CHG-3001', 'hosts_in_scope': scope, 'services': ['web'], 'verify_timeout': 0,
+             'verify_fail': False}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    assert state_of(tmp_path, 'CHG-3001')['lifecycle']['phase'] == 'suppressed'
+    end = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end.output[-3000:]
+    assert state_of(tmp_path, 'CHG-3001')['lifecycle']['phase'] == 'ended'
+    assert set(statuses(sim)[h] for h in scope) == {'working'}
+    # after the change, someone powers a host off; a rerun of end must not give it back its status of before
+    sim.control('mackerel', 'host_status', {'statuses': {scope[0]: 'poweroff'}}, method='POST')
+    sim.clear_log()
+    again = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert again.rc == 0, again.output[-3000:]
+    assert writes(sim) == []
+    assert statuses(sim)[scope[0]] == 'poweroff'
+    changed = [line for line in again.output.splitlines() if line.startswith(('changed:', 'TASK ['))]
+    changed = [changed[n - 1] for n, line in enumerate(changed) if line.startswith('changed:')]
+    assert changed == [], changed
+
+
+def test_begin_after_end_is_refused_and_suppresses_nothing(sim, play, tmp_path):
+    scope = working_hosts(sim)
+    evars = {'change_id': 'CHG-3002', 'hosts_in_scope': scope, 'verify_timeout': 0, 'verify_fail': False}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    assert play('mw_suppress.yml', dict(evars, phase='end')).rc == 0
+    sim.clear_log()
+    again = play('mw_suppress.yml', dict(evars, phase='begin'))
+    assert again.rc != 0
+    assert 'change CHG-3002 is ended' in again.output and 'maintenance_window_force_begin' in again.output
+    assert writes(sim) == []
+    assert set(statuses(sim)[h] for h in scope) == {'working'}
+    assert sim.control('opsramp', 'maintenances')['maintenances'][0]['_status'] == 'Completed'
+
+
+def test_a_create_whose_answer_was_unreadable_is_recorded_by_name_and_removed_at_end(sim, play, tmp_path):
+    scope = working_hosts(sim)
+    evars = {'change_id': 'CHG-3003', 'hosts_in_scope': scope, 'services': ['web'], 'verify_timeout': 0,
+             'verify_fail': False}
+    # the downtime is created, but its answer is no JSON
+    sim.configure(faults={'script': [{'platform': 'mackerel', 'method': 'POST', 'path': '^/api/v0/downtimes$',
+                                      'fault': 'unreadable', 'count': 1}]})
+    begin = play('mw_suppress.yml', dict(evars, phase='begin'))
+    sim.configure(faults={'script': []})
+    downtimes = sim.control('mackerel', 'downtimes')['downtimes']
+    assert [d['name'] for d in downtimes] == ['CHG-3003']
+    record = state_of(tmp_path, 'CHG-3003')['suppression']
+    assert [(d['name'], d['id']) for d in record['downtimes']] == [('CHG-3003', downtimes[0]['id'])], begin.output[-3000:]
+    assert 'Mackerel downtime CHG-3003 (id %s)' % downtimes[0]['id'] in record['in_place']
+    end = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end.output[-3000:]
+    assert sim.control('mackerel', 'downtimes')['downtimes'] == []
+
+
+def test_end_removes_what_was_planned_even_when_the_record_lost_it(sim, play, tmp_path):
+    scope = working_hosts(sim)
+    evars = {'change_id': 'CHG-3004', 'hosts_in_scope': scope, 'services': ['web'], 'verify_timeout': 0,
+             'verify_fail': False}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    path = next(p for p in (tmp_path / 'state').iterdir() if p.name.startswith('CHG-3004') and 'lock' not in p.name)
+    state = json.loads(path.read_text())
+    state['suppression']['downtimes'] = []          # as a crash between the create and the record leaves it
+    state['suppression']['in_place'] = []
+    path.write_text(json.dumps(state))
+    end = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end.output[-3000:]
+    assert sim.control('mackerel', 'downtimes')['downtimes'] == []
+
+
+def test_a_host_retired_during_the_change_is_skipped_and_the_rest_restored_and_closed(sim, play, tmp_path):
+    scope = working_hosts(sim, 3)
+    evars = {'change_id': 'CHG-3005', 'hosts_in_scope': scope, 'verify_timeout': 0, 'verify_fail': False}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    sim.control('mackerel', 'retire', {'host_id': scope[0]}, method='POST')
+    sim.control('mackerel', 'retire', {'host_id': scope[1], 'delete': True}, method='POST')
+    raised = sim.control('mackerel', 'raise', {'host_id': scope[2], 'type': 'check'})   # host maintenance suppresses
+    opsramp_alert = sim.control('opsramp', 'raise', {'device': 'web-01', 'resource_id': 'res-web-01'})['alerts'][0]
+    end = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end.output[-3000:]
+    assert statuses(sim)[scope[2]] == 'working'
+    record = state_of(tmp_path, 'CHG-3005')['suppression']
+    assert record['undone_at'] and record['in_place'] == []
+    assert sorted(g['what'] for g in record['left_in_place']) == sorted('Mackerel host %s' % h for h in scope[:2])
+    assert raised['alerts'] == []
+    audit = audit_of(tmp_path, 'CHG-3005')
+    assert [c['id'] for c in audit['closed'] if c['platform'] == 'opsramp'] == [str(opsramp_alert['uniqueId'])]
+
+
+def test_with_verify_off_the_state_and_audit_keep_the_undo(sim, play, tmp_path):
+    scope = working_hosts(sim)
+    evars = {'change_id': 'CHG-3006', 'hosts_in_scope': scope, 'verify': False}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    end = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end.output[-3000:]
+    state = state_of(tmp_path, 'CHG-3006')
+    assert state['suppression']['undone_at'] and state['suppression']['in_place'] == []
+    assert state['lifecycle']['phase'] == 'ended'
+    audit = audit_of(tmp_path, 'CHG-3006')
+    assert audit['suppression']['undone_at'] == state['suppression']['undone_at']
+    assert 'verify' not in audit
+
+
+def test_verify_set_true_by_the_user_does_not_crash_end(sim, play, tmp_path):
+    scope = working_hosts(sim)
+    evars = {'change_id': 'CHG-3007', 'hosts_in_scope': scope, 'verify': True, 'verify_timeout': 0}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    end = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end.output[-3000:]
+    assert audit_of(tmp_path, 'CHG-3007')['verify']['healthy'] is True
+
+
+def test_an_end_time_after_the_run_began_or_relative_is_refused(sim, play, tmp_path):
+    scope = working_hosts(sim)
+    evars = {'change_id': 'CHG-3008', 'hosts_in_scope': scope, 'verify_timeout': 0}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    future = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.time() + 3600))
+    for given, message in ((future, 'lies after the moment this end run began'), ('+30d', 'is relative')):
+        sim.clear_log()
+        end = play('mw_suppress.yml', dict(evars, phase='end', end_time=given))
+        assert end.rc != 0 and message in end.output, end.output[-2000:]
+        assert writes(sim) == []
+        assert not state_of(tmp_path, 'CHG-3008').get('end_at')
+
+
+def test_alerts_of_the_second_the_end_run_began_are_in_the_window(sim, play, tmp_path):
+    """No sleep between raising and ending: the result must not depend on the timing of the run."""
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    for attempt in range(3):
+        change = 'CHG-301%d' % attempt
+        evars = {'change_id': change, 'hosts_in_scope': [hosts[attempt]]}
+        assert play('mw_window.yml', dict(evars, phase='begin')).rc == 0
+        raised = [a['id'] for a in sim.control('mackerel', 'raise', {'count': 2, 'host_id': hosts[attempt]})['alerts']]
+        end = play('mw_window.yml', dict(evars, phase='end'))
+        assert end.rc == 0, end.output[-3000:]
+        closed = sorted(c['id'] for c in audit_of(tmp_path, change)['closed'] if c['platform'] == 'mackerel')
+        assert closed == sorted(raised), (attempt, closed, raised)
+
+
+def test_end_refuses_a_state_without_a_scope(sim, play, tmp_path):
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    evars = {'change_id': 'CHG-3020', 'hosts_in_scope': hosts[:1]}
+    assert play('mw_window.yml', dict(evars, phase='begin')).rc == 0
+    path = next(p for p in (tmp_path / 'state').iterdir() if p.name.startswith('CHG-3020') and 'lock' not in p.name)
+    state = json.loads(path.read_text())
+    state['scope'] = {}
+    path.write_text(json.dumps(state))
+    sim.control('mackerel', 'raise', {'count': 1, 'host_id': hosts[3]})
+    sim.clear_log()
+    end = play('mw_window.yml', dict(evars, phase='end', hosts_in_scope=[], opsramp_query={}, platforms=['mackerel']))
+    assert end.rc != 0 and 'records no scope for mackerel' in end.output, end.output[-2000:]
+    assert writes(sim) == []
+
+
+def test_begin_checks_every_platform_and_host_before_writing(sim, play, tmp_path):
+    hosts = working_hosts(sim)
+    # no Log360 credentials: begin fails (not the end after the change), naming the platform
+    sim.clear_log()
+    no_log360 = play('mw_suppress.yml', {'change_id': 'CHG-3021', 'hosts_in_scope': hosts, 'phase': 'begin',
+                                         'platforms': ['mackerel', 'opsramp', 'log360']},
+                     env={'LOG360_URL': None, 'LOG360_TOKEN': None})
+    assert no_log360.rc != 0
+    assert 'drop log360 from maintenance_window_platforms' in no_log360.output, no_log360.output[-2000:]
+    assert writes(sim) == [] and state_of(tmp_path, 'CHG-3021') is None
+    # an unknown host id: refused, naming it
+    unknown = play('mw_suppress.yml', {'change_id': 'CHG-3022', 'hosts_in_scope': ['4HCEHx4Wb'], 'phase': 'begin'})
+    assert unknown.rc != 0 and '4HCEHx4Wb' in unknown.output and 'maintenance_window_mackerel_host_ids' in unknown.output
+    assert writes(sim) == [] and state_of(tmp_path, 'CHG-3022') is None
+    # a Mackerel-only user without an OpsRamp scope is told about maintenance_window_platforms first
+    only = play('mw_window.yml', {'change_id': 'CHG-3023', 'hosts_in_scope': hosts, 'phase': 'begin',
+                                  'platforms': ['mackerel', 'opsramp'], 'opsramp_query': {}})
+    assert only.rc != 0
+    message = only.output[only.output.index('refusing to begin'):]
+    assert message.index('maintenance_window_platforms') < message.index('maintenance_window_scope_all'), message[:600]
+
+
+def test_cancel_undoes_the_suppression_closes_nothing_and_is_final(sim, play, tmp_path):
+    scope = working_hosts(sim)
+    before = statuses(sim)
+    evars = {'change_id': 'CHG-3030', 'hosts_in_scope': scope, 'services': ['web']}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    sim.control('opsramp', 'raise', {'device': 'web-01', 'resource_id': 'res-web-01'})
+    sim.clear_log()
+    cancel = play('mw_suppress.yml', dict(evars, phase='cancel'))
+    assert cancel.rc == 0, cancel.output[-3000:]
+    assert statuses(sim) == before and sim.control('mackerel', 'downtimes')['downtimes'] == []
+    assert not [p for _m, p in writes(sim) if p.endswith('/close') or '/actions/' in p]
+    assert state_of(tmp_path, 'CHG-3030')['lifecycle']['phase'] == 'cancelled'
+    sim.clear_log()
+    again = play('mw_suppress.yml', dict(evars, phase='cancel'))
+    assert again.rc == 0 and writes(sim) == [], again.output[-2000:]
+    end = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert end.rc != 0 and 'was cancelled' in end.output
+    assert writes(sim) == []
+
+
+def test_sweep_undoes_only_expired_suppressions_whose_end_never_ran(sim, play, tmp_path):
+    hosts = working_hosts(sim, 4)
+    before = statuses(sim)
+    short = {'change_id': 'CHG-3040', 'hosts_in_scope': hosts[:2], 'suppress_duration': '1s'}
+    long = {'change_id': 'CHG-3041', 'hosts_in_scope': hosts[2:], 'suppress_duration': '4h'}
+    assert play('mw_suppress.yml', dict(short, phase='begin')).rc == 0
+    assert play('mw_suppress.yml', dict(long, phase='begin')).rc == 0
+    time.sleep(1.5)
+    sweep = play('mw_suppress.yml', {'phase': 'sweep', 'change_id': 'unused', 'hosts_in_scope': []})
+    assert sweep.rc == 0, sweep.output[-3000:]
+    assert 'CHG-3040' in sweep.output
+    now = statuses(sim)
+    assert [now[h] for h in hosts[:2]] == [before[h] for h in hosts[:2]]
+    assert [now[h] for h in hosts[2:]] == ['maintenance', 'maintenance']
+    assert state_of(tmp_path, 'CHG-3040')['suppression']['undone_at']
+    sim.clear_log()
+    assert play('mw_suppress.yml', {'phase': 'sweep', 'change_id': 'unused', 'hosts_in_scope': []}).rc == 0
+    assert writes(sim) == []
+    assert not os.path.exists(str(tmp_path / 'state' / 'CHG-3040.lock'))
