@@ -64,7 +64,8 @@ options:
       - Mackerel ignores part of a downtime of 24 hours or more that spans Sunday to Monday (after 24 hours from a
         Sunday start, after Monday 00:00 from any other day; its downtime guide). Such a window (any occurrence of a
         recurring one, Monday 00:00 taken in UTC and in JST because the guide names no zone) is still written, with a
-        warning in the task's C(warnings): split it into windows that do not span Sunday to Monday.
+        warning in the task's C(warnings) and in RV(sunday_monday_split). Split such a window into windows that do not
+        span Sunday to Monday.
       - One of O(duration) and O(end) is required with O(state=present).
     type: str
   end:
@@ -83,9 +84,11 @@ options:
     elements: str
   role_scopes:
     description:
-      - Roles covered, each written as V(<service>:<role>), for example V(web:app) (V(web: app) is the same role).
+      - Roles covered, each written as V(<service>:<role>), for example V(web:app); written with a space
+        after the colon it is the same role.
       - Role scopes are compared with the spaces around V(:) removed, and the spelling Mackerel answers with is kept,
-        so a downtime that another tool wrote as V(web: app) is not rewritten on every run.
+        so a downtime whose role scopes another tool wrote, or Mackerel answers, with that space is not rewritten on
+        every run.
     type: list
     elements: str
   role_exclude_scopes:
@@ -170,9 +173,9 @@ downtime:
            "serviceScopes": ["web"], "start_at": "2026-11-29T22:00:00Z", "end_at": "2026-11-30T00:00:00Z"}
 sunday_monday_split:
   description:
-    - Set when Mackerel will ignore part of the window (24 hours or more spanning Sunday to Monday, see O(duration)):
-      C(first_at), the start of the first such occurrence (ISO 8601 UTC), and C(zone), the zone of the Monday 00:00
-      it spans (C(UTC) or C(JST)). The same is said in a warning.
+    - Set when Mackerel will ignore part of the window (24 hours or more spanning Sunday to Monday, see O(duration)).
+    - C(first_at) is the start of the first such occurrence (ISO 8601 UTC), C(zone) the zone of the Monday 00:00 it
+      spans (C(UTC) or C(JST)). The same is said in a warning.
   returned: when the window spans Sunday to Monday and lasts 24 hours or more
   type: dict
   sample: {"first_at": "2026-12-13T07:00:00Z", "zone": "UTC"}
