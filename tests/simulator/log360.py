@@ -469,7 +469,7 @@ class Log360(Vendor):
         fields = [('HOSTNAME', 'string'), ('EVENTID', 'long'), ('SEVERITY', 'string'), ('USERNAME', 'string'),
                   ('SOURCE', 'string'), ('MESSAGE', 'text')]
         v2 = [{'id': 'f%d' % i, 'name': name, 'type': kind, 'log_type': 'Windows'} for i, (name, kind) in enumerate(fields)]
-        return self._meta_reply(req, 'log_fields', v2, {'fields': [self.v1_record('f%d' % i, n, n)
+        return self._meta_reply(req, 'log_fields', v2, {'fields': [self.v1_record(i + 1, n, n)
                                                                    for i, (n, _k) in enumerate(fields)]})
 
     def submit_logs(self, req):

@@ -195,3 +195,147 @@ PARSED = {
 @pytest.mark.parametrize('name', sorted(PARSED))
 def test_fixture_parsed_by_the_client(name):
     PARSED[name](fixture(name)['answer'])
+
+
+# -- the simulator's default answers against the fixtures ----------------------------------------------------------
+_TIME = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(Z|[+-]\d\d:?\d\d)$')
+
+
+def form(value, key=''):
+    """What kind of value this is, as far as a client cares: type, unit, time offset, spelling."""
+    if isinstance(value, bool):
+        return 'bool'
+    if isinstance(value, int):
+        return 'epoch_s' if 10 ** 9 <= value < 10 ** 10 else 'epoch_ms' if 10 ** 12 <= value < 10 ** 14 else 'int'
+    if isinstance(value, float):
+        return 'number'
+    if value is None:
+        return 'null'
+    if isinstance(value, dict):
+        return 'object'
+    if isinstance(value, list):
+        return 'array'
+    text = str(value)
+    match = _TIME.match(text)
+    if match:
+        return 'time' + match.group(1)
+    if key.startswith('role'):
+        return 'role "svc: role"' if ': ' in text else 'role "svc:role"'
+    if text.startswith('SM-'):
+        return 'SM-id'
+    if re.match(r'^\d+$', text):
+        return 'digits'
+    return 'str'
+
+
+def pick(value, path):
+    """The value at a dotted path; ``[]`` takes the first element of a list that has a value at the rest of the path
+    (in both answers, so the compared elements are alike: a connectivity alert with a hostId, a downtime with scopes)."""
+    parts = path.split('.')
+    for n, part in enumerate(parts):
+        if part.endswith('[]'):
+            items = (value or {}).get(part[:-2]) if isinstance(value, dict) else None
+            if not isinstance(items, list):
+                return None
+            rest = '.'.join(parts[n + 1:])
+            if not rest:
+                return items[0] if items else None
+            return next((v for v in (pick(i, rest) for i in items) if v is not None), None)
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+# fixture -> (setup: module runs and variants, the operation whose answer is compared, the paths compared)
+COMPARED = {
+    'mackerel_alerts_list': (['list'], r'^list alerts$', [
+        'alerts[].id', 'alerts[].status', 'alerts[].monitorId', 'alerts[].type', 'alerts[].openedAt', 'alerts[].hostId']),
+    'mackerel_alert_get': (['get'], r'^get alert ', ['id', 'status', 'monitorId', 'type', 'openedAt', 'hostId']),
+    'mackerel_alert_logs': (['logs'], r'logs', ['logs[].id', 'logs[].createdAt', 'logs[].status', 'logs[].trigger',
+                                                'logs[].monitorId']),
+    'mackerel_downtimes_list': (['downtime'], r'^list downtimes$', [
+        'downtimes[].id', 'downtimes[].name', 'downtimes[].start', 'downtimes[].duration', 'downtimes[].roleScopes[]']),
+    'opsramp_sm_search': (['sm_utc'], r'^search maintenances$', [
+        'results[].uniqueId', 'results[].name', 'results[].status', 'results[].schedule.type',
+        'results[].schedule.startTime', 'results[].schedule.endTime', 'results[].createdTime', 'totalResults',
+        'pageNo', 'nextPage', 'descendingOrder']),
+    'opsramp_sm_get': (['sm_utc'], r'^get maintenance ', [
+        'uniqueId', 'name', 'status', 'schedule.type', 'schedule.startTime', 'devices[].id',
+        'devices[].generalInfo.hostName', 'devices[].clientUniqueId', 'devices[].type']),
+    'opsramp_sm_get_zone': (['sm_zone'], r'^get maintenance ', [
+        'uniqueId', 'status', 'runEscalateAction', 'schedule.type', 'schedule.startTime', 'schedule.endTime',
+        'schedule.timezone', 'devices[].generalInfo.hostName']),
+    'opsramp_sm_end': (['sm_end'], r'^end maintenance ', ['uniqueId', 'status']),
+    'opsramp_occurrences': (['occurrences'], r'^list occurrences of alert ', [
+        'results[].uniqueId', 'results[].subject', 'results[].currentState', 'results[].createdTimeString',
+        'pageSize', 'nextPage', 'startDate', 'endDate', 'descendingOrder']),
+    'log360_jobs': (['jobs'], r'^list jobs$', [
+        'data.jobs.requests[].request_id', 'data.jobs.requests[].stage', 'data.jobs.requests[].hits_done',
+        'data.jobs.requests[].total_hits', 'data.jobs.requests[].submitted_at', 'data.jobs.requests[].started_at',
+        'data.jobs.requests[].total_pages', 'meta.total_items']),
+    'log360_job_results': (['results'], r'^get job results$', [
+        'data.hits', 'meta.total_items', 'meta.items_in_current_page']),
+    'log360_v1_log_sources': (['v1_meta'], r'^list log sources$', [
+        'devices[].name', 'devices[].ip_address', 'devices[].host_id', 'devices[].group']),
+    'log360_v1_product': (['v1_meta'], r'^get product details$', ['os_type']),
+    'log360_v1_log_types_log360': (['v1_meta'], r'^list log types$', ['log_types[].client_value',
+                                                                      'log_types[].server_value']),
+    'log360_v1_log_fields_ela': (['v1_meta_ela'], r'^list log fields$', ['fields[].description', 'fields[].id']),
+}
+
+
+def _setup(step, sim, run_module, ids):
+    if step == 'list':
+        run_module('mackerel_alert_info', {'with_closed': True, 'max_items': 5})
+    elif step == 'get':   # an alert like the example: one with a host (connectivity)
+        alert = next(a for a in sim.control('mackerel', 'alerts')['alerts'] if a.get('hostId'))
+        run_module('mackerel_alert_info', {'id': alert['id']})
+    elif step == 'logs':
+        run_module('mackerel_alert_info', {'id': ids['{mackerel_open}'], 'logs': True})
+    elif step == 'downtime':
+        run_module('mackerel_downtime', {'name': 'CHG-21', 'start': '+1h', 'duration': '60',
+                                         'role_scopes': ['db:primary']})
+        run_module('mackerel_downtime_info', {'name': 'CHG-21'})
+    elif step in ('sm_utc', 'sm_zone', 'sm_end'):
+        args = {'name': 'CHG-21 window', 'hosts': ['db-01'], 'duration': '1h',
+                'timezone': 'Asia/Calcutta' if step == 'sm_zone' else 'UTC',
+                'start': '+1h' if step == 'sm_utc' else 'now'}
+        run_module('opsramp_maintenance', dict(args, run_escalation_action=False))
+        run_module('opsramp_maintenance', dict(args, run_escalation_action=False))
+        if step == 'sm_end':
+            run_module('opsramp_maintenance', {'name': 'CHG-21 window', 'state': 'ended'})
+    elif step == 'occurrences':
+        run_module('opsramp_alert_info', {'id': '175', 'occurrences': True, 'max_items': 5})
+    elif step == 'jobs':
+        ids['{log360_job}']
+        run_module('log360_job_info', {})
+    elif step == 'results':
+        run_module('log360_job_results', {'request_id': ids['{log360_job}']})
+    elif step.startswith('v1_meta'):
+        sim.configure(variants={'log360_meta': 'v1_only',
+                                'log360_v1_records': 'ela' if step.endswith('ela') else 'log360'})
+        run_module('log360_info', {'gather': ['product', 'log_sources', 'log_types', 'log_fields']})
+
+
+@pytest.mark.parametrize('name', sorted(COMPARED))
+def test_simulator_answers_like_the_vendor_example(name, sim, run_module, ids, monkeypatch):
+    assert set(COMPARED) == set(PARSED)
+    answers = []
+    original = transport.Response.json
+
+    def recording(self, allow_empty=False):
+        data = original(self, allow_empty=allow_empty)
+        answers.append((self.operation, data))
+        return data
+
+    monkeypatch.setattr(transport.Response, 'json', recording)
+    steps, operation, paths = COMPARED[name]
+    for step in steps:
+        _setup(step, sim, run_module, ids)
+    got = [data for op, data in answers if re.search(operation, op or '')]
+    assert got, (name, sorted(set(op for op, _d in answers)))
+    example = fixture(name)['answer']
+    for path in paths:
+        key = path.split('.')[-1].rstrip('[]')
+        want, have = form(pick(example, path), key), form(pick(got[-1], path), key)
+        assert have == want, '%s %s: the vendor example has %s (%r), the simulator %s (%r)' % (
+            name, path, want, pick(example, path), have, pick(got[-1], path))
