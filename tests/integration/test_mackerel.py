@@ -6,6 +6,7 @@
 from __future__ import absolute_import, division, print_function
 
 import collections
+import json
 import math
 import re
 import time
@@ -199,7 +200,9 @@ def _next(weekday, hour, now):
 def test_downtime_role_scopes_in_either_spelling_and_the_sunday_to_monday_warning(sim, play, variant, spelling):
     sim.configure(variants={'mackerel_role_scope_format': variant})
     now = int(time.time())
-    iso = lambda t: time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(t))   # noqa: E731
+
+    def iso(epoch):
+        return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(epoch))
     cases = [
         {'name': 'sunday 25h', 'start': iso(_next(6, 7, now)), 'duration': 1500, 'warn': True},
         {'name': 'saturday 49h', 'start': iso(_next(5, 7, now)), 'duration': 2940, 'warn': True},
@@ -215,7 +218,6 @@ def test_downtime_role_scopes_in_either_spelling_and_the_sunday_to_monday_warnin
     sent = [(r['method'], r['body']) for r in writes(sim) if '/downtimes' in r['path']]
     # create, memo change (PUT), delete, then the six long ones: the rerun in the other spelling sent nothing
     assert [m for m, _b in sent] == ['POST', 'PUT', 'DELETE'] + ['POST'] * 6, sent
-    import json
     put = json.loads(sent[1][1])
     assert put['roleScopes'] == [spelling] and put['memo'] == 'changed'    # the server's spelling kept
     assert result.output.count('spanning Sunday to Monday') == 4     # the warning, once per long window

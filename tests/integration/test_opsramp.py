@@ -222,5 +222,5 @@ def test_maintenance_zone_offsets_suspend_rules_and_pending_windows(sim, play, v
     searches = [r for r in log if r['path'].endswith('/search')]
     assert searches and all('+' not in r['raw_query'] and '%20' in r['raw_query'] for r in searches)
     windows = sim.control('opsramp', 'maintenances')['maintenances']
-    assert sorted((w['name'], w['_status']) for w in windows) == [('CHG-21 active window', 'Suspended'),
-                                                                 ('CHG-21 ended', 'Completed')]
+    expected = [('CHG-21 active window', 'Suspended'), ('CHG-21 ended', 'Completed')]
+    assert sorted((w['name'], w['_status']) for w in windows) == expected
