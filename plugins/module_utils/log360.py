@@ -91,6 +91,7 @@ PATHS = {
 }
 # the documented v1 metadata calls (method, path), tried once when the v2 path answers 404
 V1_META = {
+    'product': ('GET', '/RestAPI/v1/product/details'),      # "Get Product Details": answers {"os_type": "windows"}
     'alert_profiles': ('POST', '/RestAPI/v1/meta/alert_profiles'),
     'log_sources': ('GET', '/RestAPI/v1/meta/log_sources'),
     'log_types': ('GET', '/RestAPI/v1/meta/log_types'),
@@ -806,9 +807,13 @@ def parse_metadata(name, payload, operation):
         product = data.get('product', data) if isinstance(data, dict) else {}
         if not isinstance(product, dict):
             raise errors.ResponseError('the product answer is not an object', operation=operation)
-        return {'name': _pick(product, 'name', 'product_name', 'productName'),
-                'version': _pick(product, 'version', 'build_version', 'buildVersion'),
-                'build': _pick(product, 'build', 'build_number', 'buildNumber'), 'raw': product}
+        out = {'name': _pick(product, 'name', 'product_name', 'productName'),
+               'version': _pick(product, 'version', 'build_version', 'buildVersion'),
+               'build': _pick(product, 'build', 'build_number', 'buildNumber'),
+               'os_type': _pick(product, 'os_type', 'osType')}
+        out = dict((k, v) for k, v in out.items() if v is not None)   # only what the server says (v1: os_type only)
+        out['raw'] = product
+        return out
     records = []
     if name == 'alert_profiles' and isinstance(data, dict) and any(k in data for k, _t in _V1_PROFILE_SECTIONS):
         for key, kind in _V1_PROFILE_SECTIONS:
@@ -825,11 +830,12 @@ def parse_metadata(name, payload, operation):
         records = [(r, None) for r in found if isinstance(r, dict)]
     out = []
     for record, kind in records:
+        # v1 log types / log fields: {client_value, server_value} (Log360), {description, id} (EventLog Analyzer)
         rid = _pick(record, 'id', 'profile_id', 'Alert Id', 'Profile Id', 'host_id', 'log_source_id', 'log_type_id',
-                    'field_id')
+                    'field_id', 'server_value')
         item = {'id': str(rid) if rid is not None else None,
                 'name': _pick(record, 'name', 'profile_name', 'Alert profile name', 'Alert Profile Name', 'Profile Name',
-                              'Alert Profile', 'display_name', 'log_type', 'field_name'),
+                              'Alert Profile', 'display_name', 'log_type', 'field_name', 'client_value', 'description'),
                 'raw': record}
         if name == 'alert_profiles':
             item.update(type=kind or _pick(record, 'type', 'Type', 'profile_type'),

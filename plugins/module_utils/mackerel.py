@@ -5,7 +5,10 @@
 
 Every Mackerel quirk lives here: the ``X-Api-Key`` header, the two error body forms (``{"error": {"message": ...}}``
 and ``{"error": "..."}``), epoch-second times, the 100-per-page limit, the bare alert object of Get Alert and the
-``{"id", "memo"}`` answer of Update Alert.
+``{"id", "memo"}`` answer of Update Alert; downtimes: role scopes compared with the spaces around ``:`` removed
+(the API reference writes ``service:role``, the official Go client's fixtures and the Terraform provider's acceptance
+tests ``service: role``; the server's spelling is kept when the two are equal), and the warning for a downtime of
+24 hours or more that spans Sunday to Monday (the downtime guide: part of it is ignored).
 
 Alerts and logs are returned as the vendor objects plus normalised ISO 8601 UTC fields
 (``opened_at``/``closed_at`` for alerts, ``created_at`` for logs).
@@ -15,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import calendar
 import json
 import math
 import re
@@ -613,7 +617,8 @@ class MackerelClient:
 
         Found by name (no id file, no duplicate); a changed start, duration, scope, recurrence or memo is sent as one
         PUT of the whole downtime (Mackerel replaces it), never delete + create. Returns
-        ``dict(changed, downtime, before, after)`` where before/after are the comparable views (None when absent).
+        ``dict(changed, downtime, before, after, split)`` where before/after are the comparable views (None when
+        absent) and split what Mackerel's downtime guide says it ignores (DowntimeSpec.sunday_monday_split).
         """
         now = time.time() if now is None else now
         existing = self.find_downtime(name)
@@ -627,13 +632,14 @@ class MackerelClient:
             return dict(changed=True, downtime=existing, before=before, after=None)
         body = spec.body(existing, now)
         after = downtime_view(body)
+        split = spec.sunday_monday_split(body)
         if existing is not None and before == after:
-            return dict(changed=False, downtime=existing, before=before, after=after)
+            return dict(changed=False, downtime=existing, before=before, after=after, split=split)
         if existing is None or body['start'] != existing.get('start'):
             spec.check_past(body['start'], now)
         if check_mode:
             predicted = normalise_downtime(dict(body, id=existing['id']) if existing else body)
-            return dict(changed=True, downtime=predicted, before=before, after=after)
+            return dict(changed=True, downtime=predicted, before=before, after=after, split=split)
         if existing is None:
             try:
                 written = self._downtime_write('POST', '/api/v0/downtimes', 'create downtime %s' % name, body)
@@ -645,7 +651,7 @@ class MackerelClient:
         else:
             written = self._downtime_write('PUT', '/api/v0/downtimes/%s' % quote(existing['id'], safe=''),
                                            'change downtime %s' % existing['id'], body)
-        return dict(changed=True, downtime=written, before=before, after=after)
+        return dict(changed=True, downtime=written, before=before, after=after, split=split)
 
     def set_host_statuses(self, wanted, check_mode=False, concurrency=8, gone='fail'):
         """Bring every host to its status: ``wanted`` is ``{host_id: status}`` (ordered).
@@ -834,6 +840,17 @@ def check_name(value, option):
     return text
 
 
+def scope_key(value):
+    """A role fullname as compared: ``web: app`` and ``web:app`` are the same role (whitespace around ``:`` removed)."""
+    return re.sub(r'\s*:\s*', ':', str(value).strip())
+
+
+def _keep_spelling(wanted, existing):
+    """The wanted role fullnames, each in the existing downtime's spelling when the two are the same role."""
+    spelled = dict((scope_key(v), v) for v in existing or [] if isinstance(v, str))
+    return [spelled.get(scope_key(v), v) for v in wanted]
+
+
 def role_fullname(value, option):
     """``web:app`` (also written ``web: app``) -> ``web:app``, the role fullname Mackerel's scopes take."""
     parts = str(value if value is not None else '').split(':')
@@ -937,14 +954,75 @@ class DowntimeSpec:
             body['duration'] = _settle(existing.get('duration'), self.duration, True, int(math.ceil(self.tolerance / 60.0)))
         if self.recurrence:
             body['recurrence'] = dict(self.recurrence)
-        body.update((k, list(v)) for k, v in self.scopes.items())
+        for field, values in self.scopes.items():
+            body[field] = _keep_spelling(values, (existing or {}).get(field)) if field.startswith('role') else list(values)
         return body
+
+    def sunday_monday_split(self, body=None):
+        """``dict(first_at, zone, warning)`` when Mackerel's downtime guide says part of this window is ignored (24 hours
+        or more spanning Sunday to Monday, in any occurrence), else None."""
+        body = body or self.body()
+        crossing = monday_crossing(body['start'], body['duration'], body.get('recurrence'))
+        if crossing is None:
+            return None
+        first_at = timeutil.to_iso(crossing[0])
+        return {'first_at': first_at, 'zone': crossing[1], 'warning': (
+            'downtime %r: %d minutes (24 hours or more) spanning Sunday to Monday (first at %s, Monday 00:00 %s): '
+            'Mackerel ignores the part after 24 hours from a Sunday start, or after Monday 00:00 from any other day '
+            '(its downtime guide); split it into windows that do not span Sunday to Monday, or keep it shorter than '
+            '24 hours' % (self.name, body['duration'], first_at, crossing[1]))}
 
     def check_past(self, start, now):
         if start < now - self.tolerance:
             raise errors.ValidationError('option start (%s) lies %d minutes in the past; a downtime may start at most '
                                          '%d seconds ago (past_tolerance); nothing was sent'
                                          % (timeutil.to_iso(start), (now - start) // 60, self.tolerance))
+
+
+WEEK = 7 * 86400
+EPOCH_MONDAY = 4 * 86400                         # 1970-01-05 00:00 UTC, a Monday
+MONDAY_ZONES = (('UTC', 0), ('JST', 9 * 3600))   # the guide does not say the zone: UTC, and Mackerel's home zone
+LONG_DOWNTIME = 1440                             # minutes
+
+
+def _occurrences(start, recurrence, limit=400):
+    """The first occurrence starts of a downtime: enough of them to see every weekday its recurrence falls on."""
+    if not recurrence:
+        return [start]
+    kind, interval = recurrence.get('type'), max(int(recurrence.get('interval') or 1), 1)
+    step = {'hourly': 3600, 'daily': 86400}.get(kind)
+    if step:
+        out = [start + n * step * interval for n in range(7 * 24)]
+    elif kind == 'weekly':
+        first = (time.gmtime(start).tm_wday + 1) % 7          # Sunday = 0, as WEEKDAYS
+        days = [d for d in recurrence.get('weekdays') or [] if d in WEEKDAYS]
+        out = sorted(start + ((WEEKDAYS.index(d) - first) % 7) * 86400 for d in days) or [start]
+    else:   # monthly, yearly: the weekday moves from one occurrence to the next
+        moment = time.gmtime(start)
+        months = interval * (12 if kind == 'yearly' else 1)
+        out = []
+        for n in range(limit):
+            index = moment.tm_mon - 1 + n * months
+            year, month = moment.tm_year + index // 12, index % 12 + 1
+            day = min(moment.tm_mday, calendar.monthrange(year, month)[1])
+            out.append(calendar.timegm((year, month, day, 0, 0, 0)) + start % 86400)
+    until = recurrence.get('until')
+    return [t for t in out if until in (None, '') or t <= int(until)] or [start]
+
+
+def monday_crossing(start, duration, recurrence=None):
+    """(occurrence start, zone) of the first occurrence of a downtime of ``duration`` >= 1440 minutes with a Monday
+    00:00 (UTC, or Mackerel's home zone JST) strictly inside it; None when there is none."""
+    if int(duration) < LONG_DOWNTIME:
+        return None
+    length = int(duration) * 60
+    for begin in _occurrences(int(start), recurrence):
+        for zone, offset in MONDAY_ZONES:
+            weeks = (begin + offset - EPOCH_MONDAY) // WEEK + 1
+            next_monday = EPOCH_MONDAY + weeks * WEEK - offset          # the first Monday 00:00 after begin
+            if next_monday < begin + length:
+                return begin, zone
+    return None
 
 
 def normalise_downtime(downtime):
@@ -968,7 +1046,8 @@ def downtime_view(downtime):
                                                     key=lambda w: WEEKDAYS.index(w) if w in WEEKDAYS else 9)
     for _option, field in DOWNTIME_SCOPES:
         if downtime.get(field):
-            view[field] = sorted(downtime[field])
+            view[field] = sorted(scope_key(v) for v in downtime[field]) if field.startswith('role') else \
+                sorted(downtime[field])
     return view
 
 

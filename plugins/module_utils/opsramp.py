@@ -12,7 +12,9 @@ Every OpsRamp quirk lives here:
 * ``queryString`` built from a dict (``key:value`` joined by ``+``; list values joined by ``,``) and encoded here, not by
   requests: the field separator ``+`` goes out as ``%2B`` and a space as ``%20`` (requests would send a space as ``+``,
   which a server reads back as a field separator).
-* Times in answers as ``yyyy-MM-ddTHH:mm:ss+0000`` (GMT); times inside ``queryString`` in the documented space form
+* Times in answers as ``yyyy-MM-ddTHH:mm:ss+0000`` (GMT), or with any other ``±HHMM`` offset (or ``Z``): scheduled
+  maintenance answers carry the window's own zone (``+0530`` for Asia/Calcutta); times inside ``queryString`` in the
+  documented space form
   ``yyyy-MM-ddTHH:mm:ss 0000`` (every OpsRamp example writes it so; a server that splits the decoded queryString on
   every ``+`` would read ``+0000`` as a new field).
 * Alert action names: the current API reference spells ``unAcknowledge`` and ``unSuppress`` (and adds ``heal``); the
@@ -21,6 +23,9 @@ Every OpsRamp quirk lives here:
 * Error bodies: ``{"error", "error_description"}`` (auth, throttling), ``{"code", "message"}`` objects and
   ``[{"code", "fieldName", "message"}]`` arrays.
 * Search: page-number paging over a live newest-first list (items shift between pages: de-duplicated on uniqueId).
+* Scheduled maintenance: ``/suspend`` takes ``{"pattern": "now"}`` and works on Active windows only, like ``/end``;
+  a Pending window can only be deleted; ``runEscalationAction`` (default true) is read back from that key or from
+  the GET spelling ``runEscalateAction``; the search's ``queryString`` is encoded like the alert search's.
 * Occurrences: newest first, paged by moving ``endTime``; complete and exact at timestamp ties whether the server
   treats ``endTime`` as inclusive or exclusive (see ``OccurrenceWalker``).
 """
@@ -54,7 +59,7 @@ MAX_ACTION_ROUNDS = 4
 ANSWER_KEY = '_answer'     # what apply keeps of an action's answer on the alert it returns (answered_at, closed_at)
 TIME_FORMAT = '%Y-%m-%dT%H:%M:%S+0000'
 QUERY_TIME_FORMAT = '%Y-%m-%dT%H:%M:%S 0000'   # the documented queryString form (the offset after a space)
-_VENDOR_TIME = re.compile(r'^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\+0000$')
+_VENDOR_TIME = re.compile(r'^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)$')
 
 # queryString variables of GET .../alerts/search (OpsRamp Alerts API v2)
 QUERY_KEYS = ('states', 'startDate', 'endDate', 'priority', 'uniqueId', 'deviceStatus', 'resourceType', 'resourceIds',
@@ -195,11 +200,31 @@ def check_alert_id(alert_id, option='id'):
     return check_id(alert_id, option, PLATFORM, 'OpsRamp alert id')
 
 
+def split_time(text):
+    """OpsRamp time text -> (its wall-clock time read as if UTC, its offset in seconds), None when unreadable.
+
+    ``2017-06-16T05:38:10+0000``, ``2024-03-01T10:00:00+0530``, ``...-0500``, ``...+05:30``, ``...Z``, fractions."""
+    match = _VENDOR_TIME.match(text.strip()) if isinstance(text, str) else None
+    if not match:
+        return None
+    parts = tuple(int(g) for g in match.groups()[:6])
+    if not (1 <= parts[1] <= 12 and 1 <= parts[2] <= 31 and parts[3] <= 23 and parts[4] <= 59 and parts[5] <= 60):
+        return None
+    offset = match.group(7)
+    if offset == 'Z':
+        return calendar.timegm(parts), 0
+    digits = offset[1:].replace(':', '')
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 14 or minutes > 59:
+        return None
+    return calendar.timegm(parts), (-1 if offset[0] == '-' else 1) * (hours * 3600 + minutes * 60)
+
+
 def parse_time(text):
-    """OpsRamp time text -> epoch seconds (fast path for ``2017-06-16T05:38:10+0000``), None when unreadable."""
-    match = _VENDOR_TIME.match(text) if isinstance(text, str) else None
-    if match:
-        return calendar.timegm(tuple(int(g) for g in match.groups()))
+    """OpsRamp time text -> epoch seconds (any ``±HHMM`` offset or ``Z``), None when unreadable."""
+    parts = split_time(text)
+    if parts:
+        return parts[0] - parts[1]
     return timeutil.parse_vendor(text)
 
 
@@ -815,18 +840,21 @@ class OpsRampClient:
         """Every scheduled maintenance (normalised) matching ``name`` exactly (the server may match a substring)
         and, when given, ``status`` (Active, Pending, Suspended, Completed)."""
         query = []
-        if name:
-            query.append('name:%s' % name)
-        if status:
-            query.append('status:%s' % status)
+        for key, value in (('name', name), ('status', status)):
+            if value:
+                if '+' in str(value):
+                    raise errors.ValidationError('option %s: %r contains "+", which OpsRamp reads as the separator of '
+                                                 'queryString fields' % (key, value))
+                query.append('%s:%s' % (key, value))
         operation = 'search maintenances'
 
         def fetch(page_no):
             page_no = page_no or 1
-            params = {'pageNo': page_no, 'pageSize': PAGE_SIZE}
+            params = [('pageNo', page_no), ('pageSize', PAGE_SIZE)]
             if query:
-                params['queryString'] = '+'.join(query)
-            data = self.transport.request('GET', self._sm_path('search'), operation, params=params).json()
+                params.append(('queryString', '+'.join(query)))   # sent like the alert search: %2B and %20
+            data = self.transport.request('GET', self._sm_path('search'), operation,
+                                          params=encode_params(params)).json()
             if not isinstance(data, dict) or not isinstance(data.get('results'), list):
                 raise errors.ResponseError('the search answer has no "results" array',
                                            operation=operation)
@@ -871,8 +899,11 @@ class OpsRampClient:
 
         present: create it, or update its schedule/description (POST .../{smId}, allowed on Pending windows) and its
         resources (POST/DELETE .../{smId}/resources, the only way to change them); a Suspended one is resumed.
-        ended: an Active window is ended (/end); a Pending one is suspended, so it will not start.
-        suspended: /suspend. absent: an Active window is ended first, then DELETE.
+        ended: an Active window is ended (/end); a Pending one-time window is deleted (OpsRamp ends and suspends
+        Active windows only, so deleting is the only way to keep it from starting); a Pending recurring window (between
+        occurrences), a Suspended or a Completed one is left as it is.
+        suspended: /suspend with ``{"pattern": "now"}``, Active windows only (a Pending one -> ConflictError, nothing
+        sent). absent: an Active window is ended first, then DELETE.
         Returns ``dict(changed, maintenance, before, after, actions)``.
         """
         now = time.time() if now is None else now
@@ -888,12 +919,18 @@ class OpsRampClient:
                     actions.append('end')
                 actions.append('delete')
             elif state == 'ended':
-                actions.extend({'Active': ['end'], 'Pending': ['suspend']}.get(status, []))
+                if status == 'Active':
+                    actions.append('end')
+                elif status == 'Pending' and existing.get('one_time'):
+                    actions.append('delete')
             elif state == 'suspended':
-                if status == 'Completed':
-                    raise errors.ConflictError('scheduled maintenance %s (%s) is Completed; it cannot be suspended'
-                                               % (name, existing['uniqueId']))
-                actions.extend({'Active': ['suspend'], 'Pending': ['suspend']}.get(status, []))
+                if status in ('Completed', 'Pending'):
+                    raise errors.ConflictError(
+                        'scheduled maintenance %s (%s) is %s; OpsRamp suspends Active windows only%s (nothing was sent)'
+                        % (name, existing['uniqueId'], status, '' if status == 'Completed' else
+                           ': use state=absent (or state=ended) to delete it so that it never starts'))
+                if status == 'Active':
+                    actions.append('suspend')
             after_status = {'end': 'Completed' if existing.get('one_time') else 'Pending', 'suspend': 'Suspended',
                             'delete': None}
             predicted = dict(existing, status=after_status[actions[-1]]) if actions else existing
@@ -908,7 +945,8 @@ class OpsRampClient:
                     self.transport.request('DELETE', self._sm_path(sm_id), 'delete maintenance %s' % sm_id,
                                            accept_statuses=(404,))
                 else:
-                    self._sm_post('%s maintenance %s' % (action, sm_id), sm_id, action, json_body={})
+                    self._sm_post('%s maintenance %s' % (action, sm_id), sm_id, action,
+                                  json_body=SUSPEND_NOW if action == 'suspend' else {})
             current = None if actions[-1] == 'delete' else self.get_maintenance(sm_id)
             return dict(changed=True, maintenance=current or existing, before=before,
                         after=maintenance_view(current, spec) if current else None, actions=actions)
@@ -926,7 +964,8 @@ class OpsRampClient:
                                            'name for a new window (nothing was changed)' % (name, existing['uniqueId']))
             if status == 'Suspended':
                 actions.append('resume')
-            if before['schedule'] != after['schedule'] or before['description'] != after['description']:
+            if (before['schedule'] != after['schedule'] or before['description'] != after['description']
+                    or before.get('run_escalation_action') != after.get('run_escalation_action')):
                 if status == 'Active':
                     raise errors.ConflictError('scheduled maintenance %s (%s) is Active; OpsRamp changes the schedule of '
                                                'Pending windows only: end it (state=ended) or use another name (nothing '
@@ -985,6 +1024,8 @@ MAX_SM_RESOURCES = 100
 SM_PATTERNS = ('daily', 'weekly', 'monthly')
 SM_WEEKDAYS = ('Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday')
 SM_TIME_BASES = ('local', 'gmt')
+SUSPEND_NOW = {'pattern': 'now'}      # the body of /suspend (openapi-specs: pattern now | range)
+ESCALATION_KEYS = ('runEscalationAction', 'runEscalateAction')   # the request's spelling, the GET answer's
 DEFAULT_SM_TOLERANCE = 300
 
 
@@ -1005,6 +1046,17 @@ def check_timezone(name):
                                      'Europe/Berlin, America/New_York); nothing was sent' % (name,))
 
 
+def escalation_of(sm):
+    """What a window says of ``runEscalationAction`` (either spelling), None when it says nothing."""
+    for key in ESCALATION_KEYS:
+        value = (sm or {}).get(key)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ('true', 'false'):
+            return value.lower() == 'true'
+    return None
+
+
 def wall_time(epoch, zone):
     """Epoch seconds -> ``yyyy-MM-ddTHH:mm:ss+0000`` of the wall-clock time in ``zone`` (the +0000 is formal)."""
     from datetime import datetime
@@ -1012,12 +1064,16 @@ def wall_time(epoch, zone):
 
 
 def from_wall_time(text, zone):
-    """Inverse of wall_time (None when unreadable)."""
+    """Inverse of wall_time (None when unreadable): ``+0000`` is formal, the wall-clock time in ``zone``; any other
+    offset (the window's own, as the current API answers: ``+0530`` for Asia/Calcutta) or ``Z`` makes an instant."""
     from datetime import datetime
-    match = _VENDOR_TIME.match(text or '') if isinstance(text, str) else None
-    if not match:
+    parts = split_time(text)
+    if parts is None:
         return None
-    local = datetime(*[int(g) for g in match.groups()], tzinfo=zone)
+    wall, offset = parts
+    if offset != 0 or text.strip().endswith('Z'):
+        return wall - offset
+    local = datetime(*time.gmtime(wall)[:6], tzinfo=zone)
     return int(local.timestamp())
 
 
@@ -1154,6 +1210,10 @@ class MaintenanceSpec:
                 'schedule': {'type': 'recurring' if kind == 'recurring' else 'one-time',
                              'start': self.parse(schedule.get('startTime')), 'end': self.parse(schedule.get('endTime')),
                              'timezone': schedule.get('timezone') or self.timezone, 'pattern': pattern or None}}
+        if self.run_escalation_action is not None:
+            # a server that does not say is taken to agree (nothing to compare); either spelling is read
+            said = escalation_of(sm)
+            view['run_escalation_action'] = bool(self.run_escalation_action) if said is None else said
         if read:
             resources = dict((k, set()) for k in RESOURCE_FIELDS)
             for device in sm.get('devices') or []:

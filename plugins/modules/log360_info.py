@@ -19,13 +19,16 @@ description:
   - Read-only; runs normally in check mode.
   - Each record has C(id), C(name) and the server's own record as C(raw); alert profiles also C(type)
     (V(profile) or V(correlation) on a server that answers in the API v1 shape), C(severity) and C(status); log
-    sources C(ip_address) and C(group); log fields C(type) and C(log_type).
+    sources C(ip_address) and C(group); log fields C(type) and C(log_type). API v1 log type and log field records
+    are read in both documented forms, Log360's C(client_value) (the name) and C(server_value) (the id) and
+    EventLog Analyzer's C(description) and C(id).
   - The API v2 paths of these calls are not in the vendor's public documentation. The collection uses
     C(GET /api/v2/meta/product), C(GET /api/v2/alerts/profiles), C(GET /api/v2/log-sources),
     C(GET /api/v2/meta/log-types) and C(GET /api/v2/meta/log-fields) (inferred), reads the answer in the v2 envelope
     or in the documented API v1 shapes, and when a v2 path answers 404 it tries the documented v1 call once
-    (C(POST /RestAPI/v1/meta/alert_profiles), C(GET /RestAPI/v1/meta/log_sources), ...). O(api_paths) points any call
-    at another path.
+    (C(POST /RestAPI/v1/meta/alert_profiles), C(GET /RestAPI/v1/meta/log_sources), ..., and for the product
+    C(GET /RestAPI/v1/product/details), documented to answer only C(os_type)). O(api_paths) points any call at
+    another path. C(GET /api/v2/meta/log-fields) is documented on the v2 metadata page.
 author:
   - alertops.core contributors (@alertops)
 extends_documentation_fragment:
@@ -79,10 +82,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 product:
-  description: Product name, version and build (C(raw) holds the server's object).
+  description:
+    - What the server says of itself, each key only when the server gives it - C(name), C(version), C(build),
+      C(os_type) (the only field of the documented v1 Get Product Details) - and C(raw), the server's object.
   returned: when gathered
   type: dict
-  sample: {"name": "EventLog Analyzer", "version": "12.5.0", "build": "12500", "raw": {}}
+  sample: {"os_type": "windows", "raw": {"os_type": "windows"}}
 alert_profiles:
   description: Alert profiles (C(id), C(name), C(type), C(severity), C(status), C(raw)).
   returned: when gathered

@@ -61,6 +61,11 @@ options:
     description:
       - How long the downtime lasts. A number of minutes (V(90)) or V(30m), V(2h), V(1d). Mackerel counts whole
         minutes, so seconds are rounded up.
+      - Mackerel ignores part of a downtime of 24 hours or more that spans Sunday to Monday (after 24 hours from a
+        Sunday start, after Monday 00:00 from any other day; its downtime guide). Such a window (any occurrence of a
+        recurring one, Monday 00:00 taken in UTC and in JST because the guide names no zone) is still written, with a
+        warning in the task's C(warnings) and in RV(sunday_monday_split). Split such a window into windows that do not
+        span Sunday to Monday.
       - One of O(duration) and O(end) is required with O(state=present).
     type: str
   end:
@@ -78,7 +83,12 @@ options:
     type: list
     elements: str
   role_scopes:
-    description: Roles covered, each written as V(<service>:<role>), for example V(web:app).
+    description:
+      - Roles covered, each written as V(<service>:<role>), for example V(web:app); written with a space
+        after the colon it is the same role.
+      - Role scopes are compared with the spaces around V(:) removed, and the spelling Mackerel answers with is kept,
+        so a downtime whose role scopes another tool wrote, or Mackerel answers, with that space is not rewritten on
+        every run.
     type: list
     elements: str
   role_exclude_scopes:
@@ -161,6 +171,14 @@ downtime:
   type: dict
   sample: {"id": "3JwREyrZGQ9", "name": "CHG-1234", "start": 1795989600, "duration": 120,
            "serviceScopes": ["web"], "start_at": "2026-11-29T22:00:00Z", "end_at": "2026-11-30T00:00:00Z"}
+sunday_monday_split:
+  description:
+    - Set when Mackerel will ignore part of the window (24 hours or more spanning Sunday to Monday, see O(duration)).
+    - C(first_at) is the start of the first such occurrence (ISO 8601 UTC), C(zone) the zone of the Monday 00:00 it
+      spans (C(UTC) or C(JST)). The same is said in a warning.
+  returned: when the window spans Sunday to Monday and lasts 24 hours or more
+  type: dict
+  sample: {"first_at": "2026-12-13T07:00:00Z", "zone": "UTC"}
 diff:
   description: The downtime's comparable fields before and after.
   returned: in diff mode
@@ -182,6 +200,9 @@ def run(module):
         raise mackerel.errors.ValidationError('option name must not be empty')
     outcome = module.client().ensure_downtime(p['name'].strip(), spec, check_mode=module.check_mode)
     result = dict(changed=outcome['changed'], downtime=outcome['downtime'] or {})
+    if outcome.get('split'):
+        module.warn(outcome['split'].pop('warning'))
+        result['sunday_monday_split'] = outcome['split']
     result['diff'] = {'before': outcome['before'] or {}, 'after': outcome['after'] or {}}   # kept in diff mode only
     return result
 

@@ -21,10 +21,16 @@ description:
     (OpsRamp allows that only while the window is Pending; changing an Active window's schedule fails with a clear
     message). Resources are added or removed through C(.../resources). A Suspended window is resumed. When nothing
     differs, no write is sent.
-  - V(ended) ends an Active window (C(/end); a one-time window becomes Completed). A Pending window is suspended, so
-    it never starts. V(suspended) suspends it. V(absent) ends an Active window and then deletes it.
+  - V(ended) ends an Active window (C(/end); a one-time window becomes Completed, a recurring one Pending until its
+    next occurrence). OpsRamp ends and suspends Active windows only, so a Pending one-time window is deleted, the only
+    way to keep it from starting. A Pending recurring window (between occurrences), a Suspended or a Completed window
+    is left as it is.
+  - V(suspended) suspends an Active window now (C(/suspend) with the body C(pattern=now)). A Pending or Completed window
+    cannot be suspended; the task fails and sends nothing (use V(absent) to delete a Pending window).
+  - V(absent) ends an Active window and then deletes it; a window in any other state is deleted.
   - Times are sent as C(yyyy-MM-ddTHH:mm:ss+0000) with O(timezone), an IANA name that is checked against the time zone
-    database before anything is sent.
+    database before anything is sent. Times in answers are read with any C(+HHMM) or C(-HHMM) offset or C(Z), because OpsRamp answers in
+    the window's own zone (C(+0530) for V(Asia/Calcutta)).
   - Bad input fails before anything is sent. This covers a start more than O(past_tolerance) seconds in the past
     (for a new window or a changed start), an end not after the start, an unknown time zone, more than 100 resources
     and no resource at all.
@@ -115,7 +121,11 @@ options:
         description: Daily pattern, V(everyday) or V(every weekday).
         type: str
   run_escalation_action:
-    description: Escalate the maintenance alerts after the window (OpsRamp's default is V(true)); omit to leave it.
+    description:
+      - Escalate the alerts raised during the window when it ends (C(runEscalationAction)). OpsRamp's default is
+        V(true), so every alert the change raised is escalated when the window ends; set V(false) to keep them quiet.
+      - Omit to leave it as it is. It is read back from C(runEscalationAction) or the GET spelling
+        C(runEscalateAction), and a different value is updated (while the window is Pending).
     type: bool
   past_tolerance:
     description:
@@ -137,6 +147,7 @@ EXAMPLES = r"""
     start: now
     duration: 2h
     timezone: Europe/Berlin
+    run_escalation_action: false     # do not escalate what the change raised when the window ends
   register: window
 
 - name: End it when the change is done

@@ -6,6 +6,7 @@
 from __future__ import absolute_import, division, print_function
 
 import collections
+import json
 import math
 import re
 import time
@@ -182,3 +183,41 @@ def test_bad_input_fails_clearly_without_damage_or_leaked_keys(sim, play):
     posts = [r for r in log if r['method'] == 'POST']
     assert len(posts) == 1 and posts[0]['status'] == 403             # read-only key: one attempt, then stop
     assert not [r for r in log if r['query'].get('limit') == ['101']]  # limit checked before sending
+
+
+def _next(weekday, hour, now):
+    """The next <weekday> (Monday = 0) at <hour>:00 UTC at least two hours after now (epoch seconds)."""
+    day = now - now % 86400
+    for n in range(9):
+        t = day + n * 86400 + hour * 3600
+        if time.gmtime(t).tm_wday == weekday and t > now + 7200:
+            return t
+    raise AssertionError('unreachable')
+
+
+@pytest.mark.parametrize('variant,spelling', [('spaced', 'db: primary'), ('strict', 'db:primary'),
+                                              ('lenient', 'db:primary')])
+def test_downtime_role_scopes_in_either_spelling_and_the_sunday_to_monday_warning(sim, play, variant, spelling):
+    sim.configure(variants={'mackerel_role_scope_format': variant})
+    now = int(time.time())
+
+    def iso(epoch):
+        return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(epoch))
+    cases = [
+        {'name': 'sunday 25h', 'start': iso(_next(6, 7, now)), 'duration': 1500, 'warn': True},
+        {'name': 'saturday 49h', 'start': iso(_next(5, 7, now)), 'duration': 2940, 'warn': True},
+        {'name': 'sunday under 24h', 'start': iso(_next(6, 7, now)), 'duration': 1439, 'warn': False},
+        {'name': 'tuesday 48h', 'start': iso(_next(1, 0, now)), 'duration': 2880, 'warn': False},
+        {'name': 'weekly on sundays', 'start': iso(_next(1, 10, now)), 'duration': 1500, 'warn': True,
+         'recurrence': {'type': 'weekly', 'weekdays': ['Tuesday', 'Sunday']}},
+        {'name': 'eight days', 'start': '+1h', 'duration': '8d', 'warn': True},
+    ]
+    sim.clear_log()
+    result = play('vendor_mackerel_downtime.yml', extra_vars={'expected_spelling': spelling, 'monday_cases': cases})
+    assert_ok(result)
+    sent = [(r['method'], r['body']) for r in writes(sim) if '/downtimes' in r['path']]
+    # create, memo change (PUT), delete, then the six long ones: the rerun in the other spelling sent nothing
+    assert [m for m, _b in sent] == ['POST', 'PUT', 'DELETE'] + ['POST'] * 6, sent
+    put = json.loads(sent[1][1])
+    assert put['roleScopes'] == [spelling] and put['memo'] == 'changed'    # the server's spelling kept
+    assert result.output.count('spanning Sunday to Monday') == 4     # the warning, once per long window

@@ -195,3 +195,32 @@ def test_bad_input_faults_and_no_secret_in_output(sim, play):
     by_alert = collections.Counter(e['path'].split('/')[6] for e in posts)
     assert by_alert == {'175': 1, '101': 1, '102': 2}, by_alert   # 403 once then stop; drop not repeated; 503 retried
     assert [e['status'] for e in posts if '/175/' in e['path']] == [403]
+
+
+SM = '/scheduleMaintenances'
+
+
+@pytest.mark.parametrize('variants,time_basis,offset', [
+    ({}, 'local', '+0530'),
+    ({'opsramp_sm_answer_offset': 'utc'}, 'local', '+0000'),
+    ({'opsramp_sm_time': 'gmt', 'opsramp_sm_escalate_key': 'runEscalationAction'}, 'gmt', '+0530'),
+    ({'opsramp_sm_time': 'gmt', 'opsramp_sm_answer_offset': 'utc'}, 'gmt', '+0000'),
+])
+def test_maintenance_zone_offsets_suspend_rules_and_pending_windows(sim, play, variants, time_basis, offset):
+    sim.configure(variants=variants)
+    sim.clear_log()
+    result = play('vendor_opsramp_maintenance.yml', extra_vars={'time_basis': time_basis, 'expected_offset': offset})
+    ok(result)
+    log = [r for r in sim.requests(platform='opsramp') if SM in r['path']]
+    suspends = [r for r in log if r['path'].endswith('/suspend')]
+    assert len(suspends) == 1, suspends            # the Active window only; none for the Pending one
+    assert json.loads(suspends[0]['body']) == {'pattern': 'now'} and suspends[0]['status'] == 200
+    assert all(r['status'] in (200, 404) for r in log if r['method'] != 'GET'), [(r['path'], r['status']) for r in log]
+    creates = [json.loads(r['body']) for r in log if r['method'] == 'POST' and r['path'].endswith(SM)]
+    assert creates[0]['runEscalationAction'] is False
+    # the search's queryString sent like the alert search's: the space as %20, no literal + on the wire
+    searches = [r for r in log if r['path'].endswith('/search')]
+    assert searches and all('+' not in r['raw_query'] and '%20' in r['raw_query'] for r in searches)
+    windows = sim.control('opsramp', 'maintenances')['maintenances']
+    expected = [('CHG-21 active window', 'Suspended'), ('CHG-21 ended', 'Completed')]
+    assert sorted((w['name'], w['_status']) for w in windows) == expected

@@ -337,3 +337,12 @@ def test_mackerel_bulk_writes_paced_through_the_all_group(sim, play):
     assert_paced([e['time'] for e in got], 0.6)                               # 8 threads, still one at a time
     state = dict((a['id'], a) for a in sim.control('mackerel', 'alerts')['alerts'])
     assert all(state[i]['status'] == 'OK' and state[i]['reason'] == 'CHG-9: paced' for i in ids)
+
+
+@pytest.mark.parametrize('records,type_id', [('log360', 'windows'), ('ela', '20')])
+def test_log360_v1_metadata_records_and_product_details(sim, play, records, type_id):
+    sim.configure(variants={'log360_meta': 'v1_only', 'log360_v1_records': records})
+    ok(play('vendor_log360_v1_meta.yml', extra_vars={'expected_type_id': type_id}))
+    calls = collections.Counter((e['method'], e['path'], e['status']) for e in sim.requests(platform='log360'))
+    assert calls[('GET', '/api/v2/meta/product', 404)] == 1
+    assert calls[('GET', '/RestAPI/v1/product/details', 200)] == 1

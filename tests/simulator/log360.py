@@ -30,6 +30,8 @@ Variants (``POST /_sim/config {"variants": {...}}``), defaults first:
   log360_rate_window      60                     seconds (sliding); past it 429 {code,title,detail}, no Retry-After
   log360_meta             v2 | v1_shape | v1_only  metadata: inferred v2 paths and envelope; the documented v1 shapes
                                                  at the v2 paths; or only the v1 paths (the v2 ones 404)
+  log360_v1_records       log360 | ela           v1 log types / log fields records: Log360's {client_value,
+                                                 server_value} or EventLog Analyzer's {description, id}
   log360_jobs_shape       v2 | v1                v1: top-level requests[], status, running_time_in_millis
   log360_unknown_job      404 | empty            GET of an unknown/expired job: 404, or 200 with no requests
   log360_unknown_delete   404 | empty | absent   DELETE of an unknown job: 404, 200 message "", 200 without message
@@ -94,6 +96,7 @@ class Log360(Vendor):
         'log360_sync': 'v2',
         'log360_sync_page_size': 1000,
         'log360_meta': 'v2',
+        'log360_v1_records': 'log360',
         'log360_rate_limit': 0,
         'log360_rate_window': 60,
         'log360_alerts_async_path': '/api/v2/alerts/async',
@@ -267,6 +270,7 @@ class Log360(Vendor):
             ('GET', '/api/v2/log-sources', 'logsources.READ', self.meta_sources),
             ('GET', '/api/v2/meta/log-types', 'logsources.READ', self.meta_types),
             ('GET', '/api/v2/meta/log-fields', 'logfields.READ', self.meta_fields),
+            ('GET', '/RestAPI/v1/product/details', None, self.meta_product),
             ('POST', '/RestAPI/v1/meta/alert_profiles', 'alerts.READ', self.meta_profiles),
             ('GET', '/RestAPI/v1/meta/log_sources', 'logsources.READ', self.meta_sources),
             ('GET', '/RestAPI/v1/meta/log_types', 'logsources.READ', self.meta_types),
@@ -425,6 +429,8 @@ class Log360(Vendor):
         return Reply(200, {'data': {name: v2_records}, 'meta': {'total_items': len(v2_records)}})
 
     def meta_product(self, req):
+        if req.path.startswith('/RestAPI/'):
+            return Reply(200, {'os_type': 'windows'})     # v1 "Get Product Details", as documented
         return Reply(200, {'data': {'product': {'name': 'EventLog Analyzer', 'version': '12.5.0', 'build': 12500}}})
 
     def meta_profiles(self, req):
@@ -451,14 +457,20 @@ class Log360(Vendor):
 
     def meta_types(self, req):
         v2 = [{'id': 20 + i, 'name': name} for i, name in enumerate(CLIENT_TYPES)]
-        return self._meta_reply(req, 'log_types', v2, {'log_types': [{'log_type_id': 20 + i, 'log_type': name}
+        return self._meta_reply(req, 'log_types', v2, {'log_types': [self.v1_record(20 + i, name.lower(), name)
                                                                      for i, name in enumerate(CLIENT_TYPES)]})
+
+    def v1_record(self, rid, server, client):
+        if self.variant('log360_v1_records') == 'ela':
+            return {'id': rid, 'description': client}
+        return {'client_value': client, 'server_value': server}
 
     def meta_fields(self, req):
         fields = [('HOSTNAME', 'string'), ('EVENTID', 'long'), ('SEVERITY', 'string'), ('USERNAME', 'string'),
                   ('SOURCE', 'string'), ('MESSAGE', 'text')]
         v2 = [{'id': 'f%d' % i, 'name': name, 'type': kind, 'log_type': 'Windows'} for i, (name, kind) in enumerate(fields)]
-        return self._meta_reply(req, 'log_fields', v2, {'fields': [{'field_name': n, 'data_type': k} for n, k in fields]})
+        return self._meta_reply(req, 'log_fields', v2, {'fields': [self.v1_record(i + 1, n, n)
+                                                                   for i, (n, _k) in enumerate(fields)]})
 
     def submit_logs(self, req):
         body = self._body(req)

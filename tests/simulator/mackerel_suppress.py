@@ -20,7 +20,10 @@ downtime's scope (service/role scopes AND monitor scopes; exclusions win; no sco
 downtimes (hourly, daily, weekly with weekdays, monthly, yearly, interval, until) are active in each occurrence.
 
 Variants (what the docs leave open; the default is the stricter reading):
-  mackerel_role_scope_format  "strict" (default): roleScopes only as "service:role"; "lenient": "service: role" too
+  mackerel_role_scope_format  "spaced" (default): roleScopes accepted as "service:role" or "service: role" and
+                              answered as "service: role" (what the official Go client's fixtures and the Terraform
+                              provider's acceptance tests against the real API read); "strict": only "service:role",
+                              answered so (the API reference's spelling); "lenient": both accepted, answered unspaced
   mackerel_downtime_put       "replace" (default): PUT replaces the downtime, omitted fields are cleared; "merge"
   mackerel_downtime_past      "reject" (default): POST with a start more than an hour ago -> 400; "accept"
   mackerel_bulk_unknown       "reject" (default): an unknown id fails the whole bulk call (404, nothing changed);
@@ -51,8 +54,13 @@ SCOPE_FIELDS = ('serviceScopes', 'serviceExcludeScopes', 'roleScopes', 'roleExcl
                 'monitorExcludeScopes')
 MAX_BULK = 30
 PAST_LIMIT = 3600
-VARIANTS = {'mackerel_role_scope_format': 'strict', 'mackerel_downtime_put': 'replace',
+VARIANTS = {'mackerel_role_scope_format': 'spaced', 'mackerel_downtime_put': 'replace',
             'mackerel_downtime_past': 'reject', 'mackerel_bulk_unknown': 'reject'}
+
+
+def fullname(role):
+    """``db: primary`` -> ``db:primary`` (how the simulator compares role scopes, whatever their spelling)."""
+    return re.sub(r'\s*:\s*', ':', role)
 
 
 class MackerelSuppression:
@@ -105,12 +113,12 @@ class MackerelSuppression:
         fullnames = set('%s:%s' % (s, r) for s, rs in roles.items() for r in rs)
         if services & set(downtime.get('serviceExcludeScopes') or []):
             return False
-        if fullnames & set(downtime.get('roleExcludeScopes') or []):
+        if fullnames & set(map(fullname, downtime.get('roleExcludeScopes') or [])):
             return False
         if monitor_id in set(downtime.get('monitorExcludeScopes') or []):
             return False
         svc_scopes, role_scopes = downtime.get('serviceScopes') or [], downtime.get('roleScopes') or []
-        if (svc_scopes or role_scopes) and not (services & set(svc_scopes) or fullnames & set(role_scopes)):
+        if (svc_scopes or role_scopes) and not (services & set(svc_scopes) or fullnames & set(map(fullname, role_scopes))):
             return False
         mon_scopes = downtime.get('monitorScopes') or []
         if mon_scopes and monitor_id not in mon_scopes:
@@ -248,9 +256,10 @@ class MackerelSuppression:
     def clean_downtime(self, data):
         keep = ('name', 'memo', 'start', 'duration', 'recurrence') + SCOPE_FIELDS
         out = dict((k, json.loads(json.dumps(data[k]))) for k in keep if data.get(k) not in (None, [], ''))
+        spaced = self.variant('mackerel_role_scope_format') == 'spaced'
         for field in ('roleScopes', 'roleExcludeScopes'):
             if field in out:
-                out[field] = [re.sub(r'\s*:\s*', ':', r) for r in out[field]]
+                out[field] = [re.sub(r'\s*:\s*', ': ' if spaced else ':', r) for r in out[field]]
         return out
 
     def check_downtime(self, data, create):
@@ -288,7 +297,7 @@ class MackerelSuppression:
                     return err
         for inc, exc in (('serviceScopes', 'serviceExcludeScopes'), ('roleScopes', 'roleExcludeScopes'),
                          ('monitorScopes', 'monitorExcludeScopes')):
-            if set(data.get(inc) or []) & set(data.get(exc) or []):
+            if set(map(fullname, data.get(inc) or [])) & set(map(fullname, data.get(exc) or [])):
                 return self.error(400, 'the scope is redundant: %s and %s overlap' % (inc, exc))
         return None
 
@@ -297,7 +306,7 @@ class MackerelSuppression:
             if value not in ROLES:
                 return self.error(400, 'service %s does not exist' % value)
         elif field.startswith('role'):
-            strict = self.variant('mackerel_role_scope_format') != 'lenient'
+            strict = self.variant('mackerel_role_scope_format') == 'strict'
             match = re.match(r'^([^:\s]+):([^:\s]+)$' if strict else r'^([^:\s]+)\s*:\s*([^:\s]+)$', value)
             if not match:
                 return self.error(400, 'invalid role fullname %r: use <service>:<role>' % value)

@@ -12,7 +12,10 @@ Endpoints (under /api/v2/tenants/{tenantId}/scheduleMaintenances; the alerts API
   GET    /{smId}                 -> the window with devices, deviceGroups, locations, status
   POST   /{smId}                 update (schedule, name, description; resources are ignored) -> {"uniqueId"}
   DELETE /{smId}
-  POST   /{smId}/end | /suspend | /resume      -> {"uniqueId", "status"}
+  POST   /{smId}/end | /resume  -> {"uniqueId", "status"}; Active windows only for /end
+  POST   /{smId}/suspend {"pattern": "now"} | {"pattern": "range", "startDate", "endDate"} -> {"uniqueId", "status"};
+                                 Active windows only ("Only active schedule maintenance windows can be suspended"),
+                                 the body is required
   POST|DELETE /{smId}/resources  {devices, deviceGroups, locations}
 
 Status: Pending before startTime, Active inside [startTime, endTime), Completed after it or after /end (a Recurring
@@ -27,6 +30,11 @@ Variants (the default is the stricter reading):
   opsramp_sm_update_active   "reject" (default): an update of an Active window -> 400; "accept"
   opsramp_sm_delete_active   "reject" (default): DELETE of an Active window -> 400; "accept"
   opsramp_sm_get_shape       "object" (default, like the spec example) | "results" ({"results": [window]})
+  opsramp_sm_answer_offset   "zone" (default, the current API reference): startTime/endTime answered in the window's
+                             own zone with its offset ("2024-03-01T10:00:00+0530" for Asia/Calcutta); "utc": echoed
+                             as sent, with "+0000"
+  opsramp_sm_escalate_key    "runEscalateAction" (default, the GET spelling of the current reference) |
+                             "runEscalationAction" (the request's spelling) in GET and search answers
 
 Control (/_sim/opsramp/<action>): GET maintenances -> {"maintenances": [... with "_status"]}.
 """
@@ -44,11 +52,12 @@ from urllib.parse import unquote
 from core import Reply
 
 VARIANTS = {'opsramp_sm_time': 'local', 'opsramp_sm_type_case': 'exact', 'opsramp_sm_name_search': 'contains',
-            'opsramp_sm_update_active': 'reject', 'opsramp_sm_delete_active': 'reject', 'opsramp_sm_get_shape': 'object'}
+            'opsramp_sm_update_active': 'reject', 'opsramp_sm_delete_active': 'reject', 'opsramp_sm_get_shape': 'object',
+            'opsramp_sm_answer_offset': 'zone', 'opsramp_sm_escalate_key': 'runEscalateAction'}
 DEVICE_GROUPS = {'Web Servers': ['web-01', 'web-02'], 'Databases': ['db-01', 'db-02']}
 LOCATIONS = {'DC-East': ['web-01', 'db-01', 'lb-01'], 'DC-West': ['web-02', 'db-02', 'cache-01']}
 MAX_RESOURCES = 100
-_TIME = re.compile(r'^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\+0000$')
+_TIME = re.compile(r'^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(Z|[+-]\d\d:?\d\d)$')
 
 
 def bad(field, message):
@@ -70,7 +79,12 @@ class Maintenances:
         match = _TIME.match(text or '') if isinstance(text, str) else None
         if not match:
             return None
-        parts = [int(g) for g in match.groups()]
+        parts = [int(g) for g in match.groups()[:6]]
+        offset = match.group(7)
+        if offset == 'Z' or offset.replace(':', '')[1:] != '0000':   # a real offset: an instant
+            sign = 0 if offset == 'Z' else (-1 if offset[0] == '-' else 1)
+            digits = '0000' if offset == 'Z' else offset.replace(':', '')[1:]
+            return calendar.timegm(tuple(parts)) - sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
         if self.variant('opsramp_sm_time') == 'gmt':
             return calendar.timegm(tuple(parts))
         from zoneinfo import ZoneInfo
@@ -92,6 +106,9 @@ class Maintenances:
         if window.get('_ended'):
             return 'Completed'
         if window.get('_suspended'):
+            return 'Suspended'
+        suspended = window.get('_suspend_range')
+        if suspended and suspended[0] <= now < suspended[1] and window['_start'] <= now < window['_end']:
             return 'Suspended'
         if now < window['_start']:
             return 'Pending'
@@ -143,7 +160,7 @@ class Maintenances:
                 return Reply(200, raw=b'')
         action = parts[1]
         if action in ('end', 'suspend', 'resume') and req.method == 'POST' and len(parts) == 2:
-            return self.act(window, action)
+            return self.act(window, action, req)
         if action == 'resources' and len(parts) == 2 and req.method in ('POST', 'DELETE'):
             return self.resources(window, req)
         return Reply(405, {'code': '0006', 'message': 'Method %s not allowed on %s' % (req.method, req.path)})
@@ -245,7 +262,7 @@ class Maintenances:
         window['updatedTime'] = time.strftime('%Y-%m-%dT%H:%M:%S+0000', time.gmtime(self.sim.now()))
         return Reply(200, {'uniqueId': window['uniqueId']})
 
-    def act(self, window, action):
+    def act(self, window, action, req=None):
         status = self.status(window)
         if action == 'end':
             if status != 'Active':
@@ -255,9 +272,22 @@ class Maintenances:
             else:
                 window['_ended'] = True
         elif action == 'suspend':
-            if status not in ('Active', 'Pending'):
-                return Reply(400, {'code': '0012', 'message': 'Only active or pending windows can be suspended'})
-            window['_suspended'] = True
+            if status != 'Active':
+                return Reply(400, {'code': '0012', 'message': 'Only active schedule maintenance windows can be '
+                                                              'suspended (this one is %s)' % status})
+            data = self.body(req) if req is not None else None
+            pattern = (data or {}).get('pattern')
+            if pattern == 'now':
+                window['_suspended'] = True
+            elif pattern == 'range':
+                start = self.parse((data or {}).get('startDate'), 'GMT')
+                end = self.parse((data or {}).get('endDate'), 'GMT')
+                if start is None or end is None or end <= start:
+                    return bad('startDate', 'startDate and endDate (yyyy-MM-ddTHH:mm:ss+0000, GMT) are required with '
+                                            'pattern range, endDate after startDate')
+                window['_suspend_range'] = (start, end)
+            else:
+                return bad('pattern', 'pattern is required: now or range')
         else:
             if status != 'Suspended':
                 return Reply(400, {'code': '0012', 'message': 'Only suspended windows can be resumed'})
@@ -285,11 +315,23 @@ class Maintenances:
             window['_locations'] -= locations
         return Reply(200, raw=b'')
 
+    def answer_time(self, epoch, zone):
+        from zoneinfo import ZoneInfo
+        return datetime.fromtimestamp(int(epoch), ZoneInfo(zone)).strftime('%Y-%m-%dT%H:%M:%S%z')
+
     def public(self, window, full=False):
         out = dict((k, v) for k, v in window.items() if not k.startswith('_'))
         out['status'] = self.status(window)
+        key = self.variant('opsramp_sm_escalate_key')
+        out[key] = out.pop('runEscalationAction', True)
         schedule = dict(out['schedule'])
         schedule['type'] = str(schedule.get('type')).lower()   # the spec's answers spell one-time / recurring
+        if self.variant('opsramp_sm_answer_offset') == 'zone':
+            zone = schedule.get('timezone') or 'GMT'
+            for field in ('startTime', 'endTime'):      # the times as written, answered in the window's zone
+                instant = self.parse(schedule.get(field), zone)
+                if instant is not None:
+                    schedule[field] = self.answer_time(instant, zone)
         out['schedule'] = schedule
         if full:
             out['devices'] = [{'id': 'res-%s' % d, 'generalInfo': {'hostName': d}, 'clientUniqueId': 'client_7',
