@@ -38,14 +38,19 @@ options:
         the state before the first write.
       - V(record) folds the writing modules' results (O(results)) into the state, writes the audit JSON and returns
         the summary.
+      - V(release) releases the lock.
+      - V(cancel) records a change that was called off as cancelled (after its suppression was undone) and releases
+        the lock.
+      - V(sweep) lists the changes of O(state_dir) whose suppression outlived its duration while their end never ran,
+        takes each one's lock and returns them (RV(expired)); nothing is written.
       - V(release) drops the lock (for an C(always) section).
     type: str
     required: true
-    choices: [start, begin, plan, record, release]
+    choices: [start, begin, plan, record, release, cancel, sweep]
   phase:
     description: With O(step=start), V(begin) or V(end).
     type: str
-    choices: [begin, end]
+    choices: [begin, end, cancel]
   change_id:
     description: The change id, C(^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$).
     type: raw
@@ -119,6 +124,26 @@ options:
     type: list
     elements: str
     default: []
+  suppress:
+    description: With O(step=start) and O(phase=end), whether the role was asked to remove suppression (a recorded,
+      not yet removed suppression is removed all the same).
+    type: bool
+    default: false
+    version_added: 0.3.0
+  verify:
+    description: With O(step=start) and O(step=record), whether the verify step follows (else O(step=record) ends
+      the change).
+    type: bool
+    default: false
+    version_added: 0.3.0
+  probe:
+    description:
+      - With O(step=start) and O(phase=begin), read each platform once before anything is written (the Mackerel
+        hosts in scope, one OpsRamp alert of the scope query, the Log360 jobs), so that a platform without a working
+        connection, or an unknown host id, fails begin rather than the end after the change.
+    type: bool
+    default: true
+    version_added: 0.3.0
 attributes:
   check_mode:
     support: full
@@ -213,6 +238,23 @@ summary:
   description: The one-paragraph summary (the report shows the same words and numbers).
   returned: step record
   type: str
+steps:
+  description: With O(step=start) and O(phase=end) or V(cancel), what the run still has to do, in order (V(undo),
+    V(close), V(verify)), read from the recorded lifecycle.
+  returned: step start with phase end or cancel
+  type: list
+  elements: str
+  sample: [undo, close, verify]
+phase:
+  description: The change's recorded lifecycle phase (V(begun), V(suppressed), V(ending), V(undone), V(closed),
+    V(verified), V(ended), V(cancelled)).
+  returned: step start
+  type: str
+expired:
+  description: With O(step=sweep), the changes whose suppression the sweep undoes (C(change_id), C(start)).
+  returned: step sweep
+  type: list
+  elements: dict
 failures:
   description: "Writes that failed (C(<platform> <id>: <message>))"
   returned: step record

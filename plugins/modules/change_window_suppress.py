@@ -28,7 +28,8 @@ options:
   step:
     description:
       - V(begin_plan) decides what begin creates and writes each host's previous status before any write.
-      - V(begin_record) records what the modules created.
+      - V(begin_record) records what the modules created; a planned object the record has no id for (a create whose
+        answer was lost or unreadable) is looked up by its name and recorded as it exists.
       - V(end_plan) says what end must undo (exactly what the record holds).
       - V(end_record) records what the undo did, and what is still in place, in the state and the audit.
       - V(verify) waits until the scope is healthy or O(timeout) has passed.
@@ -89,6 +90,14 @@ options:
     description: O(step=verify), seconds between polls.
     type: int
     default: 10
+  phase:
+    description:
+      - With O(step=end_record), the phase that undoes the suppression. V(end) records the change as undone,
+        V(cancel) as cancelled, V(sweep) records the undo and leaves the phase as it is (the change may still end).
+    type: str
+    choices: [end, cancel, sweep]
+    default: end
+    version_added: 0.3.0
 author:
   - alertops.core contributors (@alertops)
 extends_documentation_fragment:
