@@ -193,7 +193,10 @@ class ActionModule(ActionBase):
                    pending=_merge_pending(state.get('pending'), cw.pending_entries(the_plan['to_act'], actions)))
         changed = store.write(new)
         return dict(changed=changed, state=new, plan=the_plan,
-                    to_act=dict((p, ids) for p, ids in the_plan['to_act'].items()))
+                    to_act=dict((p, ids) for p, ids in the_plan['to_act'].items()),
+                    # the writing modules' state per platform (the role passes it through)
+                    write_states=dict((p, 'closed' if a == 'close' else 'acknowledged')
+                                      for p, a in dict(dict.fromkeys(cw.WRITABLE, 'close'), **actions).items()))
 
     def _record(self, args, change_id, store):
         recorded = store.read()

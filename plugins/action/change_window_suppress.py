@@ -103,8 +103,10 @@ class ActionModule(ActionBase):
         record = sup.record_begin(args['record'] or state.get('suppression') or {}, args['results'])
         if not self._task.check_mode:
             record = self._look_up(record, task_vars)
-        changed, _state = self._update(store, record, phase='suppressed' if record['in_place'] else None)
-        return dict(changed=changed, record=record, in_place=record['in_place'],
+        changed, state = self._update(store, record, phase='suppressed' if record['in_place'] else None)
+        # the state as recorded (with this record), for the role to hand on: no task edits the state document itself
+        state = state or dict(args['state'] or {}, suppression=record)
+        return dict(changed=changed, record=record, in_place=record['in_place'], state=state,
                     msg='%s: suppression in place: %s' % (change_id, '; '.join(record['in_place']) or 'none'))
 
     def _look_up(self, record, task_vars):
