@@ -761,6 +761,7 @@ EDGE_EXPECT = {
     'c_mackerel_retries': ['mackerel: option retries must not be negative, got -1'],
     'c_opsramp_base_url': ['opsramp: option url must be the base URL of the server without /api/v2'],
     'c_lookup_timeout': ['alertops.core.alerts', 'opsramp: option request_timeout'],
+    'k_platform_misspelt': ["alertops.core.alerts: option platform must be one of log360, mackerel, opsramp, got 'mackrel'"],
 }
 
 

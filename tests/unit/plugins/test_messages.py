@@ -119,3 +119,18 @@ def test_an_environment_value_the_lookup_cannot_convert_names_its_platform_once(
     assert expected in message and variable in message, message
     assert _first(message, 'alertops.core.alerts: ') == platform, message
     assert repeated_word(message) is None, message
+
+
+@pytest.mark.parametrize('kwargs,start,value,accepted', [
+    ({'platform': 'mackrel'}, 'option platform', 'mackrel', 'log360, mackerel, opsramp'),
+    ({'platform': 'mackrel', 'mode': 'later'}, 'option platform', 'mackrel', 'log360, mackerel, opsramp'),
+    ({'platform': 'log360', 'mode': 'later'}, 'log360: option mode', 'later', 'auto, sync, async'),
+])
+def test_a_lookup_value_outside_the_choices_lists_the_accepted_ones(sim, kwargs, start, value, accepted):
+    with pytest.raises(AnsibleLookupError) as info:
+        lookup_loader.get('alertops.core.alerts').run([], variables={}, **kwargs)
+    message = str(info.value)
+    assert message.startswith('alertops.core.alerts: %s must be one of ' % start), message
+    assert repr(value) in message and accepted in message, message
+    assert repeated_word(message) is None, message
+    assert sim.requests() == []
