@@ -167,9 +167,21 @@ EXAMPLES = r"""
   ansible.builtin.set_fact:
     siem: "{{ query('alertops.core.alerts', platform='log360', with_closed=true, opened_after='-24h') }}"
 
+# One loop item per platform; each adds that platform's count per severity to the fact counts. With the bundled
+# simulator's data:
+# => counts.log360: {"critical": 9, "info": 4, "warning": 7}
+# => counts.mackerel: {"critical": 54, "unknown": 55, "warning": 55}
+# => counts.opsramp: {"critical": 17, "info": 8, "warning": 16}
 - name: Count alerts per platform and severity
-  ansible.builtin.debug:
-    msg: "{{ siem | groupby('severity') | map('first') | list }}"
+  ansible.builtin.set_fact:
+    counts: >-
+      {{ counts | default({}) | combine({item.0: dict(item.1 | groupby('severity') | map('first')
+                                                     | zip(item.1 | groupby('severity') | map('last') | map('length')))}) }}
+  loop: >-
+    {{ (siem + query('alertops.core.alerts', platform='mackerel') + query('alertops.core.alerts', platform='opsramp'))
+       | groupby('platform') }}
+  loop_control:
+    label: "{{ item.0 }}"
 """
 
 RETURN = r"""
