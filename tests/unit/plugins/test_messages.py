@@ -28,17 +28,19 @@ CREDENTIAL = {   # platform -> (the credential's environment variables, the mess
 }
 
 
-def _every_module():
-    """EVERY_MODULE of test_module_contract.py (every module that talks to a vendor, with args that make it send a
-    request), loaded by path so this file does not depend on how the test runner sets sys.path."""
+def _module_contract():
+    """test_module_contract.py's tables: EVERY_MODULE (every module that talks to a vendor, with args that make it send
+    a request) and BAD_INPUT (module, args, message), loaded by path so this file does not depend on how the test
+    runner sets sys.path."""
     spec = importlib.util.spec_from_file_location(
         'alertops_module_contract', os.path.join(HERE, 'modules', 'test_module_contract.py'))
     contract = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(contract)
-    return contract.EVERY_MODULE
+    return contract
 
 
-EVERY_MODULE = _every_module()
+CONTRACT = _module_contract()
+EVERY_MODULE = CONTRACT.EVERY_MODULE
 
 # every check of the connection options (options.py, pacing.py): platform -> [(options, env to unset, message part)]
 CONNECTION_FAILURES = [
@@ -134,3 +136,9 @@ def test_a_lookup_value_outside_the_choices_lists_the_accepted_ones(sim, kwargs,
     assert repr(value) in message and accepted in message, message
     assert repeated_word(message) is None, message
     assert sim.requests() == []
+
+
+@pytest.mark.parametrize('module,args,expected', CONTRACT.BAD_INPUT)
+def test_no_bad_input_message_starts_with_a_word_twice(run_module, ids, module, args, expected):
+    message = run_module(module, ids.fill(args))['msg']
+    assert expected in message and repeated_word(' '.join(message.split()[:2])) is None, message
