@@ -167,9 +167,21 @@ EXAMPLES = r"""
   ansible.builtin.set_fact:
     siem: "{{ query('alertops.core.alerts', platform='log360', with_closed=true, opened_after='-24h') }}"
 
+# One loop item per platform; each adds that platform's count per severity to the fact counts. With the bundled
+# simulator's data:
+# => counts.log360: {"critical": 9, "info": 4, "warning": 7}
+# => counts.mackerel: {"critical": 54, "unknown": 55, "warning": 55}
+# => counts.opsramp: {"critical": 17, "info": 8, "warning": 16}
 - name: Count alerts per platform and severity
-  ansible.builtin.debug:
-    msg: "{{ siem | groupby('severity') | map('first') | list }}"
+  ansible.builtin.set_fact:
+    counts: >-
+      {{ counts | default({}) | combine({item.0: dict(item.1 | groupby('severity') | map('first')
+                                                     | zip(item.1 | groupby('severity') | map('last') | map('length')))}) }}
+  loop: >-
+    {{ (siem + query('alertops.core.alerts', platform='mackerel') + query('alertops.core.alerts', platform='opsramp'))
+       | groupby('platform') }}
+  loop_control:
+    label: "{{ item.0 }}"
 """
 
 RETURN = r"""
@@ -243,13 +255,14 @@ _list:
       version_added: 0.2.0
 """
 
+from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.alertops.core.plugins.module_utils import options, pager
-from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, Redactor, platform_scope
+from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError, Redactor, ValidationError, platform_scope
 # the platform table (platform -> client, client method, the options it takes), shared with the EDA event source
 from ansible_collections.alertops.core.plugins.module_utils.platforms import CLIENTS, CONNECTION_NAMES, workflow
 
@@ -274,6 +287,7 @@ class LookupModule(LookupBase):
         client = None
         platform = kwargs.get('platform')
         try:
+            self._check_choices(kwargs)
             self.set_options(var_options=variables, direct=kwargs)
             platform = self.get_option('platform')
             # an error raised without a platform gets the lookup's
@@ -293,6 +307,16 @@ class LookupModule(LookupBase):
         finally:
             if client is not None:
                 client.transport.close()
+
+    def _check_choices(self, kwargs):
+        """An option outside its documented choices fails listing them (Ansible's own message does not): the platform
+        first, then the others, which name the platform."""
+        definitions = C.config.get_configuration_definitions('lookup', self._load_name) or {}
+        for name in sorted(kwargs, key=lambda n: n != 'platform'):
+            choices = (definitions.get(name) or {}).get('choices')
+            if choices and kwargs[name] not in choices:
+                raise ValidationError('option %s must be one of %s, got %r' % (name, ', '.join(choices), kwargs[name]),
+                                      platform=None if name == 'platform' else kwargs.get('platform'))
 
 
 def _message(exc, platform):

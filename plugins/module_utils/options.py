@@ -308,8 +308,8 @@ def _convert(platform, opt, value):
         if opt['type'] == 'int':
             return int(value)
     except (TypeError, ValueError):
-        raise ValidationError('%s: option %s (from %s) must be a %s, got %r' % (
-            platform, opt['name'], ' or '.join(opt['env']), opt['type'], value))
+        raise ValidationError('option %s (from %s) must be a %s, got %r' % (
+            opt['name'], ' or '.join(opt['env']), opt['type'], value), platform=platform)
     return value
 
 
@@ -318,23 +318,24 @@ def _check(platform, picked):
     url = picked.get('url')
     problem = transport.check_url(url)
     if problem:
-        raise ValidationError('%s: option url %s' % (platform, problem))
+        raise ValidationError('option url %s' % problem, platform=platform)
     path = url.split('?')[0].split('#')[0].rstrip('/')
     prefix = API_PREFIX.get(platform)
     if prefix and (path.endswith(prefix) or (prefix + '/') in path[path.find('//') + 2:]):
-        raise ValidationError('%s: option url must be the base URL of the server without %s (the modules add it; the '
+        raise ValidationError('option url must be the base URL of the server without %s (the modules add it; the '
                               'request would go to %s%s/...): use %s'
-                              % (platform, prefix, mask_url(path), prefix, mask_url(path[:path.find(prefix)] or path)))
+                              % (prefix, mask_url(path), prefix, mask_url(path[:path.find(prefix)] or path)),
+                              platform=platform)
     if picked.get('request_timeout') is not None:
         problem = transport.check_timeout(picked['request_timeout'])
         if problem:
-            raise ValidationError('%s: option request_timeout %s' % (platform, problem))
+            raise ValidationError('option request_timeout %s' % problem, platform=platform)
     pacing.check(platform, picked.get('rate_limit'), picked.get('wait_budget'))
     if picked.get('retries') is not None and int(picked['retries']) < 0:
-        raise ValidationError('%s: option retries must not be negative, got %s' % (platform, picked['retries']))
+        raise ValidationError('option retries must not be negative, got %s' % picked['retries'], platform=platform)
     ca_path = picked.get('ca_path')
     if ca_path and picked.get('validate_certs', True) and not os.path.exists(ca_path):
-        raise ValidationError('%s: option ca_path names %s, which does not exist' % (platform, ca_path))
+        raise ValidationError('option ca_path names %s, which does not exist' % ca_path, platform=platform)
 
 
 def _doc_option(opt, platform=None, plugin_env=False):

@@ -15,7 +15,7 @@ four ways, documented in docs/DEVELOPING.md ("Examples that run"):
 * connection settings come from the environment, as AWX injects them (LOG360_URL, MACKEREL_APIKEY, ...).
 
 A filter example (``name: "{{ expression }}"`` blocks) runs as set_fact; a ``# => value`` comment right above it is
-asserted.
+asserted. A task or play example states a result with ``# => expression: json`` right above a task: asserted after it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -157,6 +157,57 @@ def filter_tasks(text):
     return tasks
 
 
+# ``# => expression: json`` right above a task of a task or play example: after that task, the expression (a fact the
+# task set, a registered result, ``counts.mackerel``) equals the value. The comment becomes a marker item the YAML keeps
+# in place; result_tasks() turns each marker into an assert after the task that follows it.
+RESULT = re.compile(r'^([ \t]*)# => (.+?): (.+)$', re.M)
+RESULT_MARKER = 'alertops_example_result'
+
+
+def mark_results(text):
+    """``# => expression: json`` comments -> marker list items at the same place (the JSON is checked here)."""
+    def marker(match):
+        indent, expression, value = match.groups()
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise AssertionError('the result %r of %s is not JSON' % (value, expression))
+        return '%s- %s: %s' % (indent, RESULT_MARKER, json.dumps({'that': expression, 'is': value}))
+    stated = [line.strip() for line in text.splitlines() if line.strip().startswith('# =>')]
+    assert [line for line in stated if not RESULT.match(line)] == [], 'write a stated result as # => expression: json'
+    return RESULT.sub(marker, text)
+
+
+def result_tasks(tasks):
+    """A task list with markers -> the list with an assert of each stated result after the task that follows it."""
+    out, pending = [], []
+    for task in tasks:
+        if isinstance(task, dict) and RESULT_MARKER in task:
+            pending.append(task[RESULT_MARKER])
+            continue
+        for key in ('block', 'rescue', 'always'):
+            if isinstance(task, dict) and isinstance(task.get(key), list):
+                task[key] = result_tasks(task[key])
+        out.append(task)
+        out.extend({'name': 'Example result - %s' % result['that'], 'vars': {'example_result': result['is']},
+                    'ansible.builtin.assert': {
+                        'that': ['(%s) == example_result' % result['that']],
+                        'fail_msg': '%s is {{ (%s) | to_json }}, the example says %s' % (
+                            result['that'], result['that'], json.dumps(result['is']))}}
+                   for result in pending)
+        pending = []
+    assert not pending, 'a "# => " result with no task after it: %s' % pending
+    return out
+
+
+def play_results(plays):
+    for one in plays:
+        for key in ('pre_tasks', 'tasks', 'post_tasks'):
+            if isinstance(one.get(key), list):
+                one[key] = result_tasks(one[key])
+    return plays
+
+
 def jinja_names(text):
     """Names used inside {{ ... }} of an example."""
     names = set()
@@ -168,11 +219,11 @@ def jinja_names(text):
 def build_playbooks(kind, text, before=()):
     """[(simulator variants, playbook)]: the example, and one play per task that needs other variants."""
     if kind == 'play':
-        plays = yaml.safe_load(text)
+        plays = play_results(yaml.safe_load(mark_results(text)))
         for one in plays:
             one['vars'] = dict(VARIABLES, **(one.get('vars') or {}))
         return [({}, plays)]
-    tasks = filter_tasks(text) if kind == 'filter' else yaml.safe_load(text)
+    tasks = filter_tasks(text) if kind == 'filter' else result_tasks(yaml.safe_load(mark_results(text)))
     used = jinja_names(text)
     setup = list(before) + [task for name in sorted(SETUP) if name in used for task in SETUP[name]]
 
@@ -277,6 +328,22 @@ def test_example_has_no_absolute_time(source, kind, text):
 def test_absolute_time_check(text, expected):
     """The check above finds what it must and only that."""
     assert absolute_times(text) == expected
+
+
+def test_a_stated_result_is_asserted_after_its_task():
+    text = '- name: One\n  ansible.builtin.set_fact:\n    n: 1\n\n# a note\n# => n: 1\n# => [n, n]: [1, 1]\n' \
+           '- name: Two\n  ansible.builtin.set_fact:\n    m: 2\n'
+    tasks = result_tasks(yaml.safe_load(mark_results(text)))
+    assert [t['name'] for t in tasks] == ['One', 'Two', 'Example result - n', 'Example result - [n, n]']
+    assert tasks[2]['ansible.builtin.assert']['that'] == ['(n) == example_result'] and tasks[2]['vars'] == \
+        {'example_result': 1}
+    plays = play_results(yaml.safe_load(mark_results('- hosts: localhost\n  tasks:\n    # => m: {"a": true}\n'
+                                                     '    - ansible.builtin.set_fact:\n        m: {a: true}\n')))
+    assert plays[0]['tasks'][1]['vars'] == {'example_result': {'a': True}}
+    for wrong in ('# => 1\n- ansible.builtin.debug:\n', '- ansible.builtin.debug:\n# => n: 1\n',
+                  '# => n: {not json}\n- ansible.builtin.debug:\n'):
+        with pytest.raises(AssertionError):
+            result_tasks(yaml.safe_load(mark_results(wrong)))
 
 
 def test_every_plugin_has_examples():

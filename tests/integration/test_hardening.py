@@ -757,6 +757,11 @@ EDGE_EXPECT = {
     'm_max_items_negative': ['mackerel: option max_items must be at least 1, got -1'],
     'o_max_items_negative': ['opsramp: option max_items must be at least 1, got -5'],
     'k_max_items_negative': ['alertops.core.alerts', 'option max_items must be at least 1, got -1'],
+    'c_log360_url': ['log360: option url must start with http:// or https://'],
+    'c_mackerel_retries': ['mackerel: option retries must not be negative, got -1'],
+    'c_opsramp_base_url': ['opsramp: option url must be the base URL of the server without /api/v2'],
+    'c_lookup_timeout': ['alertops.core.alerts', 'opsramp: option request_timeout'],
+    'k_platform_misspelt': ["alertops.core.alerts: option platform must be one of log360, mackerel, opsramp, got 'mackrel'"],
 }
 
 
