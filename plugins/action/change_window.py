@@ -15,8 +15,6 @@ __metaclass__ = type
 
 import json
 import os
-import socket
-import tempfile
 import time
 
 from ansible.errors import AnsibleActionFail
@@ -30,6 +28,7 @@ from ansible_collections.alertops.core.plugins.module_utils.errors import AlertO
 from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as lc
 from ansible_collections.alertops.core.plugins.plugin_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
+from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore, write_file
 
 STEPS = ('start', 'begin', 'plan', 'record', 'release', 'cancel', 'sweep')
 ARGS = {
@@ -227,8 +226,8 @@ class ActionModule(ActionBase):
         platforms = cw.check_platforms(args['platforms'])
         audit = cw.audit(state, the_plan, window, cw.normalise_scope(state.get('scope')), platforms,
                          check_mode=check_mode)
-        report_json = os.path.join(args['report_dir'] or args['state_dir'], '%s-audit.json' % change_id)
-        report_html = os.path.join(args['report_dir'] or args['state_dir'], '%s-audit.html' % change_id)
+        report_json = store.audit_path('json', args['report_dir'] or args['state_dir'])
+        report_html = store.audit_path('html', args['report_dir'] or args['state_dir'])
         summary = cw.summary(change_id, window, the_plan, check_mode=check_mode,
                              report=None if check_mode else report_html)
         if not check_mode:
@@ -342,137 +341,3 @@ def render_report(change_id, window, audit, summary, notes=None):
         alert_report_render_closed_by_others=audit['closed_by_others'],
         alert_report_render_left_open=audit['left_open'], alert_report_render_summary=summary,
         alert_report_render_first_groups=list(cw.FIRST_GROUPS), alert_report_render_notes=list(notes or []))
-
-
-# -- files on the controller -----------------------------------------------------------------------------------
-def write_file(path, text, mode, dir_mode=0o700, check_mode=False):
-    """Write ``text`` atomically (temp file in the same directory, fsync, rename) unless the file already holds it.
-    Creates a missing directory with ``dir_mode``; never changes the mode of a directory that exists."""
-    data = text.encode('utf-8')
-    try:
-        with open(path, 'rb') as handle:
-            if handle.read() == data:
-                return False
-    except (IOError, OSError):
-        pass
-    if check_mode:
-        return True
-    directory = os.path.dirname(path) or '.'
-    if not os.path.isdir(directory):
-        try:
-            os.makedirs(directory, dir_mode)
-        except OSError as exc:
-            raise cw.ChangeWindowError('cannot create the directory %s: %s' % (directory, exc))
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except (IOError, OSError) as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise cw.ChangeWindowError('cannot write %s: %s' % (path, exc))
-    return True
-
-
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == 1           # EPERM: it exists, owned by someone else
-    return True
-
-
-class StateStore:
-    """``<state_dir>/<change_id>.json`` (mode 0600) and its lock ``<change_id>.lock``, on the controller."""
-
-    def __init__(self, state_dir, change_id, check_mode=False):
-        self.dir = os.path.abspath(os.path.expanduser(state_dir))
-        self.path = os.path.join(self.dir, '%s.json' % change_id)
-        self.lock_path = os.path.join(self.dir, '%s.lock' % change_id)
-        self.change_id = change_id
-        self.check_mode = check_mode
-        # the ansible-playbook process: every task of one run is a child of it, so the lock outlives each task
-        self.owner = {'pid': os.getppid(), 'host': socket.gethostname()}
-
-    def read(self):
-        try:
-            with open(self.path, 'rb') as handle:
-                text = handle.read().decode('utf-8', 'replace')
-        except (IOError, OSError) as exc:
-            if getattr(exc, 'errno', None) == 2:
-                return None
-            raise cw.ChangeWindowError('cannot read the state file %s: %s' % (self.path, exc))
-        return cw.parse_state(text, self.path)
-
-    def write(self, state):
-        return write_file(self.path, json.dumps(state, indent=2, sort_keys=True) + '\n', 0o600,
-                          check_mode=self.check_mode)
-
-    def lock(self):
-        """Take the change's lock (check mode writes nothing, so it takes none)."""
-        if self.check_mode:
-            return
-        if not os.path.isdir(self.dir):
-            try:
-                os.makedirs(self.dir, 0o700)
-            except OSError as exc:
-                raise cw.ChangeWindowError('cannot create the state directory %s: %s' % (self.dir, exc))
-        mine = json.dumps(dict(self.owner, since=cw.iso(time.time())))
-        for _attempt in range(2):
-            try:
-                fd = os.open(self.lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except OSError as exc:
-                if exc.errno != 17:     # EEXIST
-                    raise cw.ChangeWindowError('cannot create the lock %s: %s' % (self.lock_path, exc))
-                holder = self._holder()
-                if holder.get('pid') == self.owner['pid'] and holder.get('host') == self.owner['host']:
-                    return              # this run already holds it (begin and end in one playbook)
-                if holder.get('host') == self.owner['host'] and isinstance(holder.get('pid'), int) and \
-                        not _alive(holder['pid']):
-                    self._remove()      # left by a run that died
-                    continue
-                raise cw.ChangeWindowError(
-                    'change %s is being handled by another run (pid %s on %s since %s): nothing was sent. Wait for it '
-                    'to finish; if no such run is alive, delete %s and run again.'
-                    % (self.change_id, holder.get('pid', '?'), holder.get('host', '?'), holder.get('since', '?'),
-                       self.lock_path))
-            with os.fdopen(fd, 'w') as handle:
-                handle.write(mine)
-            return
-        raise cw.ChangeWindowError('cannot take the lock %s' % self.lock_path)
-
-    def unlock(self):
-        if self.check_mode:
-            return
-        holder = self._holder()
-        if holder.get('pid') == self.owner['pid'] and holder.get('host') == self.owner['host']:
-            self._remove()
-
-    @staticmethod
-    def list_changes(state_dir):
-        directory = os.path.abspath(os.path.expanduser(state_dir))
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
-            return []
-        return [n[:-5] for n in names if n.endswith('.json') and not n.endswith('-audit.json')]
-
-    def _holder(self):
-        try:
-            with open(self.lock_path) as handle:
-                data = json.loads(handle.read() or '{}')
-            return data if isinstance(data, dict) else {}
-        except (IOError, OSError, ValueError):
-            return {}
-
-    def _remove(self):
-        try:
-            os.unlink(self.lock_path)
-        except OSError:
-            pass

@@ -14,20 +14,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import time
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.alertops.core.plugins.action.change_window import StateStore, alert_models, write_file
+from ansible_collections.alertops.core.plugins.action.change_window import alert_models
 from ansible_collections.alertops.core.plugins.plugin_utils import change_window as cw
 from ansible_collections.alertops.core.plugins.module_utils import opsramp, options
 from ansible_collections.alertops.core.plugins.plugin_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
 from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as lc
 from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
+from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore, write_file
 
 STEPS = ('begin_plan', 'begin_record', 'end_plan', 'end_record', 'verify')
 ARGS = {
@@ -197,7 +197,7 @@ class ActionModule(ActionBase):
         """Merge ``sections`` into ``<report_dir>/<change_id>-audit.json`` (created when the end failed earlier)."""
         if self._task.check_mode:
             return False
-        path = os.path.join(args['report_dir'] or args['state_dir'], '%s-audit.json' % change_id)
+        path = StateStore(args['state_dir'], change_id).audit_path('json', args['report_dir'] or args['state_dir'])
         try:
             with open(path) as handle:
                 audit = json.load(handle)

@@ -35,7 +35,7 @@ import stat
 import tempfile
 import time
 
-from ansible_collections.alertops.core.plugins.module_utils.change_window import (
+from ansible_collections.alertops.core.plugins.plugin_utils.change_window import (
     CHANGE_ID_RULE, ChangeWindowError, iso, parse_state)
 
 STATE_SUFFIX = '.state.json'

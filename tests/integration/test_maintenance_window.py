@@ -130,7 +130,7 @@ def test_end_fails_clearly_without_baseline_on_mismatch_and_reversed_window(sim,
     assert 'No baseline for change CHG-404' in missing.output and 'phase=begin' in missing.output
 
     assert play('mw_window.yml', dict(evars, change_id='CHG-2', phase='begin')).rc == 0
-    state = json.loads((tmp_path / 'state' / 'CHG-2.json').read_text())
+    state = json.loads((tmp_path / 'state' / 'CHG-2.state.json').read_text())
     mismatch = play('mw_window.yml', dict(evars, change_id='CHG-3', phase='end', baseline=state))
     assert mismatch.rc != 0
     assert 'The baseline belongs to change CHG-2, not CHG-3: refusing to close anything' in mismatch.output
@@ -175,7 +175,7 @@ def closed_ids(sim, platform):
 
 
 def state_file(tmp_path, change_id='CHG-9'):
-    return json.loads((tmp_path / 'state' / ('%s.json' % change_id)).read_text())
+    return json.loads((tmp_path / 'state' / ('%s.state.json' % change_id)).read_text())
 
 
 def audit_of(tmp_path, change_id='CHG-9'):
@@ -284,7 +284,7 @@ def test_handed_in_baseline_hands_on_the_end_and_refuses_to_guess_it(sim, play, 
     stats = first.output.split('CUSTOM STATS')[-1]
     assert 'maintenance_window_end_time' in stats
     assert closes(sim, 'mackerel') == sorted(made['mackerel_in'])
-    end_time = json.loads((tmp_path / 'job1' / 'CHG-9.json').read_text())['end_at']
+    end_time = json.loads((tmp_path / 'job1' / 'CHG-9.state.json').read_text())['end_at']
     assert end_time in stats
     sim.clear_log()
     # a rerun in yet another job without the end time: this change already closed alerts -> refuse to guess
@@ -348,10 +348,10 @@ def test_change_id_rule_and_corrupt_state(sim, play, tmp_path):
     too_long = mw(play, tmp_path, 'begin', change_id='C' * 65, mackerel_host_ids=['x'], platforms=['mackerel'])
     assert too_long.rc != 0 and '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' in too_long.output
     (tmp_path / 'state').mkdir()
-    (tmp_path / 'state' / 'CHG-9.json').write_text('{"change_id": "CHG-9", "begin_at": "2026-11')
+    (tmp_path / 'state' / 'CHG-9.state.json').write_text('{"change_id": "CHG-9", "begin_at": "2026-11')
     corrupt = mw(play, tmp_path, 'end')
     assert corrupt.rc != 0
-    assert 'the state file %s is truncated or corrupt' % (tmp_path / 'state' / 'CHG-9.json') in corrupt.output
+    assert 'the state file %s is truncated or corrupt' % (tmp_path / 'state' / 'CHG-9.state.json') in corrupt.output
     assert 'phase begin again' in corrupt.output and 'Traceback' not in corrupt.output
     assert sim.requests() == []
 
@@ -381,7 +381,7 @@ def test_default_state_dir_is_outside_the_playbook_and_dirs_keep_their_mode(sim,
     env = {'HOME': str(home), 'XDG_STATE_HOME': ''}
     begin = mw(play, tmp_path, 'begin', state_dir=None, report_dir=None, env=env, **scope(hosts))
     assert begin.rc == 0, begin
-    path = home / '.local' / 'state' / 'alertops' / 'maintenance_window' / 'CHG-9.json'
+    path = home / '.local' / 'state' / 'alertops' / 'maintenance_window' / 'CHG-9.state.json'
     assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
     assert (path.parent.stat().st_mode & 0o777) == 0o700
     assert not os.path.exists(os.path.join(os.path.dirname(__file__), 'playbooks', 'maintenance-window'))
@@ -394,7 +394,7 @@ def test_default_state_dir_is_outside_the_playbook_and_dirs_keep_their_mode(sim,
     assert mw(play, tmp_path, 'end').rc == 0
     assert (tmp_path / 'state').stat().st_mode & 0o777 == 0o755
     assert (tmp_path / 'reports').stat().st_mode & 0o777 == 0o775
-    assert (tmp_path / 'state' / 'CHG-9.json').stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / 'state' / 'CHG-9.state.json').stat().st_mode & 0o777 == 0o600
 
 
 def test_a_concurrent_run_of_the_same_change_is_refused(sim, play, tmp_path):
@@ -439,7 +439,7 @@ def test_the_change_window_playbook_runs_under_check_and_for_real(sim, play, tmp
     assert 'suppression' not in audit
     whys_seen = sorted(set(a['why'] for a in audit['left_open']))
     assert 'out of scope (the alert has no host)' in whys_seen and 'out of scope (other host)' in whys_seen
-    assert (out / 'CHG-PB-audit.html').exists() and (out / 'state' / 'CHG-PB.json').exists()
+    assert (out / 'CHG-PB-audit.html').exists() and (out / 'state' / 'CHG-PB.state.json').exists()
 
 
 def test_opsramp_acknowledge_action_is_recorded_and_not_repeated(sim, play, tmp_path):

@@ -48,7 +48,7 @@ def test_rehearsal_suppresses_restores_and_verify_reports_a_failing_monitor(sim,
     assert [(w['name'], w['_status'], [d['id'] for d in w['devices']]) for w in windows] == \
         [('CHG-2001', 'Active', ['res-web-01'])]
     assert [a['service'] for a in sim.control('mackerel', 'annotations')['annotations']] == ['api']
-    state = json.loads((tmp_path / 'state' / 'CHG-2001.json').read_text())
+    state = json.loads((tmp_path / 'state' / 'CHG-2001.state.json').read_text())
     assert state['suppression']['hosts'] == {working[0]: 'working', standby: 'standby'}
     assert [d['name'] for d in state['suppression']['downtimes']] == ['CHG-2001', 'CHG-2001 services']
 
@@ -57,7 +57,7 @@ def test_rehearsal_suppresses_restores_and_verify_reports_a_failing_monitor(sim,
     rerun = play('mw_suppress.yml', dict(evars, phase='begin'))
     assert rerun.rc == 0, rerun
     assert writes(sim, 'mackerel') == [] and writes(sim, 'opsramp') == []
-    state = json.loads((tmp_path / 'state' / 'CHG-2001.json').read_text())
+    state = json.loads((tmp_path / 'state' / 'CHG-2001.state.json').read_text())
     assert state['suppression']['hosts'] == {working[0]: 'working', standby: 'standby'}
 
     # the change: alerts on the hosts in maintenance and of the monitor in the downtime are not generated; a host
@@ -126,7 +126,7 @@ def test_a_failed_end_says_what_suppression_is_still_in_place(sim, play, tmp_pat
     assert not [p for _m, p in writes(sim, 'mackerel') if p.endswith('/close')]
     audit = json.loads((tmp_path / 'reports' / 'CHG-2002-audit.json').read_text())
     assert [line.split(' (id')[0] for line in audit['suppression']['in_place']] == ['Mackerel downtime CHG-2002']
-    state = json.loads((tmp_path / 'state' / 'CHG-2002.json').read_text())
+    state = json.loads((tmp_path / 'state' / 'CHG-2002.state.json').read_text())
     assert state['suppression']['in_place'] == audit['suppression']['in_place']
     # once the vendor answers again, a rerun of end removes it
     sim.configure(faults={'script': []})
@@ -146,17 +146,17 @@ def test_check_mode_writes_nothing(sim, play, tmp_path):
     check = play('mw_suppress.yml', dict(evars, phase='begin'), check=True)
     assert check.rc == 0, check.output[-3000:]
     assert writes(sim, 'mackerel') == [] and writes(sim, 'opsramp') == []
-    assert not (tmp_path / 'state' / 'CHG-2003.json').exists()
+    assert not (tmp_path / 'state' / 'CHG-2003.state.json').exists()
     # for real, then end in check mode: nothing removed, nothing restored, nothing closed, no file changed
     assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
-    state_text = (tmp_path / 'state' / 'CHG-2003.json').read_text()
+    state_text = (tmp_path / 'state' / 'CHG-2003.state.json').read_text()
     sim.clear_log()
     check_end = play('mw_suppress.yml', dict(evars, phase='end'), check=True)
     assert check_end.rc == 0, check_end.output[-3000:]
     assert writes(sim, 'mackerel') == [] and writes(sim, 'opsramp') == []
     assert set(statuses(sim)[h] for h in scope) == {'maintenance'}
     assert len(sim.control('mackerel', 'downtimes')['downtimes']) == 1
-    assert (tmp_path / 'state' / 'CHG-2003.json').read_text() == state_text
+    assert (tmp_path / 'state' / 'CHG-2003.state.json').read_text() == state_text
     assert not (tmp_path / 'reports' / 'CHG-2003-audit.json').exists()
     # and the real end puts everything back
     assert play('mw_suppress.yml', dict(evars, phase='end')).rc == 0
@@ -171,7 +171,7 @@ def test_end_on_another_machine_undoes_with_the_handed_on_baseline(sim, play, tm
     evars = {'change_id': 'CHG-2004', 'hosts_in_scope': scope, 'verify_timeout': 0}
     begin = play('mw_suppress.yml', dict(evars, phase='begin'))
     assert begin.rc == 0, begin.output[-3000:]
-    state_file = tmp_path / 'state' / 'CHG-2004.json'
+    state_file = tmp_path / 'state' / 'CHG-2004.state.json'
     handed = json.loads((tmp_path / 'handed.json').read_text())
     assert handed['suppression']['hosts'] == dict((h, 'working') for h in scope)
     state_file.unlink()

@@ -123,7 +123,7 @@ def test_change_window_suppress_plans_and_verifies(run_action, run_module, sim, 
     plan = run_action('change_window_suppress', args, check=True)
     assert plan['plan']['hosts'] == [host]
     assert plan['record']['hosts'] == {host: preview['previous'][host]}
-    with open(str(tmp_path / 'state' / 'CHG-42.json')) as handle:
+    with open(str(tmp_path / 'state' / 'CHG-42.state.json')) as handle:
         assert 'suppression' not in json.load(handle)
     undo = run_action('change_window_suppress', dict(args, step='end_plan'))
     assert undo['suppressed'] is False

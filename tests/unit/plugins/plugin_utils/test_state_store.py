@@ -21,8 +21,8 @@ import time
 
 import pytest
 
-from ansible_collections.alertops.core.plugins.module_utils import change_window as cw
-from ansible_collections.alertops.core.plugins.module_utils.change_window import ChangeWindowError
+from ansible_collections.alertops.core.plugins.plugin_utils import change_window as cw
+from ansible_collections.alertops.core.plugins.plugin_utils.change_window import ChangeWindowError
 from ansible_collections.alertops.core.plugins.plugin_utils import state_store
 from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore, write_file
 
