@@ -81,8 +81,8 @@ def _first(message, prefix=''):
 
 
 @pytest.mark.parametrize('module,args', EVERY_MODULE, ids=[m for m, _a in EVERY_MODULE])
-def test_every_connection_option_failure_of_every_module_names_its_platform_once(run_module, ids, monkeypatch,
-                                                                                  module, args):
+def test_every_connection_option_failure_of_every_module_names_its_platform_once(
+        run_module, ids, monkeypatch, module, args):
     platform = module.split('_')[0]
     for options, unset, expected in [case for p, case in CONNECTION_FAILURES if p == platform]:
         with monkeypatch.context() as env:
@@ -112,8 +112,8 @@ def test_every_connection_option_failure_of_the_lookup_names_its_platform_once(s
 
 
 @pytest.mark.parametrize('platform,variable,value,expected', ENV_FAILURES)
-def test_an_environment_value_the_lookup_cannot_convert_names_its_platform_once(sim, monkeypatch, platform, variable,
-                                                                               value, expected):
+def test_an_environment_value_the_lookup_cannot_convert_names_its_platform_once(
+        sim, monkeypatch, platform, variable, value, expected):
     monkeypatch.setenv(variable, value)
     with pytest.raises(AnsibleLookupError) as info:
         lookup_loader.get('alertops.core.alerts').run([], variables={}, platform=platform)
