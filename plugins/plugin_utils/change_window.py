@@ -41,7 +41,6 @@ import json
 import re
 
 from ansible_collections.alertops.core.plugins.module_utils import timeutil
-from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle
 
 STATE_VERSION = 2
