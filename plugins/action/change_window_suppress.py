@@ -69,9 +69,9 @@ class ActionModule(ActionBase):
 
     # -- state ----------------------------------------------------------------------------------------------
     @staticmethod
-    def _update(store, record, fallback=None, phase=None):
-        """Write ``record`` as the state's suppression (and ``phase`` reached), under the change's lock (taken here
-        unless this run holds it)."""
+    def _update(store, record, fallback=None, phase=None, **fields):
+        """Write ``record`` as the state's suppression (when given), ``fields`` and the phases reached (``phase``: one
+        or a tuple, in order), under the change's lock (taken here unless this run holds it)."""
         held = store._holder().get('pid') == store.owner['pid']
         if not held:
             store.lock()
@@ -79,9 +79,11 @@ class ActionModule(ActionBase):
             state = store.read() or fallback
             if state is None:
                 return False, None
-            state = dict(state, suppression=record)
-            if phase:
-                state = lc.advance(state, phase, time.time())
+            state = dict(state, **fields)
+            if record is not None:
+                state['suppression'] = record
+            for reached in (phase,) if isinstance(phase, str) else phase or ():
+                state = lc.advance(state, reached, time.time())
             return store.write(state), state
         finally:
             if not held:
@@ -172,22 +174,11 @@ class ActionModule(ActionBase):
                              'at': cw.iso(time.time())}}
         if args['record'] is not None:
             report['suppression'] = args['record']
-        held = store._holder().get('pid') == store.owner['pid']
         if not self._task.check_mode:
-            if not held:
-                store.lock()
-            try:
-                state = store.read() or args['state']
-                if state:
-                    state = dict(state, verify=report['verify'])
-                    if args['record'] is not None:
-                        state['suppression'] = args['record']
-                    state = lc.advance(lc.advance(state, 'verified', time.time()), 'ended', time.time())
-                    store.write(state)
-                    report['lifecycle'] = state['lifecycle']
-            finally:
-                if not held:
-                    store.unlock()
+            _changed, state = self._update(store, args['record'], fallback=args['state'], phase=('verified', 'ended'),
+                                           verify=report['verify'])
+            if state:
+                report['lifecycle'] = state['lifecycle']
         self._audit(args, change_id, report)
         # a read: the audit it updates is bookkeeping, not a change of anything the operator manages
         return dict(changed=False, healthy=verdict['healthy'], failing=failures, polls=polls, msg=summary)

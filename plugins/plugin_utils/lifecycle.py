@@ -6,7 +6,7 @@
     begun -> suppressed -> ending -> undone -> closed -> verified -> ended
       \\___________\\_________\\_____________________________________ cancelled
 
-Each phase step of the role asks ``steps_for`` what is left to do (an empty list on a rerun of a finished step),
+Each ``end`` run asks ``end_steps`` what is left to do (the undo no longer once it is recorded as done),
 and records with ``advance`` once a step is done; a step is recorded before the next one begins, so a rerun after a
 crash continues where the last run stopped and repeats no write. The record lives in the change's state under
 ``lifecycle``: ``{"phase", "history": [{"phase", "at"}]}``. A state of 0.2.0 has none: ``phase_of`` derives it.
@@ -46,9 +46,6 @@ class ChangeWindowError(ValidationError):
     """A rule of the change window is broken; nothing has been written."""
 
 
-LifecycleError = ChangeWindowError      # a step refused in the change's current phase
-
-
 def phase_of(state):
     """The recorded phase, or for a 0.2.0 state (no ``lifecycle``) the one its fields imply."""
     if not state:
@@ -81,11 +78,6 @@ def advance(state, phase, now, **details):
     return state
 
 
-def has_reached(state, phase):
-    current = phase_of(state)
-    return current is not None and current != CANCELLED and _RANK[current] >= _RANK[phase]
-
-
 def check_begin(state, force, change_id):
     """``'new'`` (record a baseline), ``'continue'`` (keep the recorded one) or a refusal."""
     current = phase_of(state)
@@ -93,7 +85,7 @@ def check_begin(state, force, change_id):
         return 'new'
     if current in ('begun', 'suppressed'):
         return 'continue'
-    raise LifecycleError(
+    raise ChangeWindowError(
         'change %s is %s (since %s): refusing to begin it again, nothing was suppressed or recorded. A job launched '
         'twice must not silence the scope again; begin a new change id, or set maintenance_window_force_begin: true '
         'to start this one over.' % (change_id, current, _since(state, current)))
@@ -101,7 +93,7 @@ def check_begin(state, force, change_id):
 
 def check_end(state, change_id):
     if phase_of(state) == CANCELLED:
-        raise LifecycleError('change %s was cancelled (since %s): there is nothing to end; nothing was sent.'
+        raise ChangeWindowError('change %s was cancelled (since %s): there is nothing to end; nothing was sent.'
                              % (change_id, _since(state, CANCELLED)))
 
 
@@ -109,7 +101,7 @@ def check_cancel(state, change_id):
     """Cancel undoes the suppression and closes nothing: refused once the change has closed or verified."""
     current = phase_of(state)
     if current in ('closed', 'verified', 'ended') or (state or {}).get('closed'):
-        raise LifecycleError('change %s has already ended (%s, closed %d alert(s)): it cannot be cancelled; nothing '
+        raise ChangeWindowError('change %s has already ended (%s, closed %d alert(s)): it cannot be cancelled; nothing '
                              'was sent.' % (change_id, current, len((state or {}).get('closed') or [])))
 
 
@@ -130,15 +122,15 @@ def check_end_time(value, begin, run_started):
     the moment the end run began (beyond a few seconds of tolerance)."""
     option = 'maintenance_window_end_time'
     if timeutil.is_relative(value):
-        raise LifecycleError('%s %r is relative: give the absolute time the window ended (ISO 8601 with a zone), or '
+        raise ChangeWindowError('%s %r is relative: give the absolute time the window ended (ISO 8601 with a zone), or '
                              'leave it empty for the moment this end run began' % (option, value))
     end = int(math.ceil(timeutil.to_epoch(value, option)))
     if end > run_started + END_TIME_TOLERANCE:
-        raise LifecycleError('%s %s lies after the moment this end run began (%s): a window cannot end in the future '
+        raise ChangeWindowError('%s %s lies after the moment this end run began (%s): a window cannot end in the future '
                              '(a later rerun would close alerts raised after it). Leave it empty, or give the time '
                              'the change ended.' % (option, timeutil.to_iso(end), timeutil.to_iso(run_started)))
     if end < int(begin):
-        raise LifecycleError('The window ends (%s) before it begins (%s)' % (timeutil.to_iso(end),
+        raise ChangeWindowError('The window ends (%s) before it begins (%s)' % (timeutil.to_iso(end),
                                                                              timeutil.to_iso(begin)))
     return end
 
