@@ -94,7 +94,7 @@ def check_begin(state, force, change_id):
 def check_end(state, change_id):
     if phase_of(state) == CANCELLED:
         raise ChangeWindowError('change %s was cancelled (since %s): there is nothing to end; nothing was sent.'
-                             % (change_id, _since(state, CANCELLED)))
+                                % (change_id, _since(state, CANCELLED)))
 
 
 def check_cancel(state, change_id):
@@ -102,7 +102,7 @@ def check_cancel(state, change_id):
     current = phase_of(state)
     if current in ('closed', 'verified', 'ended') or (state or {}).get('closed'):
         raise ChangeWindowError('change %s has already ended (%s, closed %d alert(s)): it cannot be cancelled; nothing '
-                             'was sent.' % (change_id, current, len((state or {}).get('closed') or [])))
+                                'was sent.' % (change_id, current, len((state or {}).get('closed') or [])))
 
 
 def _since(state, phase):
