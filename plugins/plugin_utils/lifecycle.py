@@ -123,15 +123,15 @@ def check_end_time(value, begin, run_started):
     option = 'maintenance_window_end_time'
     if timeutil.is_relative(value):
         raise ChangeWindowError('%s %r is relative: give the absolute time the window ended (ISO 8601 with a zone), or '
-                             'leave it empty for the moment this end run began' % (option, value))
+                                'leave it empty for the moment this end run began' % (option, value))
     end = int(math.ceil(timeutil.to_epoch(value, option)))
     if end > run_started + END_TIME_TOLERANCE:
         raise ChangeWindowError('%s %s lies after the moment this end run began (%s): a window cannot end in the future '
-                             '(a later rerun would close alerts raised after it). Leave it empty, or give the time '
-                             'the change ended.' % (option, timeutil.to_iso(end), timeutil.to_iso(run_started)))
+                                '(a later rerun would close alerts raised after it). Leave it empty, or give the time '
+                                'the change ended.' % (option, timeutil.to_iso(end), timeutil.to_iso(run_started)))
     if end < int(begin):
-        raise ChangeWindowError('The window ends (%s) before it begins (%s)' % (timeutil.to_iso(end),
-                                                                             timeutil.to_iso(begin)))
+        raise ChangeWindowError('The window ends (%s) before it begins (%s)'
+                                % (timeutil.to_iso(end), timeutil.to_iso(begin)))
     return end
 
 
