@@ -30,7 +30,7 @@ from ansible_collections.alertops.core.plugins.plugin_utils import suppression a
 from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
 from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore, write_file
 
-STEPS = ('start', 'begin', 'plan', 'record', 'release', 'cancel', 'sweep')
+STEPS = ('start', 'begin', 'plan', 'record', 'release', 'cancel', 'sweep', 'sweep_report')
 ARGS = {
     'step': dict(type='str', required=True, choices=list(STEPS)),
     'phase': dict(type='str', choices=['begin', 'end', 'cancel']),
@@ -43,7 +43,9 @@ ARGS = {
     'force_begin': dict(type='bool', default=False),
     'baseline': dict(type='dict', default={}),
     'end_time': dict(type='str', default=''),
-    'actions': dict(type='dict', default={}),
+    'opsramp_action': dict(type='str', default='close', choices=list(cw.ACTIONS)),
+    'reason': dict(type='str', default='closed after the change window'),
+    'kept': dict(type='bool', default=False),
     'state': dict(type='dict'),
     'listings': dict(type='dict', default={}),
     'results': dict(type='dict', default={}),
@@ -55,6 +57,7 @@ ARGS = {
     'suppress': dict(type='bool', default=False),
     'verify': dict(type='bool', default=False),
     'probe': dict(type='bool', default=True),
+    'swept': dict(type='list', elements='str', default=[]),
 }
 # begin: one cheap read per platform, before anything is written (a platform without credentials fails begin, not the
 # end after the change); the Mackerel read is of the hosts in scope, so an unknown host id fails it too
@@ -171,20 +174,26 @@ class ActionModule(ActionBase):
         return names
 
     def _begin(self, args, change_id, store):
+        check_mode = self._task.check_mode
+        if args['kept']:                  # start found the begin of an earlier run: its record stands
+            state = store.read() or args['state']
+            return dict(changed=False, state=state, state_file=store.path,
+                        msg=cw.begin_summary(state, kept=True, check_mode=check_mode, state_file=store.path))
         begin = cw.to_second(args['window']['begin'], 'begin')
         state = cw.new_state(change_id, begin, cw.check_platforms(args['platforms']),
                              args['scope'], args['scope_all'], alert_models(args['listings']))
         state = lc.advance(state, 'begun', begin)
         changed = store.write(state)
         store.unlock()
-        return dict(changed=changed, state=state, state_file=store.path)
+        return dict(changed=changed, state=state, state_file=store.path,
+                    msg=cw.begin_summary(state, check_mode=check_mode, state_file=store.path))
 
     def _plan(self, args, change_id, store):
         # what the steps before recorded (the undo of the suppression) is on disk: the state handed to the role at
         # start is older and must not be written back over it
         state = cw.upgrade_state(store.read() or args['state'])
         end = cw.to_second(args['window']['end'], 'end')
-        actions = dict((p, a) for p, a in (args['actions'] or {}).items() if a)
+        actions = cw.actions_for(args['opsramp_action'])
         the_plan = cw.plan(state, alert_models(args['listings']), end, actions=actions, handed_in=args['handed_in'],
                            end_source=args['end_source'])
         # write ahead: the window's end, and the writes about to be sent, are on disk before the first write
@@ -193,16 +202,16 @@ class ActionModule(ActionBase):
         changed = store.write(new)
         return dict(changed=changed, state=new, plan=the_plan,
                     to_act=dict((p, ids) for p, ids in the_plan['to_act'].items()),
-                    # the writing modules' state per platform (the role passes it through)
-                    write_states=dict((p, 'closed' if a == 'close' else 'acknowledged')
-                                      for p, a in dict(dict.fromkeys(cw.WRITABLE, 'close'), **actions).items()))
+                    # what the role passes through to the writing modules: their state, and the close reason that
+                    # a later run recognises as this change's own
+                    write_states=cw.write_states(actions), reason=cw.reason_text(change_id, args['reason']))
 
     def _record(self, args, change_id, store):
         recorded = store.read()
         state = cw.upgrade_state(args['state'])
         if recorded and recorded.get('suppression'):
             state['suppression'] = recorded['suppression']       # the undo's record, written after the plan
-        actions = dict((p, a) for p, a in (args['actions'] or {}).items() if a)
+        actions = cw.actions_for(args['opsramp_action'])
         results = {}
         for platform, ids in ((args['plan'] or {}).get('to_act') or {}).items():
             answer = (args['results'] or {}).get(platform) or {}
@@ -279,6 +288,26 @@ class ActionModule(ActionBase):
             args['state_dir'], len(expired), (': ' + ', '.join(e['change_id'] for e in expired)) if expired else '',
             ('; held by another run, left for the next sweep: ' + ', '.join(held)) if held else '')
         return dict(changed=False, expired=expired, held=held, msg=msg)
+
+    def _sweep_report(self, args, change_id, store):
+        """After the sweep's undo of each change in ``swept``: what each record says now; every lock released (a
+        change whose undo failed does not stop the others, and is named)."""
+        removed, still = [], []
+        for other in args['swept']:
+            one = StateStore(args['state_dir'], cw.check_change_id(other), check_mode=self._task.check_mode)
+            try:
+                record = (one.read() or {}).get('suppression') or {}
+                if record.get('in_place') and not record.get('undone_at'):
+                    still.append('%s (%s)' % (other, '; '.join(record['in_place'])))
+                else:
+                    removed.append(other)
+            finally:
+                one.unlock()
+        msg = 'sweep of %s: suppression removed for %d change(s)%s' % (
+            args['state_dir'], len(removed), (': ' + ', '.join(removed)) if removed else '')
+        if still:
+            msg += '; STILL IN PLACE (rerun the sweep, or phase end of the change): ' + '; '.join(still)
+        return dict(changed=False, removed=removed, still_in_place=still, msg=msg)
 
 
 def _listing(scope, begin_at):

@@ -55,6 +55,7 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
+    _monitors = None
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -153,7 +154,7 @@ class ActionModule(ActionBase):
         state = store.read() or args['state'] or {}
         scope = cw.normalise_scope(state.get('scope') or args['scope'])
         # a host retired or deleted during the change has no monitors to wait for
-        gone = set(g['what'].split()[-1] for g in (state.get('suppression') or {}).get('left_in_place') or [])
+        gone = sup.gone_hosts(state.get('suppression'))
         scope['mackerel_host_ids'] = [h for h in scope['mackerel_host_ids'] if h not in gone]
         baseline = state.get('baseline') or {}
         begin = cw.to_second(state.get('begin_at') or args['begin_at'], 'begin_at')
@@ -165,13 +166,14 @@ class ActionModule(ActionBase):
             polls += 1
             reads = self._read_scope(scope, platforms, begin, args['concurrency'], task_vars)
             failures = sup.verify_failures(scope, baseline, begin, **reads)
+            cannot_tell = sup.unverifiable(scope, reads.get('mackerel_monitors'))
             verdict = sup.verdict(failures, deadline)
             if verdict['done'] or self._task.check_mode:
                 break
             time.sleep(min(interval, max(deadline - time.time(), 0)))
-        summary = sup.verify_summary(failures, timeout)
-        report = {'verify': {'healthy': verdict['healthy'], 'failing': failures, 'timeout': timeout, 'polls': polls,
-                             'at': cw.iso(time.time())}}
+        summary = sup.verify_summary(failures, timeout, cannot_tell)
+        report = {'verify': {'healthy': verdict['healthy'], 'failing': failures, 'unverifiable': cannot_tell,
+                             'timeout': timeout, 'polls': polls, 'at': cw.iso(time.time())}}
         if args['record'] is not None:
             report['suppression'] = args['record']
         if not self._task.check_mode:
@@ -181,7 +183,8 @@ class ActionModule(ActionBase):
                 report['lifecycle'] = state['lifecycle']
         self._audit(args, change_id, report)
         # a read: the audit it updates is bookkeeping, not a change of anything the operator manages
-        return dict(changed=False, healthy=verdict['healthy'], failing=failures, polls=polls, msg=summary)
+        return dict(changed=False, healthy=verdict['healthy'], failing=failures, unverifiable=cannot_tell, polls=polls,
+                    msg=summary)
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _audit(self, args, change_id, sections):
@@ -206,6 +209,11 @@ class ActionModule(ActionBase):
     def _read_scope(self, scope, platforms, begin, concurrency, task_vars):
         reads = {}
         if 'mackerel' in platforms:
+            if scope['mackerel_host_ids'] or scope['mackerel_monitor_ids']:
+                # every monitor's name and type (monitored statuses carry only the id): read once, for every poll
+                if self._monitors is None:
+                    self._monitors = self._module('mackerel_monitor_info', {}, task_vars)['monitors']
+                reads['mackerel_monitors'] = self._monitors
             if scope['mackerel_host_ids']:
                 reads['mackerel_hosts'] = self._module('mackerel_host_info', {
                     'id': scope['mackerel_host_ids'], 'monitored_statuses': True, 'concurrency': concurrency}, task_vars)

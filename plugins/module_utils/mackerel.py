@@ -465,6 +465,16 @@ class MackerelClient:
         """The monitor object (``GET /api/v0/monitors/<id>`` answers ``{"monitor": {...}}``): id, type, name..."""
         return self._get_object('monitor', monitor_id)
 
+    def list_monitors(self):
+        """Every monitor (``GET /api/v0/monitors`` answers ``{"monitors": [...]}``): id, type, name (a connectivity
+        monitor may have none), scopes... One request: the API has no paging or filter for it."""
+        operation = 'list monitors'
+        data = self.transport.request('GET', '/api/v0/monitors', operation).json()
+        if not isinstance(data, dict) or not isinstance(data.get('monitors'), list) \
+                or not all(isinstance(m, dict) and m.get('id') for m in data['monitors']):
+            raise errors.ResponseError('the answer has no "monitors" array of monitor objects', operation=operation)
+        return data['monitors']
+
     def alert_logs(self, alert_id, limit=None, max_items=None):
         alert_id = check_alert_id(alert_id)
         limit = check_limit(limit)

@@ -14,7 +14,7 @@ short_description: The state and the decision of a change window (used by the ma
 version_added: 0.2.0
 description:
   - An action plugin that runs on the controller, whatever host the task targets. It keeps the state of one change
-    (C(<state_dir>/<change_id>.json)) and decides which alerts the change caused; it sends nothing to any vendor.
+    (C(<state_dir>/<change_id>.state.json); a 0.2.0 C(<change_id>.json) is read in place) and decides which alerts the change caused; it sends nothing to any vendor.
     The C(alertops.core.maintenance_window) role lists alerts with the info modules, hands them to this action, and
     closes with C(alertops.core.mackerel_alert) and C(alertops.core.opsramp_alert), so C(module_defaults) and the
     action groups apply to every request.
@@ -43,10 +43,11 @@ options:
         the lock.
       - V(sweep) lists the changes of O(state_dir) whose suppression outlived its duration while their end never ran,
         takes each one's lock and returns them (RV(expired)); nothing is written.
-      - V(release) drops the lock (for an C(always) section).
+      - V(sweep_report), after the sweep's undo, reads the record of each change of O(swept), releases its lock and
+        returns what was removed (RV(removed)) and what is still in place (RV(still_in_place)).
     type: str
     required: true
-    choices: [start, begin, plan, record, release, cancel, sweep]
+    choices: [start, begin, plan, record, release, cancel, sweep, sweep_report]
   phase:
     description: With O(step=start), V(begin) or V(end).
     type: str
@@ -90,10 +91,25 @@ options:
     description: The window's end (ISO 8601) when the state has none yet; must equal a stored end.
     type: str
     default: ""
-  actions:
-    description: Per platform, V(close) (default) or V(acknowledge).
-    type: dict
-    default: {}
+  opsramp_action:
+    description: With O(step=plan) and O(step=record), what is done to the OpsRamp alerts the change caused
+      (Mackerel alerts are closed).
+    type: str
+    choices: [close, acknowledge]
+    default: close
+    version_added: 0.3.0
+  reason:
+    description:
+      - "With O(step=plan), the close reason; RV(reason) returns it prefixed with C(<change_id>: ), the prefix by
+        which a later run recognises a close of this change."
+    type: str
+    default: closed after the change window
+    version_added: 0.3.0
+  kept:
+    description: With O(step=begin), RV(kept) of O(step=start) (the begin of an earlier run stands; nothing is written).
+    type: bool
+    default: false
+    version_added: 0.3.0
   state:
     description: The state returned by the previous step.
     type: dict
@@ -135,6 +151,12 @@ options:
       the change).
     type: bool
     default: false
+    version_added: 0.3.0
+  swept:
+    description: With O(step=sweep_report), the change ids the sweep undid (RV(expired)).
+    type: list
+    elements: str
+    default: []
     version_added: 0.3.0
   probe:
     description:
@@ -255,6 +277,30 @@ expired:
   returned: step sweep
   type: list
   elements: dict
+reason:
+  description: The close reason to send (C(<change_id>: <reason>)).
+  returned: step plan
+  type: str
+  sample: "CHG-1234: closed after the change window"
+write_states:
+  description: Per platform, the writing module's C(state) for the action taken.
+  returned: step plan
+  type: dict
+  sample: {mackerel: closed, opsramp: acknowledged}
+msg:
+  description: What the step did, in one line (O(step=begin), O(step=cancel), O(step=sweep)).
+  returned: step begin, cancel and sweep
+  type: str
+removed:
+  description: With O(step=sweep_report), the swept changes whose suppression is gone.
+  returned: step sweep_report
+  type: list
+  elements: str
+still_in_place:
+  description: With O(step=sweep_report), the swept changes whose suppression is still (partly) in place, with what.
+  returned: step sweep_report
+  type: list
+  elements: str
 failures:
   description: "Writes that failed (C(<platform> <id>: <message>))"
   returned: step record

@@ -144,6 +144,16 @@ healthy:
   description: O(step=verify), whether nothing in scope fails any more.
   returned: verify
   type: bool
+unverifiable:
+  description:
+    - O(step=verify), the Mackerel monitors in scope whose health cannot be read (C(platform), C(kind), C(id),
+      C(name), C(type), C(why)); they are not counted as healthy or failing.
+    - Service, expression and query monitors have no per-host state, and an alert a downtime suppressed is never
+      raised afterwards (Mackerel's downtime guide); an external monitor shows only through an open alert.
+  returned: verify
+  type: list
+  elements: dict
+  version_added: 0.3.0
 failing:
   description: O(step=verify), what still fails (C(platform), C(kind), C(id), C(host), C(monitor), C(status), C(title)).
   returned: verify

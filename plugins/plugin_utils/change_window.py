@@ -106,6 +106,30 @@ def reason_text(change_id, reason):
     return '%s%s' % (reason_prefix(change_id), reason)
 
 
+def actions_for(opsramp_action):
+    """{platform: action} the end phase takes on the alerts the change caused (Mackerel alerts can only be closed)."""
+    if opsramp_action not in ACTIONS:
+        raise ChangeWindowError('maintenance_window_opsramp_action must be one of %s, got %r'
+                                % (', '.join(ACTIONS), opsramp_action))
+    return {'mackerel': 'close', 'opsramp': opsramp_action}
+
+
+def write_states(actions):
+    """{platform: the writing module's ``state``} for each action (the role passes it through)."""
+    return dict((p, 'closed' if a == 'close' else 'acknowledged')
+                for p, a in dict(dict.fromkeys(WRITABLE, 'close'), **(actions or {})).items())
+
+
+def begin_summary(state, kept=False, check_mode=False, state_file=None):
+    """The line begin prints: when the change began and how many alerts each platform had open then."""
+    counts = ', '.join('%d open alert(s) on %s' % (len(alerts), platform)
+                       for platform, alerts in sorted((state.get('baseline') or {}).items()))
+    return '%s begins at %s; baseline: %s%s%s' % (
+        state['change_id'], state['begin_at'], counts or 'no platform',
+        ' (kept from an earlier run of begin)' if kept else '',
+        '; check mode: nothing was written' if check_mode else '; state: %s' % state_file)
+
+
 def _ids(values):
     if values in (None, ''):
         return []

@@ -254,7 +254,8 @@ def record_end(record, results, now):
         undone['hosts_all'] = True
         record['restored'] = dict((h['id'], (h.get('after') or {}).get('status')) for h in hosts.get('hosts') or [])
         # a host retired or deleted during the change has no status to give back: reported, not a failure
-        record['left_in_place'] = [{'what': 'Mackerel host %s' % h.get('id'), 'why': h.get('why')}
+        record['left_in_place'] = [{'platform': 'mackerel', 'kind': 'host', 'id': h.get('id'),
+                                    'what': 'Mackerel host %s' % h.get('id'), 'why': h.get('why')}
                                    for h in hosts.get('skipped_hosts') or [] if isinstance(h, dict)]
     elif not (record.get('hosts') or {}):
         undone['hosts_all'] = True
@@ -270,11 +271,52 @@ def record_end(record, results, now):
 
 
 # -- verify ------------------------------------------------------------------------------------------------------
-def verify_failures(scope, baseline, begin_at, mackerel_hosts=None, mackerel_alerts=None, opsramp_alerts=None):
+# Mackerel monitors whose health verify cannot prove: they have no per-host state in monitored statuses, and an
+# alert a downtime suppressed is never raised afterwards (Mackerel's downtime guide; external monitors excepted)
+UNVERIFIABLE = {
+    'service': 'a service metric monitor has no per-host state, and an alert the downtime suppressed is never raised '
+               'afterwards (Mackerel downtime guide)',
+    'expression': 'an expression monitor has no per-host state, and an alert the downtime suppressed is never raised '
+                  'afterwards (Mackerel downtime guide)',
+    'query': 'a query monitor has no per-host state, and an alert the downtime suppressed is never raised afterwards '
+             '(Mackerel downtime guide)',
+    'external': 'an external (URL) monitor has no per-host state; only an open alert of it would show',
+}
+
+
+def monitor_label(monitor):
+    """A monitor's name as Mackerel's UI shows it; a connectivity monitor may have none (its type and id then)."""
+    return monitor.get('name') or '%s monitor %s' % (monitor.get('type') or 'a', monitor.get('id'))
+
+
+def unverifiable_why(monitor):
+    return UNVERIFIABLE.get((monitor or {}).get('type'))
+
+
+def unverifiable(scope, monitors):
+    """The monitors in scope that verify cannot prove healthy: ``[{platform, kind, id, name, type, why}]``."""
+    wanted = set(_ids((scope or {}).get('mackerel_monitor_ids')))
+    return [{'platform': 'mackerel', 'kind': 'monitor', 'id': m['id'], 'name': monitor_label(m), 'type': m.get('type'),
+             'why': unverifiable_why(m)} for m in monitors or [] if m.get('id') in wanted and unverifiable_why(m)]
+
+
+def gone_hosts(record):
+    """The Mackerel host ids the undo left in place because they were retired or deleted during the change (a record
+    of 0.3.0 development builds has only ``what``: its last word is the id)."""
+    out = set()
+    for entry in (record or {}).get('left_in_place') or []:
+        if entry.get('kind', 'host') == 'host':
+            out.add(entry.get('id') or str(entry.get('what', '')).split()[-1])
+    return out
+
+
+def verify_failures(scope, baseline, begin_at, mackerel_hosts=None, mackerel_alerts=None, opsramp_alerts=None,
+                    mackerel_monitors=None):
     """What is still failing in scope because of the change: ``[{platform, kind, id, host, monitor, status, title}]``.
 
     ``mackerel_alerts`` and ``opsramp_alerts`` are lists of normalised alerts (module_utils/alerts.py: the clients read
-    the vendor fields); ``mackerel_hosts`` is what mackerel_host_info returned.
+    the vendor fields); ``mackerel_hosts`` is what mackerel_host_info returned; ``mackerel_monitors`` what
+    mackerel_monitor_info returned (the names: monitored statuses carry only the monitor id).
 
     Mackerel: every monitor of a host in scope whose monitored status is not OK (only the monitors in scope when
     there are any), unless an alert of that host and monitor is in the baseline (it failed before the change); and
@@ -286,6 +328,7 @@ def verify_failures(scope, baseline, begin_at, mackerel_hosts=None, mackerel_ale
     monitors = set(_ids(scope.get('mackerel_monitor_ids')))
     hosts = set(_ids(scope.get('mackerel_host_ids')))
     mackerel_baseline = set(str(i) for i in baseline.get('mackerel') or [])
+    names = dict((m.get('id'), monitor_label(m)) for m in mackerel_monitors or [] if isinstance(m, dict))
     listed = mackerel_alerts or []
     before = set((a['host_id'], a['monitor_id']) for a in listed if a['id'] in mackerel_baseline)
     out, seen = [], set()
@@ -299,7 +342,7 @@ def verify_failures(scope, baseline, begin_at, mackerel_hosts=None, mackerel_ale
             seen.add(pair)
             out.append({'platform': 'mackerel', 'kind': 'monitor', 'id': state.get('monitorId'),
                         'host': host.get('id'), 'monitor': state.get('monitorId'), 'status': state['status'],
-                        'title': '%s on %s is %s' % (state.get('monitorName') or state.get('monitorId'),
+                        'title': '%s on %s is %s' % (names.get(state.get('monitorId')) or state.get('monitorId'),
                                                      host.get('displayName') or host.get('name') or host.get('id'),
                                                      state['status'])})
     begin = int(begin_at)
@@ -331,12 +374,16 @@ def verdict(failures, deadline, now=None):
     return {'done': not failures or now >= float(deadline), 'healthy': not failures, 'failing': failures}
 
 
-def verify_summary(failures, timeout):
+def verify_summary(failures, timeout, cannot_tell=()):
+    tail = ''
+    if cannot_tell:
+        tail = '; cannot tell (not counted as healthy): %s' % '; '.join(
+            '%s %s (%s): %s' % (u['platform'], u['name'], u['type'], u['why']) for u in cannot_tell)
     if not failures:
-        return 'verify: the scope is healthy'
-    return ('verify: after %ds still failing: %s' % (int(timeout), '; '.join(
+        return 'verify: the scope is healthy%s%s' % (' as far as can be read' if cannot_tell else '', tail)
+    return ('verify: after %ds still failing: %s%s' % (int(timeout), '; '.join(
         '%s %s %s%s (%s)' % (f['platform'], f['kind'], f['id'], ' on %s' % f['host'] if f.get('host') else '',
-                             f.get('status')) for f in failures)))
+                             f.get('status')) for f in failures), tail))
 
 
 def summary_line(record):

@@ -256,3 +256,35 @@ def test_sweep_undoes_only_expired_suppressions_whose_end_never_ran(sim, play, t
     assert play('mw_suppress.yml', {'phase': 'sweep', 'change_id': 'unused', 'hosts_in_scope': []}).rc == 0
     assert writes(sim) == []
     assert not os.path.exists(str(tmp_path / 'state' / 'CHG-3040.lock'))
+
+
+def test_a_sweep_whose_undo_fails_for_one_change_undoes_the_others_names_it_and_releases_every_lock(
+        sim, play, tmp_path):
+    hosts = working_hosts(sim, 4)
+    before = statuses(sim)
+    broken = {'change_id': 'CHG-3050', 'hosts_in_scope': hosts[:2], 'services': ['web'], 'suppress_duration': '1s'}
+    fine = {'change_id': 'CHG-3051', 'hosts_in_scope': hosts[2:], 'suppress_duration': '1s'}
+    assert play('mw_suppress.yml', dict(broken, phase='begin')).rc == 0
+    assert play('mw_suppress.yml', dict(fine, phase='begin')).rc == 0
+    downtime = state_of(tmp_path, 'CHG-3050')['suppression']['downtimes'][0]['id']
+    time.sleep(1.5)
+    # the downtime of the first change cannot be deleted (every attempt and retry answers 500)
+    sim.call('POST', '/_sim/fail_next', {'platform': 'mackerel', 'method': 'DELETE',
+                                         'path': '/api/v0/downtimes/%s$' % downtime, 'fault': '500', 'count': 50})
+    sweep = play('mw_suppress.yml', {'phase': 'sweep', 'change_id': 'unused', 'hosts_in_scope': []})
+    assert sweep.rc != 0
+    assert 'suppression removed for 1 change(s): CHG-3051' in sweep.output
+    assert 'STILL IN PLACE (rerun the sweep, or phase end of the change): CHG-3050 (Mackerel downtime CHG-3050' \
+        in sweep.output
+    now = statuses(sim)
+    assert [now[h] for h in hosts[2:]] == [before[h] for h in hosts[2:]]
+    assert state_of(tmp_path, 'CHG-3051')['suppression']['undone_at']
+    assert not state_of(tmp_path, 'CHG-3050')['suppression'].get('undone_at')
+    assert sorted(p.name for p in (tmp_path / 'state').iterdir() if p.name.endswith('.lock')) == []
+    # the next sweep, with the server well again, finishes the first change
+    sim.call('POST', '/_sim/config', {'variants': {}, 'faults': {'script': []}})
+    again = play('mw_suppress.yml', {'phase': 'sweep', 'change_id': 'unused', 'hosts_in_scope': []})
+    assert again.rc == 0, again.output[-3000:]
+    assert 'suppression removed for 1 change(s): CHG-3050' in again.output
+    assert state_of(tmp_path, 'CHG-3050')['suppression']['undone_at']
+    assert [statuses(sim)[h] for h in hosts[:2]] == [before[h] for h in hosts[:2]]

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Simulated Mackerel API v0 alerts (see ../../../shared/reference/vendor-apis.md section 2).
 
-Endpoints: GET /api/v0/hosts/<id>, GET /api/v0/monitors/<id>, GET /api/v0/alerts (withClosed, nextId keyset paging, limit <= 100, newest first), GET/PUT
+Endpoints: GET /api/v0/hosts/<id>, GET /api/v0/monitors, GET /api/v0/monitors/<id>, GET /api/v0/alerts (withClosed, nextId keyset paging, limit <= 100, newest first), GET/PUT
 /api/v0/alerts/<id> (bare alert / memo), POST /api/v0/alerts/<id>/close, GET /api/v0/alerts/<id>/logs.
 
 Keys (header X-Api-Key): KEYS['read_write'] (default credentials), KEYS['read_only'] (403 on every write),
@@ -163,6 +163,8 @@ class Mackerel(Vendor):
         if key == KEYS['no_access']:
             return self.error(403, 'Forbidden: the request comes from outside the permitted IP address range')
         parts = req.path.rstrip('/').split('/')[3:]  # after /api/v0
+        if parts == ['monitors'] and req.method == 'GET':
+            return Reply(200, {'monitors': [self.monitor_object(n) for n in range(len(self.monitors))]})
         if len(parts) == 2 and parts[0] in ('hosts', 'monitors') and req.method == 'GET':
             return self.get_host(parts[1]) if parts[0] == 'hosts' else self.get_monitor(parts[1])
         if parts and parts[0] in ('downtimes', 'hosts', 'graph-annotations'):
@@ -199,9 +201,14 @@ class Mackerel(Vendor):
         monitor = next((m for m in self.monitors if m['id'] == monitor_id), None)
         if monitor is None:
             return self.error(404, 'Monitor Not Found.')
-        n = self.monitors.index(monitor)
-        return Reply(200, {'monitor': {'id': monitor_id, 'type': monitor['type'],
-                                       'name': '%s monitor %02d' % (monitor['type'], n), 'memo': ''}})
+        return Reply(200, {'monitor': self.monitor_object(self.monitors.index(monitor))})
+
+    def monitor_object(self, n):
+        monitor = self.monitors[n]
+        out = {'id': monitor['id'], 'type': monitor['type'], 'memo': ''}
+        if monitor['type'] != 'connectivity':     # as in mackerel-client-go's example: a connectivity monitor has no name
+            out['name'] = '%s monitor %02d' % (monitor['type'], n)
+        return out
 
     def list_alerts(self, req):
         limit, err = self.limit(req)

@@ -17,6 +17,7 @@ import re
 import pytest
 
 from ansible_collections.alertops.core.plugins.module_utils import log360, mackerel, opsramp, transport
+from ansible_collections.alertops.core.plugins.plugin_utils import suppression
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'vendor')
 
@@ -181,7 +182,19 @@ def check_v1_fields(answer):
     assert [(r['id'], r['name']) for r in records] == [('1', 'HOSTNAME'), ('2', 'EVENTID')]
 
 
+def check_monitors(answer):
+    monitors = _mackerel(answer).list_monitors()
+    assert [(m['id'], m['type'], m.get('name')) for m in monitors] == [
+        ('2cSZzK3XfmA', 'connectivity', None), ('2cSZzK3XfmB', 'host', 'disk.aa-00.writes.delta'),
+        ('2cSZzK3XfmC', 'service', 'Hatena-Blog - access_num.4xx_count'), ('2cSZzK3XfmD', 'external', 'example.com'),
+        ('2cSZzK3XfmE', 'expression', 'role average')]
+    # what verify makes of it: a connectivity monitor has no name (the example's first); the types it cannot prove
+    assert suppression.monitor_label(monitors[0]) == 'connectivity monitor 2cSZzK3XfmA'
+    assert [m['id'] for m in monitors if suppression.unverifiable_why(m)] == ['2cSZzK3XfmC', '2cSZzK3XfmD', '2cSZzK3XfmE']
+
+
 PARSED = {
+    'mackerel_monitors_list': check_monitors,
     'mackerel_alerts_list': check_alerts_list, 'mackerel_alert_get': check_alert_get,
     'mackerel_alert_logs': check_alert_logs, 'mackerel_downtimes_list': check_downtimes,
     'opsramp_sm_search': check_sm_search, 'opsramp_sm_get': check_sm_get, 'opsramp_sm_get_zone': check_sm_get_zone,
@@ -252,6 +265,7 @@ COMPARED = {
     'mackerel_alert_get': (['get'], r'^get alert ', ['id', 'status', 'monitorId', 'type', 'openedAt', 'hostId']),
     'mackerel_alert_logs': (['logs'], r'logs', ['logs[].id', 'logs[].createdAt', 'logs[].status', 'logs[].trigger',
                                                 'logs[].monitorId']),
+    'mackerel_monitors_list': (['monitors'], r'^list monitors$', ['monitors[].id', 'monitors[].type']),
     'mackerel_downtimes_list': (['downtime'], r'^list downtimes$', [
         'downtimes[].id', 'downtimes[].name', 'downtimes[].start', 'downtimes[].duration', 'downtimes[].roleScopes[]']),
     'opsramp_sm_search': (['sm_utc'], r'^search maintenances$', [
@@ -289,6 +303,8 @@ def _setup(step, sim, run_module, ids):
     elif step == 'get':   # an alert like the example: one with a host (connectivity)
         alert = next(a for a in sim.control('mackerel', 'alerts')['alerts'] if a.get('hostId'))
         run_module('mackerel_alert_info', {'id': alert['id']})
+    elif step == 'monitors':
+        run_module('mackerel_monitor_info', {})
     elif step == 'logs':
         run_module('mackerel_alert_info', {'id': ids['{mackerel_open}'], 'logs': True})
     elif step == 'downtime':

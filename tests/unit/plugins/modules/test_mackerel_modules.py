@@ -67,6 +67,23 @@ def test_mackerel_host_info(run_module, ids):
     assert isinstance(result['failing'], list)
 
 
+def test_mackerel_monitor_info_lists_filters_and_names_unknown_ids(run_module, sim):
+    every = run_module('mackerel_monitor_info', {})
+    assert every['changed'] is False
+    monitors = sim.sim.vendor('mackerel').monitors
+    assert len(every['monitors']) == len(monitors)
+    assert every['monitors'][0] == {'id': monitors[0]['id'], 'type': 'connectivity', 'memo': ''}   # no name
+    assert every['monitors'][1] == {'id': monitors[1]['id'], 'type': 'host', 'name': 'host monitor 01', 'memo': ''}
+    services = run_module('mackerel_monitor_info', {'type': ['service', 'expression']})
+    assert sorted(set(m['type'] for m in services['monitors'])) == ['expression', 'service']
+    assert len(services['monitors']) == len([m for m in monitors if m['type'] in ('service', 'expression')])
+    one = run_module('mackerel_monitor_info', {'id': [monitors[1]['id']]})
+    assert [m['id'] for m in one['monitors']] == [monitors[1]['id']]
+    unknown = run_module('mackerel_monitor_info', {'id': ['2nosuchmon1']})
+    assert unknown['failed'] is True
+    assert unknown['msg'] == 'mackerel: option id: no such monitor: 2nosuchmon1'
+
+
 def test_mackerel_downtime_info(run_module):
     created = run_module('mackerel_downtime', {'name': 'CHG-9', 'start': '+1h', 'duration': '1h', 'memo': 'x'})
     assert created['downtime']['name'] == 'CHG-9'

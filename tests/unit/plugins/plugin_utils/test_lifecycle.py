@@ -200,5 +200,7 @@ def test_a_gone_host_is_left_in_place_and_the_undo_completes():
                'opsramp': {'changed': True}}
     record = sup.record_end(dict(RECORD, hosts_in_maintenance=['h1', 'h2']), results, BEGIN + 70)
     assert record['in_place'] == [] and record['undone_at'] == ISO(BEGIN + 70)
-    assert record['left_in_place'] == [{'what': 'Mackerel host h1', 'why': 'the host is retired'}]
+    assert record['left_in_place'] == [{'platform': 'mackerel', 'kind': 'host', 'id': 'h1', 'what': 'Mackerel host h1',
+                                        'why': 'the host is retired'}]
+    assert sup.gone_hosts(record) == {'h1'}
     assert record['restored'] == {'h2': 'standby'}

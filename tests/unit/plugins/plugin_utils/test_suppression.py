@@ -200,6 +200,48 @@ def test_verify_summary():
     assert text == 'verify: after 60s still failing: mackerel monitor m1 on h1 (CRITICAL)'
 
 
+MONITORS = [{'id': 'm1', 'type': 'host', 'name': 'cpu'}, {'id': 'm2', 'type': 'connectivity'},
+            {'id': 'm3', 'type': 'service', 'name': 'web 5xx'}, {'id': 'm4', 'type': 'expression', 'name': 'avg'},
+            {'id': 'm5', 'type': 'external', 'name': 'example.com'}, {'id': 'm6', 'type': 'query', 'name': 'q'},
+            {'id': 'm7', 'type': 'anomalyDetection', 'name': 'ad'}, {'id': 'm8', 'type': 'check', 'name': 'chk'}]
+
+
+@pytest.mark.parametrize('monitor_ids,expected', [
+    ([], []),                                   # no monitor in scope: nothing to say
+    (['m1', 'm2', 'm7', 'm8'], []),              # per-host state in monitored statuses
+    (['m3'], [('m3', 'web 5xx', 'service')]),
+    (['m1', 'm4', 'm5', 'm6', 'm9'], [('m4', 'avg', 'expression'), ('m5', 'example.com', 'external'),
+                                      ('m6', 'q', 'query')]),   # m9: not a monitor the read returned
+])
+def test_unverifiable_monitors_in_scope(monitor_ids, expected):
+    got = sup.unverifiable({'mackerel_monitor_ids': monitor_ids}, MONITORS)
+    assert [(u['id'], u['name'], u['type']) for u in got] == expected
+    assert all(u['why'] == sup.UNVERIFIABLE[u['type']] and u['platform'] == 'mackerel' for u in got)
+
+
+def test_verify_names_monitors_from_the_monitor_read_and_says_what_it_cannot_tell():
+    hosts = {'hosts': [{'id': 'h1', 'displayName': 'db-01', 'monitored_statuses': [
+        {'monitorId': 'm1', 'status': 'CRITICAL'}, {'monitorId': 'm2', 'status': 'WARNING'},
+        {'monitorId': 'mX', 'status': 'CRITICAL'}]}]}
+    failures = sup.verify_failures({'mackerel_host_ids': ['h1']}, {}, BEGIN, hosts, [], [], mackerel_monitors=MONITORS)
+    assert [f['title'] for f in failures] == ['cpu on db-01 is CRITICAL', 'connectivity monitor m2 on db-01 is WARNING',
+                                              'mX on db-01 is CRITICAL']
+    cannot = sup.unverifiable({'mackerel_monitor_ids': ['m3']}, MONITORS)
+    assert sup.verify_summary([], 60, cannot) == (
+        'verify: the scope is healthy as far as can be read; cannot tell (not counted as healthy): mackerel web 5xx '
+        '(service): ' + sup.UNVERIFIABLE['service'])
+
+
+@pytest.mark.parametrize('record,expected', [
+    ({'left_in_place': [{'platform': 'mackerel', 'kind': 'host', 'id': 'h1', 'what': 'Mackerel host h1'}]}, {'h1'}),
+    ({'left_in_place': [{'what': 'Mackerel host h2', 'why': 'retired'}]}, {'h2'}),     # recorded before the id field
+    ({}, set()),
+    (None, set()),
+])
+def test_gone_hosts(record, expected):
+    assert sup.gone_hosts(record) == expected
+
+
 @pytest.mark.parametrize('record,expected', [
     ({}, 'Suppression: none was created.'),
     ({'downtimes': [{'name': 'CHG-1', 'id': 'd'}], 'hosts': {'h1': 'working', 'h2': 'maintenance'},
