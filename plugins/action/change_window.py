@@ -33,7 +33,7 @@ from ansible_collections.alertops.core.plugins.plugin_utils.state_store import S
 STEPS = ('start', 'begin', 'plan', 'record', 'release', 'cancel', 'sweep', 'sweep_report')
 ARGS = {
     'step': dict(type='str', required=True, choices=list(STEPS)),
-    'phase': dict(type='str', choices=['begin', 'end', 'cancel']),
+    'phase': dict(type='str', choices=['begin', 'end', 'cancel', 'plan', 'extend']),
     'change_id': dict(type='raw', required=True),
     'state_dir': dict(type='path', required=True),
     'report_dir': dict(type='path'),
@@ -58,6 +58,7 @@ ARGS = {
     'verify': dict(type='bool', default=False),
     'probe': dict(type='bool', default=True),
     'swept': dict(type='list', elements='str', default=[]),
+    'approve': dict(type='bool', default=False),
 }
 # begin: one cheap read per platform, before anything is written (a platform without credentials fails begin, not the
 # end after the change); the Mackerel read is of the hosts in scope, so an unknown host id fails it too
@@ -67,6 +68,9 @@ CONNECTION_HINTS = {
                'OPSRAMP_URL, OPSRAMP_TENANT_ID, OPSRAMP_CLIENT_ID, OPSRAMP_CLIENT_SECRET',
     'log360': 'module_defaults group/alertops.core.log360 (url, token) or LOG360_URL and LOG360_TOKEN',
 }
+# the variable to check when begin's read finds an id of the scope unknown
+UNKNOWN_IDS = {'mackerel': 'maintenance_window_mackerel_host_ids',
+               'opsramp': 'maintenance_window_opsramp_query (resourceIds)'}
 # a vendor alert (what the info modules list, what the writing modules return as ``after``) -> the normalised alert
 # model, by the vendor's own client; Log360 hits come normalised already (log360_search normalise=true)
 TO_MODEL = {'mackerel': MackerelClient.to_model, 'opsramp': OpsRampClient.to_model}
@@ -107,8 +111,8 @@ class ActionModule(ActionBase):
             begin_at = int(time.time())
             return dict(changed=False, kept=False, state_file=store.path, begin_at=cw.iso(begin_at), names=names,
                         scope=scope, window={'begin': cw.iso(begin_at), 'end': None}, listing=_listing(scope, None))
-        if args['phase'] not in ('end', 'cancel'):
-            raise cw.ChangeWindowError('option phase must be begin, end or cancel')
+        if args['phase'] not in ('end', 'cancel', 'plan', 'extend'):
+            raise cw.ChangeWindowError('option phase must be begin, plan, extend, end or cancel')
         state = store.read()
         handed_in = state is None
         if handed_in:
@@ -121,22 +125,25 @@ class ActionModule(ActionBase):
                 raise cw.ChangeWindowError('maintenance_window_baseline is not a baseline of phase begin: %s' % problem)
             state = cw.upgrade_state(args['baseline'])
         cw.check_state_for(state, change_id, platforms)
-        if args['phase'] == 'cancel':
-            lc.check_cancel(state, change_id)
-        else:
-            lc.check_end(state, change_id)
+        PHASE_CHECKS[args['phase']](state, change_id)
         scope = cw.resolve_scope(state, args['scope'])
         cw.check_recorded_scope(state, platforms)
+        if args['phase'] == 'extend':     # the window stays open: only the suppression's end moves
+            store.lock()
+            return dict(changed=False, state=state, state_file=store.path, handed_in=handed_in, scope=scope,
+                        window={'begin': state['begin_at'], 'end': None}, steps=['extend'], phase=lc.phase_of(state))
         run_started = time.time()
         end, source = cw.fix_end(state, args['end_time'], run_started)
         store.lock()
         changed = False
-        if args['phase'] == 'end' and not self._task.check_mode:
+        if args['phase'] in ('end', 'plan') and not self._task.check_mode:
             # the window's end is on disk before any write of this run (the undo comes first); the first run waits
-            # until that second has begun, so nothing stamped before it can be listed too early
+            # until that second has begun, so nothing stamped before it can be listed too early. A plan fixes it as
+            # the first end would, and the end after it keeps it.
             while time.time() < end:
                 time.sleep(min(end - time.time(), 1.0) + 0.001)
-            state = lc.advance(dict(state, end_at=cw.iso(end)), 'ending', run_started)
+            state = lc.advance(dict(state, end_at=cw.iso(end)), 'ending' if args['phase'] == 'end' else 'planned',
+                               run_started)
             changed = store.write(state)
         window = {'begin': state['begin_at'], 'end': cw.iso(end),
                   # Log360 searches [start, end]: its end is the last millisecond before the window's end
@@ -144,16 +151,21 @@ class ActionModule(ActionBase):
         steps = lc.end_steps(state, args['suppress'], args['verify'])
         if args['phase'] == 'cancel':
             steps = [s for s in steps if s == 'undo']
+        elif args['phase'] == 'plan':
+            steps = ['close']             # list and decide; the undo and verify belong to end
         return dict(changed=changed, state=state, state_file=store.path, handed_in=handed_in, end_source=source,
                     scope=scope, window=window, end_time=window['end'], listing=_listing(scope, state['begin_at']),
                     steps=steps, phase=lc.phase_of(state))
 
     def _probe(self, platforms, scope):
-        """One read per platform before begin writes anything; {mackerel host id: name} from the Mackerel read."""
+        """One read per platform before begin writes anything: of the Mackerel hosts and the OpsRamp resources in scope
+        when there are any (an unknown id fails begin), else of one alert. {host or resource id: name}."""
+        resource_ids = cw.opsramp_resource_ids(scope)
         reads = {
             'mackerel': ('mackerel_host_info', {'id': scope['mackerel_host_ids']}) if scope['mackerel_host_ids']
             else ('mackerel_alert_info', {'max_items': 1}),
-            'opsramp': ('opsramp_alert_info', {'query': dict(scope['opsramp_query']), 'max_items': 1}),
+            'opsramp': ('opsramp_resource_info', {'id': resource_ids}) if resource_ids
+            else ('opsramp_alert_info', {'query': dict(scope['opsramp_query']), 'max_items': 1}),
             'log360': ('log360_job_info', {}),
         }
         names = {}
@@ -161,16 +173,16 @@ class ActionModule(ActionBase):
             module, module_args = reads[platform]
             answer = execute(self, module, module_args, self._vars)
             if answer.get('failed'):
-                what = 'maintenance_window_mackerel_host_ids' if 'no such host' in str(answer.get('msg')) else None
+                what = UNKNOWN_IDS.get(platform) if 'no such' in str(answer.get('msg')) else None
                 raise cw.ChangeWindowError(
                     'begin: %s of %s failed: %s. %s Nothing was written.'
                     % (module, platform, answer.get('msg') or 'no answer',
                        'Check %s.' % what if what else
                        'Give %s its connection (%s), or drop %s from maintenance_window_platforms.'
                        % (platform, CONNECTION_HINTS[platform], platform)))
-            for host in answer.get('hosts') or []:
-                if isinstance(host, dict) and host.get('id'):
-                    names[host['id']] = host.get('displayName') or host.get('name') or host['id']
+            for found in (answer.get('hosts') or []) + (answer.get('resources') or []):
+                if isinstance(found, dict) and found.get('id'):
+                    names[found['id']] = found.get('displayName') or found.get('name') or found['id']
         return names
 
     def _begin(self, args, change_id, store):
@@ -194,8 +206,14 @@ class ActionModule(ActionBase):
         state = cw.upgrade_state(store.read() or args['state'])
         end = cw.to_second(args['window']['end'], 'end')
         actions = cw.actions_for(args['opsramp_action'])
+        if args['approve']:               # phase plan: decide, write the plan for an approval, send nothing
+            return self._plan_for_approval(args, change_id, store, state, end, actions)
+        approved = self._approved_plan(store, change_id, args['window']['end'])
         the_plan = cw.plan(state, alert_models(args['listings']), end, actions=actions, handed_in=args['handed_in'],
-                           end_source=args['end_source'])
+                           end_source=args['end_source'],
+                           approved=approved['to_act'] if approved else None)
+        if approved:
+            the_plan['approved_plan'] = approved
         # write ahead: the window's end, and the writes about to be sent, are on disk before the first write
         new = dict(state, end_at=cw.iso(end),
                    pending=_merge_pending(state.get('pending'), cw.pending_entries(the_plan['to_act'], actions)))
@@ -205,6 +223,45 @@ class ActionModule(ActionBase):
                     # what the role passes through to the writing modules: their state, and the close reason that
                     # a later run recognises as this change's own
                     write_states=cw.write_states(actions), reason=cw.reason_text(change_id, args['reason']))
+
+    def _plan_for_approval(self, args, change_id, store, state, end, actions):
+        check_mode = self._task.check_mode
+        the_plan = cw.plan(state, alert_models(args['listings']), end, actions=actions, handed_in=args['handed_in'],
+                           end_source=args['end_source'])
+        window = dict(args['window'])
+        suppression = sup.in_place(state.get('suppression') or {}) \
+            if not (state.get('suppression') or {}).get('undone_at') else []
+        document = cw.plan_document(state, the_plan, window, suppression, time.time())
+        summary = cw.plan_summary(change_id, window, the_plan, check_mode=check_mode)
+        plan_json, plan_html = store.plan_path(), store.audit_path('html', args['report_dir'] or args['state_dir'])
+        plan_html = plan_html[:-len('-audit.html')] + '-plan.html'
+        changed = False
+        if not check_mode:
+            previous = _read_json(plan_json)
+            if previous and previous.get('to_act') == document['to_act'] and previous.get('window') == window:
+                document['made_at'] = previous.get('made_at')      # the same plan again: the same file
+            changed = write_file(plan_json, json.dumps(document, indent=2, sort_keys=True) + '\n', 0o640)
+            audit = cw.audit(state, the_plan, window, cw.normalise_scope(state.get('scope')),
+                             cw.check_platforms(args['platforms']), check_mode=False)
+            notes = ['Plan for approval, made %s: nothing was sent. End will act on these %d alert(s) only; any alert '
+                     'raised after the plan is left open ("not in the approved plan").'
+                     % (document['made_at'], len(document['would_act']))]
+            if suppression:
+                notes.append('Suppression to remove at end: %s.' % '; '.join(suppression))
+            changed = write_file(plan_html, render_report(change_id, window, audit, summary, notes, plan=the_plan),
+                                 0o640, dir_mode=0o750) or changed
+        return dict(changed=changed, state=state, plan=the_plan, summary=summary, plan_file=plan_json,
+                    plan_html=plan_html, to_act=the_plan['to_act'], write_states=cw.write_states(actions),
+                    reason=cw.reason_text(change_id, args['reason']))
+
+    @staticmethod
+    def _approved_plan(store, change_id, window_end):
+        """The approved plan of this change's window, when phase plan wrote one: end acts on it only."""
+        document = _read_json(store.plan_path())
+        if document is None:
+            return None
+        to_act = cw.approved_to_act(document, change_id, window_end)
+        return {'made_at': document.get('made_at'), 'file': store.plan_path(), 'to_act': to_act}
 
     def _record(self, args, change_id, store):
         recorded = store.read()
@@ -310,6 +367,21 @@ class ActionModule(ActionBase):
         return dict(changed=False, removed=removed, still_in_place=still, msg=msg)
 
 
+PHASE_CHECKS = {'end': lc.check_end, 'cancel': lc.check_cancel, 'plan': lc.check_plan, 'extend': lc.check_extend}
+
+
+def _read_json(path):
+    """A JSON file of the change (the plan), None when absent; refused when unreadable (a plan is not guessed)."""
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except (IOError, OSError):
+        return None
+    except ValueError as exc:
+        raise cw.ChangeWindowError('%s is not readable JSON (%s): refused, nothing was sent. Run phase plan again.'
+                                   % (path, exc))
+
+
 def _listing(scope, begin_at):
     """What the role's info-module tasks send, derived from the change's scope: at begin the open alerts in scope;
     at end every alert (open or closed) opened since the window began."""
@@ -352,7 +424,7 @@ REPORT_TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..',
                                'templates', 'report.html.j2')
 
 
-def render_report(change_id, window, audit, summary, notes=None):
+def render_report(change_id, window, audit, summary, notes=None, plan=None):
     """The self-contained HTML audit report: the alert_report role's template, rendered here (as its unit tests
     render it) so that a window of thousands of alerts is not templated task by task."""
     import jinja2  # pylint: disable=import-outside-toplevel
@@ -365,7 +437,8 @@ def render_report(change_id, window, audit, summary, notes=None):
     return template.render(
         alert_report_render_alerts=audit['closed'] + audit['acknowledged'] + audit['closed_by_others'] + shown,
         alert_report_render_start=window['begin'], alert_report_render_end=window['end'],
-        alert_report_render_title='Change window %s' % change_id, alert_report_render_change_id=change_id,
+        alert_report_render_title=('Plan for change window %s (nothing sent yet)' if plan else 'Change window %s')
+        % change_id, alert_report_render_change_id=change_id,
         alert_report_render_closed=audit['closed'] + audit['acknowledged'],
         alert_report_render_closed_by_others=audit['closed_by_others'],
         alert_report_render_left_open=audit['left_open'], alert_report_render_summary=summary,

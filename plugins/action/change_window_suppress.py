@@ -29,7 +29,7 @@ from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as 
 from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
 from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore, write_file
 
-STEPS = ('begin_plan', 'begin_record', 'end_plan', 'end_record', 'verify')
+STEPS = ('begin_plan', 'begin_record', 'end_plan', 'end_record', 'verify', 'extend_plan', 'extend_record')
 ARGS = {
     'step': dict(type='str', required=True, choices=list(STEPS)),
     'change_id': dict(type='raw', required=True),
@@ -185,6 +185,42 @@ class ActionModule(ActionBase):
         # a read: the audit it updates is bookkeeping, not a change of anything the operator manages
         return dict(changed=False, healthy=verdict['healthy'], failing=failures, unverifiable=cannot_tell, polls=polls,
                     msg=summary)
+
+    def _extend_plan(self, args, change_id, store, task_vars):
+        """The new end and what to send; the follow-on window's name is recorded before it is created."""
+        state = store.read() or args['state'] or {}
+        record = state.get('suppression') or {}
+        window = None
+        names = ([record['opsramp']['name']] if record.get('opsramp') else []) + [
+            n for n in (record.get('planned') or {}).get('opsramp_follow_ons') or []]
+        if names and 'opsramp' in cw.check_platforms(args['platforms']):
+            # the latest window's status decides: a Pending one is moved, an Active one gets a follow-on
+            answer = execute(self, 'opsramp_maintenance_info', {'name': names[-1]}, task_vars)
+            if answer.get('failed'):
+                raise AnsibleActionFail('extend: alertops.core.opsramp_maintenance_info failed: %s; nothing was sent'
+                                        % answer.get('msg'))
+            window = next((m for m in answer.get('maintenances') or [] if m.get('name') == names[-1]), None)
+        now = time.time()
+        plan, record = sup.extend_plan(change_id, cw.check_platforms(args['platforms']), state.get('scope') or {},
+                                       cw.to_second(state['begin_at'], 'begin_at'), args['options'], record, window,
+                                       now)
+        changed, _state = self._update(store, record)
+        msg = '%s: suppression to be extended from %s to %s%s' % (
+            change_id, plan['from'], plan['to'], ''.join('; ' + n for n in plan['notes']))
+        return dict(changed=changed, plan=plan, record=record, msg=msg)
+
+    def _extend_record(self, args, change_id, store, task_vars):
+        record, failed = sup.record_extend(args['record'] or {}, args['results'])
+        changed, state = self._update(store, record, fallback=args['state'])
+        if failed:
+            pending = record.get('extending') or {}
+            raise AnsibleActionFail('%s: the suppression was NOT fully extended to %s (%s failed); it still ends at %s '
+                                    'there. Rerun phase extend with the same end: it continues.'
+                                    % (change_id, pending.get('to'), ', '.join(failed), pending.get('from')))
+        last = (record.get('extended') or [{}])[-1]
+        return dict(changed=changed, record=record, state=state or dict(args['state'] or {}, suppression=record),
+                    msg='%s: suppression extended to %s: %s' % (change_id, last.get('to'),
+                                                                 sup.summary_line(record)))
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _audit(self, args, change_id, sections):

@@ -63,15 +63,17 @@ def read_all(ids, read, concurrency, platform=None, noun='alert', option='id'):
     Unknown ids (NotFoundError) are collected and reported together as one ValidationError naming them all, so a
     typo in a list of ids fails the task with nothing changed; any other error is raised as it is.
     """
-    found, unknown, vendor = {}, [], None
+    found, missing = {}, {}
     for item, result, error in run_bounded(ids, read, concurrency):
         if isinstance(error, NotFoundError):
-            unknown.append(item)
-            vendor = vendor or error.vendor
+            missing[item] = error.vendor
         elif error is not None:
             raise error
         else:
             found[item] = result
+    # in the order given, whatever order the reads finished in: the same message on every run
+    unknown = [i for i in dict.fromkeys(ids) if i in missing]
+    vendor = next((missing[i] for i in unknown if missing[i]), None)
     if unknown:
         raise ValidationError('option %s: no such %s: %s (nothing was changed)' % (option, noun, ', '.join(unknown)),
                               platform=platform, vendor=vendor)

@@ -724,6 +724,24 @@ class OpsRampClient:
             raise errors.ResponseError('the answer is not an alert object', operation=operation)
         return normalise_alert(data)
 
+    # -- resources --------------------------------------------------------------------------------------------
+    def get_resource(self, resource_id):
+        """``GET /api/v2/tenants/{tenantId}/resources/{resourceId}``: the resource (id, name, hostName,
+        resourceType...); an unknown id answers 404 (NotFoundError)."""
+        resource_id = check_id(resource_id, 'id', PLATFORM, 'OpsRamp resource id')
+        operation = 'get resource %s' % resource_id
+        data = self.transport.request('GET', '/api/v2/tenants/%s/resources/%s' % (
+            segment(self.tenant_id, 'tenant_id', PLATFORM), quote(resource_id, safe='')), operation).json()
+        if not isinstance(data, dict) or not data.get('id'):
+            raise errors.ResponseError('the answer is not a resource object', operation=operation)
+        return data
+
+    def resources_info(self, ids, concurrency=8):
+        """The resources of ``ids``, in order (unknown ids -> one ValidationError naming them all)."""
+        ids = list(dict.fromkeys(check_id(i, 'id', PLATFORM, 'OpsRamp resource id') for i in ids))
+        found = bulk.read_all(ids, self.get_resource, concurrency, noun='resource')
+        return [found[i] for i in ids]
+
     # -- occurrences ------------------------------------------------------------------------------------------
     def occurrence_page(self, alert_id, start, end, page_size=PAGE_SIZE):
         parts = []

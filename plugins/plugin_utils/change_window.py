@@ -65,12 +65,13 @@ WHY_FAILED = 'opened in the window; the write failed'
 WHY_REOPENED = 'reopened after this change closed it'
 WHY_ACKED_BY_OTHERS = 'acknowledged by someone else, still open'
 WHY_LOG360 = 'Log360 alert: read-only through the API, review it'
+WHY_NOT_APPROVED = 'opened in the window; not in the approved plan'
 WHY_AFTER_END = "out of the window (opened after the window's end)"
 WHY_OTHER_HOST = 'out of scope (other host)'
 WHY_OTHER_MONITOR = 'out of scope (other monitor)'
 WHY_NO_HOST = 'out of scope (the alert has no host)'
 # what an operator must look at first, in this order; every other reason is shown as a count with the list collapsed
-FIRST_GROUPS = (WHY_FAILED, WHY_OPEN, WHY_REOPENED, WHY_ACKED_BY_OTHERS, WHY_BASELINE, WHY_LOG360)
+FIRST_GROUPS = (WHY_FAILED, WHY_OPEN, WHY_NOT_APPROVED, WHY_REOPENED, WHY_ACKED_BY_OTHERS, WHY_BASELINE, WHY_LOG360)
 
 # audit entry fields copied from the normalised alert
 ENTRY_FIELDS = ('platform', 'id', 'title', 'source', 'severity', 'opened_at')
@@ -128,6 +129,11 @@ def begin_summary(state, kept=False, check_mode=False, state_file=None):
         state['change_id'], state['begin_at'], counts or 'no platform',
         ' (kept from an earlier run of begin)' if kept else '',
         '; check mode: nothing was written' if check_mode else '; state: %s' % state_file)
+
+
+def opsramp_resource_ids(scope):
+    """The OpsRamp resource ids the scope names (its search query's ``resourceIds``, a list or a comma list)."""
+    return _ids(((scope or {}).get('opsramp_query') or {}).get('resourceIds'))
 
 
 def _ids(values):
@@ -348,13 +354,15 @@ def _opened(alert):
     return to_second(value, 'opened_at') if value not in (None, '') else None
 
 
-def plan(state, listings, end_at, actions=None, handed_in=False, end_source='state'):
+def plan(state, listings, end_at, actions=None, handed_in=False, end_source='state', approved=None):
     """Decide, for every listed alert, what this ``end`` run does and how the audit describes it.
 
     ``listings``: {platform: [normalised alerts]} as listed for this run (Mackerel: every alert, open or closed,
     opened since the window began; OpsRamp: the scope's alerts opened since then; Log360: the window's alerts).
     ``actions``: {platform: 'close' | 'acknowledge'} (default close). ``handed_in``: the baseline came in as a
     variable and no state file recorded an end: then an end time must be given once this change has closed alerts.
+    ``approved``: {platform: [ids]} of an approved plan (phase plan): a caused alert outside it is left open
+    (``WHY_NOT_APPROVED``) and listed under ``not_in_plan``.
 
     Returns {'to_act': {platform: [ids]}, 'closed', 'acknowledged', 'closed_by_others', 'left_open',
     'log360_alerts', 'would_act'} (lists of audit entries; ``would_act`` are the alerts of ``to_act``).
@@ -370,6 +378,9 @@ def plan(state, listings, end_at, actions=None, handed_in=False, end_source='sta
     pending = set((c['platform'], str(c['id'])) for c in state.get('pending') or [])
     out = {'to_act': {}, 'closed': [], 'acknowledged': [], 'closed_by_others': [], 'left_open': [],
            'log360_alerts': [], 'would_act': []}
+    if approved is not None:
+        approved = dict((p, set(str(i) for i in ids or [])) for p, ids in approved.items())
+        out['not_in_plan'] = []
     seen = set()
 
     for platform in sorted(listings):
@@ -432,6 +443,10 @@ def plan(state, listings, end_at, actions=None, handed_in=False, end_source='sta
                 else:
                     out['left_open'].append(_entry(alert, why=WHY_ACKED_BY_OTHERS))
                 continue
+            if approved is not None and key[1] not in approved.get(platform, ()):
+                out['left_open'].append(_entry(alert, why=WHY_NOT_APPROVED))
+                out['not_in_plan'].append(_entry(alert))
+                continue
             to_act.append(key[1])
             out['would_act'].append(_entry(alert, action=action))
 
@@ -460,8 +475,9 @@ def plan(state, listings, end_at, actions=None, handed_in=False, end_source='sta
                 'end run handed on (set_stats maintenance_window_end_time). Nothing was sent.'
                 % (change_id, len(done), done[0]['platform'], done[0]['id']))
 
-    for name in ('closed', 'acknowledged', 'closed_by_others', 'log360_alerts', 'would_act'):
-        out[name] = _sort(out[name])
+    for name in ('closed', 'acknowledged', 'closed_by_others', 'log360_alerts', 'would_act', 'not_in_plan'):
+        if name in out:
+            out[name] = _sort(out[name])
     out['left_open'] = _sort(out['left_open'])
     for platform in out['to_act']:
         out['to_act'][platform] = sorted(out['to_act'][platform])
@@ -628,4 +644,60 @@ def audit(state, the_plan, window, scope, platforms, check_mode=False):
     for key in ('suppression', 'verify', 'lifecycle'):
         if state.get(key):
             out[key] = state[key]
+    if the_plan.get('approved_plan'):
+        # the end followed an approved plan: what it was, and what the window had beyond it (left open)
+        out['approved_plan'] = dict(the_plan['approved_plan'], not_in_plan=the_plan.get('not_in_plan') or [])
     return out
+
+
+# -- phase plan: a plan to approve, then exactly that ---------------------------------------------------------------
+PLAN_VERSION = 1
+
+
+def plan_document(state, the_plan, window, suppression_in_place, made_at):
+    """``<change_id>-plan.json``: what an ``end`` would do, fixed for an approval. ``end`` acts on ``to_act`` only."""
+    return {
+        'plan_version': PLAN_VERSION,
+        'change_id': state['change_id'],
+        'made_at': iso(made_at),
+        'window': {'begin': window['begin'], 'end': window['end']},
+        'to_act': dict((p, list(ids)) for p, ids in the_plan['to_act'].items()),
+        'would_act': the_plan.get('would_act') or [],
+        'left_open': the_plan.get('left_open') or [],
+        'closed': the_plan.get('closed') or [],
+        'closed_by_others': the_plan.get('closed_by_others') or [],
+        'suppression_to_remove': list(suppression_in_place or []),
+    }
+
+
+def approved_to_act(document, change_id, window_end):
+    """The ``to_act`` of an approved plan, or a refusal when the file is not this change's plan of this window."""
+    if not isinstance(document, dict) or document.get('plan_version') != PLAN_VERSION \
+            or not isinstance(document.get('to_act'), dict):
+        raise ChangeWindowError('the plan of change %s is not a plan of this collection version (plan_version %r): '
+                                'refused, nothing was sent. Run phase plan again.'
+                                % (change_id, (document or {}).get('plan_version') if isinstance(document, dict)
+                                   else None))
+    if document.get('change_id') != change_id:
+        raise ChangeWindowError('the plan file holds the plan of change %s, not of %s: refused, nothing was sent.'
+                                % (document.get('change_id'), change_id))
+    if (document.get('window') or {}).get('end') != window_end:
+        raise ChangeWindowError('the approved plan of change %s is for a window ending %s, this end is for one ending '
+                                '%s: refused, nothing was sent. Run phase plan again and have it approved.'
+                                % (change_id, (document.get('window') or {}).get('end'), window_end))
+    return dict((p, [str(i) for i in ids or []]) for p, ids in document['to_act'].items())
+
+
+def plan_summary(change_id, window, the_plan, check_mode=False):
+    """The plan's one line (console, report): what end would close, what it would leave open and why."""
+    would = the_plan.get('would_act') or []
+    per = {}
+    for entry in would:
+        per[entry['platform']] = per.get(entry['platform'], 0) + 1
+    groups = group_left_open(the_plan.get('left_open') or [])
+    return '%s (%s .. %s): plan%s: %d alert(s) to close%s; %d closed already; %d closed by others; %s Nothing was ' \
+        'sent.' % (change_id, window['begin'], window['end'], ' (check mode, not written)' if check_mode else '',
+                   len(would), (' (%s)' % ', '.join('%s %d' % (p, n) for p, n in sorted(per.items()))) if per else '',
+                   len(the_plan.get('closed') or []), len(the_plan.get('closed_by_others') or []),
+                   ('%d left open: %s.' % (sum(g[1] for g in groups), '; '.join('%d %s' % (g[1], g[0]) for g in groups))
+                    if groups else '0 left open.'))

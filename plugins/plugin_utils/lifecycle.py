@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The lifecycle of a change as an explicit state machine, without I/O (controller side).
 
-    begun -> suppressed -> ending -> undone -> closed -> verified -> ended
-      \\___________\\_________\\_____________________________________ cancelled
+    begun -> suppressed -> planned -> ending -> undone -> closed -> verified -> ended
+      \\___________\\____________\\_________\\_____________________________________ cancelled
 
 Each ``end`` run asks ``end_steps`` what is left to do (the undo no longer once it is recorded as done),
 and records with ``advance`` once a step is done; a step is recorded before the next one begins, so a rerun after a
@@ -19,6 +19,9 @@ Rules (each a test table in tests/unit/plugins/plugin_utils/test_lifecycle.py):
   it), so an alert stamped in the same second as the run began, before it, is in the window. A given end time must
   be absolute and lie between the begin and the moment the run began (a few seconds of tolerance).
 * The phase never moves back: ``advance`` to an earlier phase keeps the later one.
+* ``plan`` (before ``end``, for an approval) fixes the window's end as the first ``end`` run would, decides and writes
+  the plan; it is refused once ``end`` has begun. An ``end`` after a plan acts on the planned alerts only.
+* ``extend`` moves the suppression's end; it is refused once ``end`` has begun (or the change was cancelled).
 * ``cancel`` undoes the suppression and closes nothing; it is refused once the change has closed alerts.
 * The expiry sweep undoes the suppression of changes whose ``end`` never ran, once their suppression has outlived its
   duration.
@@ -33,7 +36,8 @@ import math
 from ansible_collections.alertops.core.plugins.module_utils import timeutil
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 
-PHASES = ('begun', 'suppressed', 'ending', 'undone', 'closed', 'verified', 'ended')
+PHASES = ('begun', 'suppressed', 'planned', 'ending', 'undone', 'closed', 'verified', 'ended')
+BEFORE_END = ('begun', 'suppressed', 'planned')
 CANCELLED = 'cancelled'
 _RANK = dict((p, n) for n, p in enumerate(PHASES))
 _RANK[CANCELLED] = len(PHASES)
@@ -83,7 +87,7 @@ def check_begin(state, force, change_id):
     current = phase_of(state)
     if current is None or force:
         return 'new'
-    if current in ('begun', 'suppressed'):
+    if current in BEFORE_END:
         return 'continue'
     raise ChangeWindowError(
         'change %s is %s (since %s): refusing to begin it again, nothing was suppressed or recorded. A job launched '
@@ -95,6 +99,25 @@ def check_end(state, change_id):
     if phase_of(state) == CANCELLED:
         raise ChangeWindowError('change %s was cancelled (since %s): there is nothing to end; nothing was sent.'
                                 % (change_id, _since(state, CANCELLED)))
+
+
+def check_plan(state, change_id):
+    """A plan is made before ``end``: refused once end has begun, or for a cancelled change."""
+    current = phase_of(state)
+    if current not in BEFORE_END:
+        raise ChangeWindowError('change %s is %s (since %s): a plan is made before end; nothing was written. Rerun '
+                                'phase end to finish it.' % (change_id, current, _since(state, current))
+                                if current != CANCELLED else
+                                'change %s was cancelled (since %s): there is nothing to plan; nothing was written.'
+                                % (change_id, _since(state, CANCELLED)))
+
+
+def check_extend(state, change_id):
+    """The suppression can be extended until ``end`` begins: refused afterwards, and for a cancelled change."""
+    current = phase_of(state)
+    if current not in BEFORE_END:
+        raise ChangeWindowError('change %s is %s (since %s): its suppression can no longer be extended (only before '
+                                'end); nothing was sent.' % (change_id, current, _since(state, current)))
 
 
 def check_cancel(state, change_id):

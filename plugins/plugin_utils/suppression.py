@@ -138,6 +138,122 @@ def begin_plan(change_id, platforms, scope, begin_at, options, host_preview=None
     return plan, record
 
 
+def follow_on_name(change_id, number):
+    """The name of the ``number``-th OpsRamp window of a change (2, 3, ...): no change id can be spelled so (ids have
+    no space), so it never names another change's window."""
+    return '%s #%d' % (change_id, number)
+
+
+def suppression_end(record, begin_at):
+    """When the recorded suppression ends (epoch seconds), from begin and the recorded duration."""
+    return int(begin_at) + int((record or {}).get('duration') or DEFAULT_DURATION)
+
+
+def new_suppression_end(options, begin_at, now):
+    """The end an extend asks for: ``until`` (absolute or relative to now) or ``duration`` (from begin, as at begin)."""
+    until = (options or {}).get('until')
+    if until not in (None, ''):
+        return int(math.ceil(timeutil.to_epoch(until, 'maintenance_window_suppress_until', now=now)))
+    return int(begin_at) + check_options(options)['duration']
+
+
+def extend_plan(change_id, platforms, scope, begin_at, options, record, opsramp_window, now):
+    """What ``extend`` sends, and the write-ahead record: ``(plan, record)``.
+
+    The Mackerel downtimes are rewritten in place with the new end (their start is unchanged). The OpsRamp window
+    cannot be rescheduled once Active: its latest window (``opsramp_window``, as opsramp_maintenance_info read it)
+    is updated while Pending, else a follow-on window ``<change_id> #N`` is created from the old end (or now) to the
+    new end; its name is recorded (``extending``) before it is created, so end, cancel and the sweep remove it even
+    if the answer is lost, and a rerun after a half-failed extend continues with the same window. Mackerel host
+    maintenance has no end: it is said so, and it stays until end. A rerun to the end already reached sends nothing.
+    """
+    record = dict(record or {})
+    if not record.get('planned') and not record.get('in_place'):
+        raise ValidationError('change %s has no suppression to extend (begin ran without maintenance_window_suppress);'
+                              ' nothing was sent.' % change_id)
+    begin = int(begin_at)
+    old_end = suppression_end(record, begin)
+    new_end = new_suppression_end(options, begin, now)
+    pending = record.get('extending') or {}
+    resuming = pending.get('to') == iso(new_end)
+    plan = {'downtimes': [], 'opsramp': None, 'notes': [], 'from': iso(old_end), 'to': iso(new_end)}
+    if new_end == old_end and not resuming:
+        plan['notes'].append('already extended to %s: nothing to send' % iso(new_end))
+        return plan, record
+    if not resuming and (new_end < old_end or new_end <= int(now)):
+        raise ValidationError(
+            'the suppression of change %s ends at %s: the new end %s does not extend it (give a later '
+            'maintenance_window_suppress_duration, counted from begin %s, or maintenance_window_suppress_until); '
+            'nothing was sent.' % (change_id, iso(old_end), iso(new_end), iso(begin)))
+    options = dict(check_options(dict(options or {}, until=None)), duration=new_end - begin)
+    created, _record = begin_plan(change_id, platforms, scope, begin, options)
+    names = set(d['name'] for d in record.get('downtimes') or []) | set((record.get('planned') or {}).get('downtimes')
+                                                                           or [])
+    plan['downtimes'] = [d for d in created['downtimes'] if d['name'] in names]
+    hosts = [h for h, s in sorted((record.get('hosts') or {}).items()) if s != HOST_MAINTENANCE]
+    if hosts:
+        plan['notes'].append('Mackerel host maintenance has no end to move: %d host(s) stay in maintenance until end '
+                             '(or the expiry sweep, which now waits until %s)' % (len(hosts), iso(new_end)))
+    planned = dict(record.get('planned') or {})
+    follow_ons = list(planned.get('opsramp_follow_ons') or [])
+    window = created.get('opsramp')
+    follow_on = pending.get('follow_on') if resuming else None
+    if window and (record.get('opsramp') or planned.get('opsramp')):
+        latest = follow_ons[-1] if follow_ons else (record.get('opsramp') or {}).get('name') or planned['opsramp']
+        status = (opsramp_window or {}).get('status')
+        if follow_on:                       # the rerun of a half-failed extend: the same follow-on window
+            plan['opsramp'] = dict(window, name=follow_on, start=pending.get('follow_on_start') or iso(old_end),
+                                   end=iso(new_end), how='a follow-on window (resumed)')
+        elif status == 'Pending':
+            start = (opsramp_window.get('schedule') or {}).get('startTime') or window['start']
+            plan['opsramp'] = dict(window, name=latest, start=_opsramp_start(start, window['start']), end=iso(new_end),
+                                   how='updated in place (Pending)')
+        else:
+            follow_on = follow_on_name(change_id, len(follow_ons) + 2)
+            plan['opsramp'] = dict(window, name=follow_on, start=iso(max(old_end, int(now))), end=iso(new_end),
+                                   how='a follow-on window (the %s window %s cannot be rescheduled)'
+                                   % (status or 'ended', latest))
+            follow_ons.append(follow_on)
+    planned['opsramp_follow_ons'] = follow_ons
+    record.update(planned=planned, extending={
+        'to': iso(new_end), 'at': pending.get('at') if resuming else iso(now), 'duration': new_end - begin,
+        'from': pending.get('from') if resuming else iso(old_end),
+        'follow_on': follow_on, 'follow_on_start': (plan['opsramp'] or {}).get('start') if follow_on else None})
+    return plan, record
+
+
+def _opsramp_start(vendor_start, fallback):
+    seconds = timeutil.parse_vendor(vendor_start) if vendor_start else None
+    return iso(seconds) if seconds is not None else fallback
+
+
+def record_extend(record, results):
+    """Fold what the extend's writes returned into the record: ``(record, failed)``. With nothing failed the new end
+    is the suppression's (``duration``, ``extended`` history); else ``extending`` stays for the rerun to continue."""
+    record = dict(record or {})
+    window = results.get('opsramp')
+    made = (window or {}).get('maintenance') if _result_ok(window) else None
+    follow_ons = [dict(w) for w in record.get('opsramp_follow_ons') or []]
+    planned = (record.get('planned') or {}).get('opsramp_follow_ons') or []
+    if made and made.get('uniqueId') and made.get('name') in planned:
+        known = dict((w['name'], w) for w in follow_ons)
+        known[made['name']] = {'name': made['name'], 'id': made['uniqueId']}
+        follow_ons = [known[n] for n in planned if n in known]
+    record['opsramp_follow_ons'] = follow_ons
+    failed = [(r.get('item') or {}).get('name') or 'a Mackerel downtime' for r in _loop(results.get('downtimes'))
+              if not _result_ok(r)]
+    if isinstance(window, dict) and window and not _result_ok(window) and not window.get('skipped'):
+        failed.append('the OpsRamp window')
+    pending = record.get('extending')
+    if pending and not failed:
+        record['duration'] = int(pending['duration'])
+        record['extended'] = list(record.get('extended') or []) + [
+            {'at': pending['at'], 'from': pending.get('from'), 'to': pending['to']}]
+        record.pop('extending', None)
+    record['in_place'] = in_place(record)
+    return record, failed
+
+
 def unrecorded(record):
     """What begin planned but the record has no id for (a create whose answer was lost or unreadable): the action
     looks each up by its name and records what exists."""
@@ -209,8 +325,9 @@ def in_place(record, undone=None):
     if hosts and not undone.get('hosts_all'):
         lines.append('Mackerel hosts in maintenance: %s (previous status: %s)'
                      % (', '.join(hosts), ', '.join('%s=%s' % (h, record['hosts'][h]) for h in hosts)))
-    if record.get('opsramp') and not undone.get('opsramp'):
-        lines.append('OpsRamp scheduled maintenance %s (%s)' % (record['opsramp']['name'], record['opsramp']['id']))
+    if not undone.get('opsramp'):
+        for window in ([record['opsramp']] if record.get('opsramp') else []) + list(record.get('opsramp_follow_ons') or []):
+            lines.append('OpsRamp scheduled maintenance %s (%s)' % (window['name'], window['id']))
     for name in record.get('unconfirmed') or []:
         if name not in (undone.get('downtimes') or []) and not (undone.get('opsramp') and name == _planned_opsramp(record)):
             lines.append('%s (created, its answer unreadable: may be in place)' % name)
@@ -227,17 +344,23 @@ def end_plan(record, end_at):
     rerun must not give a host back a status it had before the change (someone may have powered it off since)."""
     record = record or {}
     if record.get('undone_at'):
-        return {'downtimes': [], 'host_statuses': {}, 'opsramp': None, 'annotations': [], 'active': False}
+        return {'downtimes': [], 'host_statuses': {}, 'opsramp': None, 'opsramp_windows': [], 'annotations': [],
+                'active': False}
     planned = record.get('planned') or {}
     previous = dict((h, s) for h, s in (record.get('hosts') or {}).items() if s and s != HOST_MAINTENANCE)
     downtimes = sorted(set([d['name'] for d in record.get('downtimes') or []] + list(planned.get('downtimes') or [])))
     annotations = dict(((a.get('title'), a.get('service')), a) for a in planned.get('annotations') or [])
     annotations.update(((a.get('title'), a.get('service')), a) for a in record.get('annotations') or [])
     opsramp_name = (record.get('opsramp') or {}).get('name') or planned.get('opsramp')
+    # the first window and the follow-ons extend created (recorded or only planned: removed by name all the same)
+    windows = ([opsramp_name] if opsramp_name else []) + sorted(
+        set(w['name'] for w in record.get('opsramp_follow_ons') or []) | set(planned.get('opsramp_follow_ons') or []),
+        key=lambda n: int(n.rsplit('#', 1)[-1]) if n.rsplit('#', 1)[-1].isdigit() else 0)
     return {
         'downtimes': downtimes,
         'host_statuses': previous,
         'opsramp': opsramp_name,
+        'opsramp_windows': windows,
         'annotations': [{'title': a['title'], 'service': a['service'], 'start': a['start'], 'end': iso(end_at)}
                         for _k, a in sorted(annotations.items()) if a.get('title') and a.get('service')],
         'active': bool(downtimes or previous or opsramp_name),
@@ -263,7 +386,10 @@ def record_end(record, results, now):
         # a failed bulk call reports the hosts it did change
         undone['hosts'] = [h['id'] for h in hosts.get('hosts') or [] if h.get('changed')]
     window = results.get('opsramp')
-    undone['opsramp'] = not record.get('opsramp') or _result_ok(window)
+    # one window, or (after an extend) a loop over the first window and its follow-ons
+    ended = all(_result_ok(r) for r in _loop(window)) if isinstance(window, dict) and 'results' in window \
+        else _result_ok(window)
+    undone['opsramp'] = not (record.get('opsramp') or record.get('opsramp_follow_ons')) or ended
     record['in_place'] = in_place(record, undone)
     if not record['in_place']:
         record['undone_at'] = iso(now)
@@ -397,8 +523,10 @@ def summary_line(record):
     if hosts:
         parts.append('%d Mackerel host(s) in maintenance (%s)' % (len(hosts), ', '.join(
             '%s was %s' % (h, record['hosts'][h]) for h in hosts)))
-    if record.get('opsramp'):
-        parts.append('OpsRamp scheduled maintenance %s (%s)' % (record['opsramp']['name'], record['opsramp']['id']))
+    for window in ([record['opsramp']] if record.get('opsramp') else []) + list(record.get('opsramp_follow_ons') or []):
+        parts.append('OpsRamp scheduled maintenance %s (%s)' % (window['name'], window['id']))
+    for extension in record.get('extended') or []:
+        parts.append('extended at %s to %s' % (extension['at'], extension['to']))
     for name in record.get('unconfirmed') or []:
         parts.append('%s (its create was not confirmed)' % name)
     if not parts:

@@ -113,7 +113,8 @@ def play(sim, collections_base, workdir, tmp_path):
     The simulator's URL and seeded credentials reach the playbook as extra vars (sim_url, ...) and, for the
     platform connections, as the environment variables the modules fall back to, the way AWX injects them.
     """
-    def run(name, extra_vars=None, env=None, check=False, verbosity=0, diff=False, inventory=None, forks=None):
+    def run(name, extra_vars=None, env=None, check=False, verbosity=0, diff=False, inventory=None, forks=None,
+            background=False):
         evars = {'sim_url': sim.url, 'output_dir': str(tmp_path)}
         if os.environ.get('ALERTOPS_TEST_TARGET_PYTHON'):
             # the matrix (.ci/matrix target 3.8): implicit localhost ignores ANSIBLE_PYTHON_INTERPRETER, extra vars win
@@ -157,6 +158,9 @@ def play(sim, collections_base, workdir, tmp_path):
             cmd.append('--diff')
         if verbosity:
             cmd.append('-' + 'v' * verbosity)
+        if background:   # the caller waits or kills it (a process group of its own, as a job container is)
+            return subprocess.Popen(cmd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=PLAYBOOKS,
+                                    start_new_session=True)
         proc = subprocess.run(cmd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=PLAYBOOKS,
                               timeout=600, check=False)
         return PlayResult(proc.returncode, proc.stdout.decode('utf-8', 'replace'), cmd)

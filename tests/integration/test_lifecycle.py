@@ -209,6 +209,13 @@ def test_begin_checks_every_platform_and_host_before_writing(sim, play, tmp_path
     unknown = play('mw_suppress.yml', {'change_id': 'CHG-3022', 'hosts_in_scope': ['4HCEHx4Wb'], 'phase': 'begin'})
     assert unknown.rc != 0 and '4HCEHx4Wb' in unknown.output and 'maintenance_window_mackerel_host_ids' in unknown.output
     assert writes(sim) == [] and state_of(tmp_path, 'CHG-3022') is None
+    # an unknown OpsRamp resource of the scope query: refused, naming it and the variable
+    resource = play('mw_window.yml', {'change_id': 'CHG-3024', 'hosts_in_scope': hosts, 'phase': 'begin',
+                                      'opsramp_query': {'resourceIds': ['res-web-01', 'res-nope-9']}})
+    assert resource.rc != 0
+    assert 'no such resource: res-nope-9' in resource.output, resource.output[-2000:]
+    assert 'Check maintenance_window_opsramp_query (resourceIds)' in resource.output
+    assert writes(sim) == [] and state_of(tmp_path, 'CHG-3024') is None
     # a Mackerel-only user without an OpsRamp scope is told about maintenance_window_platforms first
     only = play('mw_window.yml', {'change_id': 'CHG-3023', 'hosts_in_scope': hosts, 'phase': 'begin',
                                   'platforms': ['mackerel', 'opsramp'], 'opsramp_query': {}})
@@ -288,3 +295,85 @@ def test_a_sweep_whose_undo_fails_for_one_change_undoes_the_others_names_it_and_
     assert 'suppression removed for 1 change(s): CHG-3050' in again.output
     assert state_of(tmp_path, 'CHG-3050')['suppression']['undone_at']
     assert [statuses(sim)[h] for h in hosts[:2]] == [before[h] for h in hosts[:2]]
+
+
+def _kill_when_received(sim, proc, method, path_regex, timeout=240):
+    """SIGKILL the playbook's whole process group once the server has received (and acted on) a request."""
+    import re
+    import signal
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if any(r['method'] == method and re.search(path_regex, r['path']) for r in sim.requests()):
+            time.sleep(0.3)                   # the write is applied; its answer is held (fault 'hang')
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+            return
+        if proc.poll() is not None:
+            raise AssertionError('the run ended before %s %s: %s' % (method, path_regex, proc.stdout.read()[-3000:]))
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    raise AssertionError('%s %s never reached the server' % (method, path_regex))
+
+
+def _duplicates(entries):
+    seen, twice = set(), []
+    for entry in entries:
+        if entry in seen:
+            twice.append(entry)
+        seen.add(entry)
+    return twice
+
+
+def test_an_end_killed_during_the_undo_is_rerun_and_continues_with_no_write_twice(sim, play, tmp_path):
+    scope = working_hosts(sim, 2)
+    before = statuses(sim)
+    evars = {'change_id': 'CHG-3060', 'hosts_in_scope': scope, 'services': ['web'], 'verify_timeout': 0,
+             'verify_fail': False}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    downtime = state_of(tmp_path, 'CHG-3060')['suppression']['downtimes'][0]['id']
+    caused = sim.control('opsramp', 'raise', {'device': 'web-01', 'resource_id': 'res-web-01'})['alerts'][0]
+    sim.clear_log()
+    # the downtime's delete is applied by the server, its answer never comes: the job is killed meanwhile
+    sim.call('POST', '/_sim/fail_next', {'platform': 'mackerel', 'method': 'DELETE',
+                                         'path': '/api/v0/downtimes/%s$' % downtime, 'fault': 'hang'})
+    _kill_when_received(sim, play('mw_suppress.yml', dict(evars, phase='end'), background=True),
+                        'DELETE', '/api/v0/downtimes/%s$' % downtime)
+    assert state_of(tmp_path, 'CHG-3060')['lifecycle']['phase'] == 'ending'
+    assert (tmp_path / 'state' / 'CHG-3060.lock').exists()      # left by the killed run; its holder is dead
+    rerun = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert rerun.rc == 0, rerun.output[-3000:]
+    sent = writes(sim)
+    assert _duplicates(sent) == []
+    assert sent.count(('DELETE', '/api/v0/downtimes/%s' % downtime)) == 1
+    state = state_of(tmp_path, 'CHG-3060')
+    assert state['lifecycle']['phase'] == 'ended'
+    assert state['suppression']['undone_at'] and state['suppression']['in_place'] == []
+    assert [statuses(sim)[h] for h in scope] == [before[h] for h in scope]
+    assert [c['id'] for c in audit_of(tmp_path, 'CHG-3060')['closed']] == [str(caused['uniqueId'])]
+    assert not (tmp_path / 'state' / 'CHG-3060.lock').exists()
+
+
+def test_an_end_killed_during_the_closes_is_rerun_and_closes_the_rest_once(sim, play, tmp_path):
+    scope = working_hosts(sim, 1)
+    evars = {'change_id': 'CHG-3061', 'hosts_in_scope': scope, 'verify_timeout': 0, 'verify_fail': False}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    caused = [sim.control('opsramp', 'raise', {'device': 'web-01', 'resource_id': 'res-web-01'})['alerts'][0]
+              for _n in range(4)]
+    ids = sorted(str(a['uniqueId']) for a in caused)
+    first = str(caused[0]['uniqueId'])
+    sim.clear_log()
+    sim.call('POST', '/_sim/fail_next', {'platform': 'opsramp', 'method': 'POST',
+                                         'path': '/alerts/%s/actions/' % first, 'fault': 'hang'})
+    _kill_when_received(sim, play('mw_suppress.yml', dict(evars, phase='end'), background=True),
+                        'POST', '/alerts/%s/actions/' % first)
+    killed = state_of(tmp_path, 'CHG-3061')
+    assert killed['lifecycle']['phase'] == 'undone'          # the undo finished, the closes had begun
+    assert sorted(p['id'] for p in killed['pending']) == ids  # announced before the first close was sent
+    rerun = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert rerun.rc == 0, rerun.output[-3000:]
+    closes = [w for w in writes(sim, 'opsramp') if '/actions/' in w[1]]
+    assert _duplicates(closes) == []
+    assert sorted(w[1].split('/alerts/')[1].split('/')[0] for w in closes) == ids
+    audit = audit_of(tmp_path, 'CHG-3061')
+    assert sorted(c['id'] for c in audit['closed']) == ids
+    assert state_of(tmp_path, 'CHG-3061')['lifecycle']['phase'] == 'ended'

@@ -45,6 +45,9 @@ DEFAULT_FAULTS = {
     'script': [],             # [{"method": "POST", "path": "regex", "query": "regex on the raw query string",
                               #   "fault": "503|429|drop_before|drop_after|html|truncated|unreadable|500", "count": 1}]
                               # unreadable: the vendor acts, a 2xx answer's body is replaced by bytes that are no JSON
+                              # hang: the vendor acts, then the answer is held for hang_seconds (a client killed
+                              #   meanwhile never learns the outcome)
+    'hang_seconds': 60,
 }
 
 
@@ -236,6 +239,8 @@ class Simulator:
                           content_type='text/html')
         elif fault == 'truncated':
             reply = Reply(reply.status, raw=reply.payload()[: max(len(reply.payload()) // 2, 1)], headers=reply.headers)
+        elif fault == 'hang':
+            time.sleep(float(self.config['faults'].get('hang_seconds', 60)))
         elif fault == 'unreadable' and 200 <= reply.status < 300:
             # the vendor acted and answered 2xx, but the body cannot be read (a proxy mangled it, a gateway cut it)
             reply = Reply(reply.status, raw=b'\x1f\x8b\x08\x00garbled{"id": ', headers=reply.headers)

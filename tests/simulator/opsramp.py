@@ -10,6 +10,7 @@ Endpoints:
   GET  /api/v2/tenants/{tenantId}/alerts/{alertId}
   GET  /api/v2/tenants/{tenantId}/alerts/{alertId}/occurrences?pageSize=&queryString=startTime:..+endTime:..
   POST /api/v2/tenants/{tenantId}/alerts/{alertId}/actions/{action}  {"description", "snoozeDuration"}
+  GET  /api/v2/tenants/{tenantId}/resources/{resourceId}  -> {"id", "name", "hostName", "resourceType", ...} (404 unknown)
        action (current API reference): acknowledge, suppress, close, unAcknowledge, unSuppress, heal
        (heal: currentState becomes Ok); the legacy names unacknowledge / unsuppress per opsramp_action_names
   POST /api/v2/tenants/{tenantId}/alerts/{alertId}/acknowledge       (the older form)
@@ -361,6 +362,9 @@ class OpsRamp(Vendor):
         sm = re.match(r'^/api/v2/tenants/([^/]+)/scheduleMaintenances(/.*)?$', req.path)
         if sm and unquote(sm.group(1)) == TENANT:
             return self.maintenances.handle(req, sm.group(2), client)
+        resource = re.match(r'^/api/v2/tenants/([^/]+)/resources/([^/]+)$', req.path)
+        if resource and req.method == 'GET':
+            return self.get_resource(unquote(resource.group(1)), unquote(resource.group(2)))
         match = re.match(r'^/api/v2/tenants/([^/]+)/alerts(?:/([^/]+))?(?:/(.*))?$', req.path)
         if not match:
             return self.error(404, {'code': '0001', 'message': 'No API found for %s %s' % (req.method, req.path)})
@@ -385,6 +389,16 @@ class OpsRamp(Vendor):
                 return self.error(403, {'code': '0004', 'message': 'The integration has no permission to act on alerts'})
             return self.act(alert, action, req)
         return self.error(405, {'code': '0006', 'message': 'Method %s not allowed on %s' % (req.method, req.path)})
+
+    def get_resource(self, tenant, resource_id):
+        """A device of DEVICES as the resource API shows it (``res-<device>``); unknown -> 404."""
+        if tenant != TENANT:
+            return self.error(403, {'code': '0005', 'message': 'Access denied to tenant %s' % tenant})
+        device = resource_id[4:] if resource_id.startswith('res-') else None
+        if device not in DEVICES:
+            return self.error(404, {'code': '0003', 'message': 'No resource found with id : %s' % resource_id})
+        return Reply(200, {'id': resource_id, 'name': device, 'hostName': device, 'resourceType': 'DEVICE',
+                           'ipAddress': '10.0.0.%d' % (1 + len(device)), 'state': 'active'})
 
     # -- search ---------------------------------------------------------------------------------------------
     def strict_plus(self):

@@ -61,6 +61,8 @@ BAD_INPUT = [
     ('mackerel_host_info', {'id': []}, 'option id is an empty list'),
     ('mackerel_host_info', {}, 'missing required arguments: id'),
     ('mackerel_monitor_info', {'id': ['../x']}, 'option id'),
+    ('opsramp_resource_info', {'id': []}, 'option id is an empty list'),
+    ('opsramp_resource_info', {}, 'missing required arguments: id'),
     ('mackerel_monitor_info', {'type': ['uptime']}, 'value of type must be one or more of: connectivity, host'),
     ('mackerel_downtime', {'name': 'CHG-1', 'duration': '1h', 'end': '+2h'}, 'mutually exclusive: duration|end'),
     ('mackerel_downtime', {'name': ' ', 'state': 'absent'}, 'option name must not be empty'),
@@ -277,6 +279,7 @@ RESULT_KEYS = [   # docs/DESIGN.md "key returns" (names are fixed: add freely, r
     ('mackerel_host', {'id': [MK_HOST], 'status': 'maintenance'}, ['hosts', 'previous'], ['id', 'changed', 'before', 'after']),
     ('mackerel_host_info', {'id': [MK_HOST]}, ['hosts', 'failing'], None),
     ('mackerel_monitor_info', {}, ['monitors'], None),
+    ('opsramp_resource_info', {'id': ['res-web-01']}, ['resources'], None),
     ('mackerel_annotation', {'title': 't', 'service': 'web', 'start': '-10m', 'duration': '1h'}, ['annotation'], None),
     ('opsramp_alert_info', {}, ['alerts'], None),
     ('opsramp_alert', {'id': [OR_OPEN], 'state': 'acknowledged'}, ['alerts'], ['id', 'changed', 'before', 'after']),
@@ -307,7 +310,7 @@ CREDENTIAL = {   # platform -> (the credential's environment variable, the varia
 
 EVERY_MODULE = [   # every module that talks to a vendor, with args that make it send a request
     ('mackerel_alert_info', {}), ('mackerel_downtime_info', {}), ('mackerel_host_info', {'id': [MK_HOST]}),
-    ('mackerel_monitor_info', {}),
+    ('mackerel_monitor_info', {}), ('opsramp_resource_info', {'id': ['res-web-01']}),
     ('mackerel_alert', {'id': [MK_OPEN], 'memo': 'm'}), ('mackerel_host', {'id': [MK_HOST], 'status': 'working'}),
     ('mackerel_downtime', {'name': 'CHG-1', 'state': 'absent'}),
     ('mackerel_annotation', {'title': 'CHG-1', 'service': 'web', 'start': '-10m', 'duration': '1h'}),

@@ -57,3 +57,17 @@ def test_opsramp_maintenance_info(run_module):
     info = run_module('opsramp_maintenance_info', {'name': 'CHG-5', 'details': True})
     assert [m['uniqueId'] for m in info['maintenances']] == [created['maintenance']['uniqueId']]
     assert run_module('opsramp_maintenance_info', {'name': 'CHG-5', 'state': 'active'})['maintenances'] == []
+
+
+def test_opsramp_resource_info_reads_in_order_and_names_every_unknown_id(run_module, sim):
+    result = run_module('opsramp_resource_info', {'id': ['res-db-01', 'res-web-01', 'res-db-01']})
+    assert result['changed'] is False
+    assert [(r['id'], r['name'], r['resourceType']) for r in result['resources']] == [
+        ('res-db-01', 'db-01', 'DEVICE'), ('res-web-01', 'web-01', 'DEVICE')]
+    unknown = run_module('opsramp_resource_info', {'id': ['res-web-01', 'res-nope-1', 'res-nope-2']})
+    assert unknown['failed'] is True
+    assert unknown['msg'] == ('opsramp: option id: no such resource: res-nope-1, res-nope-2 (nothing was changed) '
+                              '(server said: No resource found with id : res-nope-1 (code 0003))')
+    # one read per distinct id (read concurrently: in any order)
+    assert sorted(r['path'].rsplit('/', 1)[1] for r in sim.requests(platform='opsramp') if '/resources/' in r['path']) \
+        == ['res-db-01', 'res-nope-1', 'res-nope-2', 'res-web-01', 'res-web-01']

@@ -265,6 +265,28 @@ def test_plan_monitor_scope_and_scope_all():
     assert got['to_act'] == {'mackerel': ['a', 'b']}
 
 
+@pytest.mark.parametrize('approved,to_act,not_approved', [
+    (None, ['a', 'b', 'c'], []),                              # no plan: every caused alert
+    ({'mackerel': ['a', 'b', 'c']}, ['a', 'b', 'c'], []),       # the plan as approved
+    ({'mackerel': ['a']}, ['a'], ['b', 'c']),                 # b, c raised after the plan was made: left open
+    ({'mackerel': ['a', 'gone']}, ['a'], ['b', 'c']),         # a planned alert no longer listed: nothing to send
+    ({}, [], ['a', 'b', 'c']),                                # an approved plan of nothing closes nothing
+    ({'mackerel': ['a', 'late']}, ['a'], ['b', 'c']),         # approval never widens the window
+])
+def test_plan_after_an_approved_plan_acts_on_the_planned_alerts_only(approved, to_act, not_approved):
+    listing = {'mackerel': [mk('a', BEGIN + 1), mk('b', BEGIN + 2), mk('c', BEGIN + 3), mk('late', END + 1),
+                            mk('done', BEGIN + 4, closed_at=BEGIN + 5, reason='CHG-7: x')]}
+    got = cw.plan(state(), listing, END, approved=approved)
+    assert got['to_act'] == {'mackerel': to_act}
+    assert sorted(k[1] for k, why in whys(got).items() if why == cw.WHY_NOT_APPROVED) == not_approved
+    assert whys(got)[('mackerel', 'late')] == cw.WHY_AFTER_END
+    assert ids(got['closed']) == ['done']                     # a close already made is recorded, plan or not
+    if approved is None:
+        assert 'not_in_plan' not in got
+    else:
+        assert ids(got['not_in_plan']) == not_approved
+
+
 def test_plan_acknowledge_action():
     st = state(closed=[{'platform': 'opsramp', 'id': '2', 'action': 'acknowledge', 'acknowledged_at': 'x'}])
     listing = {'opsramp': [op('1', BEGIN + 1), op('2', BEGIN + 1, acked=True), op('3', BEGIN + 1, acked=True),
@@ -405,3 +427,38 @@ def test_record_results_reads_the_model_of_what_the_write_left(platform, action,
     assert [(e['platform'], e['id']) for e in done] == ([(platform, 'a')] if acted else [])
     assert failures == ([] if acted else [(platform, 'a', 'the alert is not %s after the write'
                                            % ('closed' if action == 'close' else 'acknowledged'))])
+
+
+def test_a_plan_document_is_what_end_then_acts_on_and_nothing_else():
+    listing = {'mackerel': [mk('a', BEGIN + 1), mk('b', BEGIN + 2, host='h9')],
+               'opsramp': [op('1', BEGIN + 3), op('2', BEGIN + 4, closed_at=BEGIN + 5, reason='fixed', by='jo')]}
+    window = {'begin': cw.iso(BEGIN), 'end': cw.iso(END)}
+    planned = cw.plan(state(), listing, END)
+    document = cw.plan_document(state(), planned, window, ['Mackerel downtime CHG-7 (id d1)'], BEGIN + 4000)
+    assert document['to_act'] == {'mackerel': ['a'], 'opsramp': ['1']}
+    assert document['suppression_to_remove'] == ['Mackerel downtime CHG-7 (id d1)']
+    assert json.loads(json.dumps(document)) == document           # a JSON file
+    assert cw.plan_summary(CHG, window, planned) == (
+        'CHG-7 (%s .. %s): plan: 2 alert(s) to close (mackerel 1, opsramp 1); 0 closed already; 1 closed by others; '
+        '1 left open: 1 out of scope (other host). Nothing was sent.' % (window['begin'], window['end']))
+    approved = cw.approved_to_act(document, CHG, window['end'])
+    # the end, later: a third alert was raised after the plan was made, and is left open, named in the audit
+    later = dict(listing, mackerel=listing['mackerel'] + [mk('c', BEGIN + 6)])
+    the_plan = cw.plan(state(), later, END, approved=approved)
+    the_plan['approved_plan'] = {'made_at': document['made_at'], 'to_act': approved}
+    assert the_plan['to_act'] == {'mackerel': ['a'], 'opsramp': ['1']}
+    audit = cw.audit(state(), the_plan, window, SCOPE, ['mackerel', 'opsramp'])
+    assert [e['id'] for e in audit['approved_plan']['not_in_plan']] == ['c']
+    assert audit['approved_plan']['to_act'] == approved
+
+
+@pytest.mark.parametrize('document,window_end,message', [
+    ({'plan_version': 1, 'change_id': 'CHG-8', 'window': {'end': 'x'}, 'to_act': {}}, 'x', 'holds the plan of change CHG-8'),
+    ({'plan_version': 1, 'change_id': CHG, 'window': {'end': 'x'}, 'to_act': {}}, 'y', 'for a window ending x'),
+    ({'plan_version': 9, 'change_id': CHG, 'window': {'end': 'x'}, 'to_act': {}}, 'x', 'plan_version 9'),
+    ([], 'x', 'plan_version None'),
+])
+def test_an_approved_plan_of_another_change_or_window_is_refused(document, window_end, message):
+    with pytest.raises(cw.ChangeWindowError) as err:
+        cw.approved_to_act(document, CHG, window_end)
+    assert message in str(err.value) and 'nothing was sent' in str(err.value)

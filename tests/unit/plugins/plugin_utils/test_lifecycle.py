@@ -51,6 +51,10 @@ def test_phase_of(state, expected):
     ('undone', 'suppressed', 'undone'),
     ('cancelled', 'ended', 'cancelled'),     # final
     ('suppressed', 'cancelled', 'cancelled'),
+    ('suppressed', 'planned', 'planned'),    # phase plan fixed the end
+    ('planned', 'ending', 'ending'),         # the end after the plan
+    ('ending', 'planned', 'ending'),         # a plan once end has begun never moves it back
+    ('planned', 'cancelled', 'cancelled'),
 ])
 def test_advance_never_moves_back(current, to, expected):
     state = lc.advance(at(current), to, BEGIN + 10)
@@ -71,6 +75,7 @@ def test_advance_records_each_phase_once_with_its_time():
     (None, False, 'new'),
     ('begun', False, 'continue'),
     ('suppressed', False, 'continue'),
+    ('planned', False, 'continue'),
     ('ending', False, 'refused'),
     ('undone', False, 'refused'),
     ('closed', False, 'refused'),
@@ -90,7 +95,8 @@ def test_check_begin(phase, force, expected):
 
 
 @pytest.mark.parametrize('phase,closed,refused', [
-    ('begun', [], False), ('suppressed', [], False), ('ending', [], False), ('undone', [], False),
+    ('begun', [], False), ('suppressed', [], False), ('planned', [], False), ('ending', [], False),
+    ('undone', [], False),
     ('ending', [{'platform': 'mackerel', 'id': 'a'}], True), ('closed', [], True), ('ended', [], True),
 ])
 def test_check_cancel(phase, closed, refused):
@@ -100,6 +106,35 @@ def test_check_cancel(phase, closed, refused):
             lc.check_cancel(state, 'CHG-1')
     else:
         lc.check_cancel(state, 'CHG-1')
+
+
+@pytest.mark.parametrize('phase,refusal', [
+    ('begun', None), ('suppressed', None), ('planned', None),           # a plan again after a plan: re-decided
+    ('ending', 'change CHG-1 is ending'), ('undone', 'change CHG-1 is undone'), ('closed', 'change CHG-1 is closed'),
+    ('verified', 'change CHG-1 is verified'), ('ended', 'change CHG-1 is ended'),
+    ('cancelled', 'change CHG-1 was cancelled'),
+])
+def test_check_plan(phase, refusal):
+    if refusal:
+        with pytest.raises(lc.ChangeWindowError) as err:
+            lc.check_plan(at(phase), 'CHG-1')
+        assert str(err.value).startswith(refusal) and 'nothing was written' in str(err.value)
+    else:
+        lc.check_plan(at(phase), 'CHG-1')
+
+
+@pytest.mark.parametrize('phase,refused', [
+    ('begun', False), ('suppressed', False), ('planned', False), ('ending', True), ('undone', True),
+    ('closed', True), ('ended', True), ('cancelled', True),
+])
+def test_check_extend(phase, refused):
+    if refused:
+        with pytest.raises(lc.ChangeWindowError) as err:
+            lc.check_extend(at(phase), 'CHG-1')
+        assert str(err.value) == ('change CHG-1 is %s (since %s): its suppression can no longer be extended (only '
+                                  'before end); nothing was sent.' % (phase, '?'))
+    else:
+        lc.check_extend(at(phase), 'CHG-1')
 
 
 def test_end_of_a_cancelled_change_is_refused():
@@ -181,7 +216,8 @@ def test_end_plan_removes_what_was_planned_even_without_its_id():
 
 def test_end_plan_after_the_undo_is_empty():
     plan = sup.end_plan(dict(RECORD, undone_at=ISO(BEGIN + 61)), BEGIN + 60)
-    assert plan == {'downtimes': [], 'host_statuses': {}, 'opsramp': None, 'annotations': [], 'active': False}
+    assert plan == {'downtimes': [], 'host_statuses': {}, 'opsramp': None, 'opsramp_windows': [], 'annotations': [],
+                    'active': False}
 
 
 def test_a_lost_create_is_found_by_name_or_kept_as_unconfirmed():

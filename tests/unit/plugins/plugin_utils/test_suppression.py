@@ -14,6 +14,7 @@ from ansible_collections.alertops.core.plugins.plugin_utils import suppression a
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
 
 BEGIN = 1795478400          # 2026-11-24T00:00:00Z
+ISO = sup.iso
 ALL = ['mackerel', 'opsramp', 'log360']
 
 
@@ -108,7 +109,7 @@ def test_record_begin_and_end_roundtrip():
     plan = sup.end_plan(record, BEGIN + 3600)
     # h3 was already in maintenance before the change: it is left alone
     assert plan == {'downtimes': ['CHG-1'], 'host_statuses': {'h1': 'working', 'h2': 'standby'}, 'opsramp': 'CHG-1',
-                    'annotations': [{'title': 'CHG-1 change window', 'service': 'web', 'start': '2026-11-24T00:00:00Z',
+                    'opsramp_windows': ['CHG-1'], 'annotations': [{'title': 'CHG-1 change window', 'service': 'web', 'start': '2026-11-24T00:00:00Z',
                                      'end': '2026-11-24T01:00:00Z'}], 'active': True}
     restored = ok(hosts=[{'id': 'h1', 'after': {'status': 'working'}}, {'id': 'h2', 'after': {'status': 'standby'}}])
     done = sup.record_end(record, {'downtimes': {'results': [ok(item='CHG-1')]}, 'hosts': restored, 'opsramp': ok()},
@@ -138,7 +139,7 @@ def test_a_failed_end_says_what_is_still_in_place(results, left):
 
 
 def test_end_plan_of_nothing():
-    assert sup.end_plan({}, BEGIN) == {'downtimes': [], 'host_statuses': {}, 'opsramp': None, 'annotations': [],
+    assert sup.end_plan({}, BEGIN) == {'downtimes': [], 'host_statuses': {}, 'opsramp': None, 'opsramp_windows': [], 'annotations': [],
                                        'active': False}
 
 
@@ -254,3 +255,107 @@ def test_gone_hosts(record, expected):
 ])
 def test_summary_line(record, expected):
     assert sup.summary_line(record) == expected
+
+
+# -- extend -------------------------------------------------------------------------------------------------------
+EXT_SCOPE = {'mackerel_host_ids': ['h1'], 'mackerel_monitor_ids': ['m1'], 'opsramp_query': {'resourceIds': ['r1']}}
+EXT_RECORD = {'downtimes': [{'name': 'CHG-1', 'id': 'dt1'}], 'hosts': {'h1': 'working'}, 'hosts_in_maintenance': ['h1'],
+              'opsramp': {'name': 'CHG-1', 'id': 'SM-1'}, 'duration': 3600,
+              'planned': {'downtimes': ['CHG-1'], 'opsramp': 'CHG-1'}}
+PLATFORMS = ['mackerel', 'opsramp']
+
+
+@pytest.mark.parametrize('window,name,start,how', [
+    # Active (the usual: begin created it from begin): it cannot be rescheduled, a follow-on from the old end
+    ({'status': 'Active'}, 'CHG-1 #2', BEGIN + 3600, 'a follow-on window'),
+    # the window ended already (the approval took longer than the suppression): a follow-on from now
+    ({'status': 'Completed'}, 'CHG-1 #2', BEGIN + 5400, 'a follow-on window'),
+    (None, 'CHG-1 #2', BEGIN + 5400, 'a follow-on window'),
+    # Pending: moved in place
+    ({'status': 'Pending', 'schedule': {'startTime': '2026-11-24T05:30:00+0530'}}, 'CHG-1', BEGIN, 'updated in place'),
+])
+def test_extend_plan(window, name, start, how):
+    now = BEGIN + (5400 if window in (None, {'status': 'Completed'}) else 1800)
+    plan, record = sup.extend_plan('CHG-1', PLATFORMS, EXT_SCOPE, BEGIN, {'duration': '3h'}, EXT_RECORD, window, now)
+    assert [(d['name'], d['start'], d['end'], d['monitor_scopes']) for d in plan['downtimes']] == [
+        ('CHG-1', ISO(BEGIN), ISO(BEGIN + 10800), ['m1'])]
+    assert (plan['opsramp']['name'], plan['opsramp']['start'], plan['opsramp']['end']) == (
+        name, ISO(start), ISO(BEGIN + 10800))
+    assert plan['opsramp']['how'].startswith(how) and plan['opsramp']['resource_ids'] == ['r1']
+    assert plan['notes'] == ['Mackerel host maintenance has no end to move: 1 host(s) stay in maintenance until end '
+                             '(or the expiry sweep, which now waits until %s)' % ISO(BEGIN + 10800)]
+    # written ahead: the target and the follow-on's name; the suppression's own end moves once the writes are done
+    assert record['duration'] == 3600 and record['extending']['to'] == ISO(BEGIN + 10800)
+    assert record['planned']['opsramp_follow_ons'] == ([name] if name != 'CHG-1' else [])
+    done, failed = sup.record_extend(record, {'downtimes': {'results': [ok(item={'name': 'CHG-1'})]},
+                                              'opsramp': ok(maintenance={'name': name, 'uniqueId': 'SM-9'})})
+    assert failed == [] and 'extending' not in done and done['duration'] == 10800
+    assert done['extended'] == [{'at': ISO(now), 'from': ISO(BEGIN + 3600), 'to': ISO(BEGIN + 10800)}]
+    assert EXT_RECORD['duration'] == 3600                      # the input record is not modified
+
+
+def test_a_second_extend_moves_the_pending_follow_on_and_end_removes_every_window():
+    plan, record = sup.extend_plan('CHG-1', PLATFORMS, EXT_SCOPE, BEGIN, {'duration': '2h'}, EXT_RECORD,
+                                   {'status': 'Active'}, BEGIN + 600)
+    made = ok(maintenance={'name': 'CHG-1 #2', 'uniqueId': 'SM-2'})
+    record, failed = sup.record_extend(record, {'opsramp': made, 'downtimes': {'results': [ok(item={'name': 'CHG-1'})]}})
+    assert failed == [] and record['opsramp_follow_ons'] == [{'name': 'CHG-1 #2', 'id': 'SM-2'}]
+    assert record['in_place'][-2:] == ['OpsRamp scheduled maintenance CHG-1 (SM-1)',
+                                       'OpsRamp scheduled maintenance CHG-1 #2 (SM-2)']
+    again, record = sup.extend_plan('CHG-1', PLATFORMS, EXT_SCOPE, BEGIN, {'until': ISO(BEGIN + 4 * 3600)}, record,
+                                    {'status': 'Pending', 'schedule': {'startTime': ISO(BEGIN + 3600)}}, BEGIN + 1200)
+    assert (again['opsramp']['name'], again['opsramp']['start'], again['opsramp']['end']) == (
+        'CHG-1 #2', ISO(BEGIN + 3600), ISO(BEGIN + 4 * 3600))
+    assert record['planned']['opsramp_follow_ons'] == ['CHG-1 #2']
+    # a third window only planned (its answer lost) is removed by name all the same
+    record['planned']['opsramp_follow_ons'].append('CHG-1 #3')
+    undo = sup.end_plan(record, BEGIN + 5000)
+    assert undo['opsramp_windows'] == ['CHG-1', 'CHG-1 #2', 'CHG-1 #3']
+    ended = sup.record_end(record, {'downtimes': {'results': [ok(item='CHG-1')]}, 'hosts': ok(hosts=[]),
+                                    'opsramp': {'results': [ok(item='CHG-1'), ok(item='CHG-1 #2'),
+                                                            {'failed': True, 'item': 'CHG-1 #3'}]}}, BEGIN + 5000)
+    assert ended['in_place'] == ['OpsRamp scheduled maintenance CHG-1 (SM-1)',
+                                 'OpsRamp scheduled maintenance CHG-1 #2 (SM-2)']
+    ended = sup.record_end(record, {'downtimes': {'results': [ok(item='CHG-1')]}, 'hosts': ok(hosts=[]),
+                                    'opsramp': {'results': [ok(item=n) for n in undo['opsramp_windows']]}}, BEGIN + 5000)
+    assert ended['in_place'] == [] and ended['undone_at'] == ISO(BEGIN + 5000)
+    assert 'extended at %s to %s' % (ISO(BEGIN + 600), ISO(BEGIN + 7200)) in sup.summary_line(ended)
+    assert 'extended at %s to %s' % (ISO(BEGIN + 1200), ISO(BEGIN + 4 * 3600)) not in sup.summary_line(ended)
+
+
+def test_a_rerun_after_a_half_failed_extend_continues_with_the_same_window_and_a_rerun_after_success_sends_nothing():
+    plan, record = sup.extend_plan('CHG-1', PLATFORMS, EXT_SCOPE, BEGIN, {'duration': '2h'}, EXT_RECORD,
+                                   {'status': 'Active'}, BEGIN + 600)
+    assert plan['opsramp']['name'] == 'CHG-1 #2'
+    # the OpsRamp create failed (or its answer was lost): the suppression's end did not move
+    record, failed = sup.record_extend(record, {'downtimes': {'results': [ok(item={'name': 'CHG-1'})]},
+                                                'opsramp': {'failed': True, 'msg': 'HTTP 503'}})
+    assert failed == ['the OpsRamp window'] and record['duration'] == 3600 and record['extending']['to'] == ISO(BEGIN + 7200)
+    # the rerun, later, asks for the same end: the same follow-on window (not a #3), from the same start
+    again, record = sup.extend_plan('CHG-1', PLATFORMS, EXT_SCOPE, BEGIN, {'duration': '2h'}, record,
+                                    None, BEGIN + 900)
+    assert (again['opsramp']['name'], again['opsramp']['start']) == ('CHG-1 #2', ISO(BEGIN + 3600))
+    assert record['planned']['opsramp_follow_ons'] == ['CHG-1 #2']
+    record, failed = sup.record_extend(record, {'downtimes': {'results': [ok(item={'name': 'CHG-1'})]},
+                                                'opsramp': ok(maintenance={'name': 'CHG-1 #2', 'uniqueId': 'SM-2'})})
+    assert failed == [] and record['duration'] == 7200
+    assert record['extended'] == [{'at': ISO(BEGIN + 600), 'from': ISO(BEGIN + 3600), 'to': ISO(BEGIN + 7200)}]
+    # and once more with the same end: nothing to send
+    third, same = sup.extend_plan('CHG-1', PLATFORMS, EXT_SCOPE, BEGIN, {'duration': '2h'}, record,
+                                  {'status': 'Pending'}, BEGIN + 1000)
+    assert third['downtimes'] == [] and third['opsramp'] is None and same == record
+    assert third['notes'] == ['already extended to %s: nothing to send' % ISO(BEGIN + 7200)]
+
+
+@pytest.mark.parametrize('options,record,message', [
+    ({'duration': '30m'}, EXT_RECORD, 'ends at 2026-11-24T01:00:00Z: the new end 2026-11-24T00:30:00Z does not extend'),
+    ({'until': '-1h'}, EXT_RECORD, 'does not extend it'),
+    ({'duration': 'soon'}, EXT_RECORD, 'maintenance_window_suppress_duration'),
+    ({'until': 'tomorrowish'}, EXT_RECORD, 'maintenance_window_suppress_until'),
+    ({'duration': '3h'}, {}, 'has no suppression to extend'),
+])
+def test_extend_refusals(options, record, message):
+    with pytest.raises(ValidationError) as err:
+        sup.extend_plan('CHG-1', PLATFORMS, EXT_SCOPE, BEGIN, options, record, {'status': 'Active'}, BEGIN + 600)
+    assert message in str(err.value)
+    assert 'nothing was sent' in str(err.value) or 'maintenance_window_suppress' in str(err.value)
