@@ -276,7 +276,9 @@ def test_log360_keeps_reporting_when_the_cursor_cannot_be_written(sim, rulebook,
     blocker.write_text('a file where the cursor directory should be')
     cursor = str(blocker / 'cursor.json')
     run = rulebook({}, _log360_source(tmp_path, cursor, 'log360-unsaved.yml'), print_events=False)
-    searches = lambda: sim.requests(platform='log360', method='POST', path='/api/v2/alerts$')   # noqa: E731
+
+    def searches():
+        return sim.requests(platform='log360', method='POST', path='/api/v2/alerts$')
     wait_for(lambda: len(searches()) >= 1, 90, 'a first search\n' + run.output())
     now = int(sim.call('GET', '/_sim/health')['now'])
     ids = [str(a['id']) for a in sim.control('log360', 'raise', {'count': 2, 'at': now + 1})['alerts']]

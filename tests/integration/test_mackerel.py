@@ -224,8 +224,7 @@ def test_downtime_role_scopes_in_either_spelling_and_the_sunday_to_monday_warnin
 
 
 @pytest.mark.parametrize('retry_after', ['nan', '-30'])
-def test_a_429_with_an_odd_retry_after_waits_the_window_and_every_alert_gets_its_result(sim, play, tmp_path,
-                                                                                     retry_after):
+def test_a_429_with_an_odd_retry_after_waits_the_window_and_every_alert_gets_its_result(sim, play, tmp_path, retry_after):
     """Retry-After: nan used to end the bulk close with an untyped ValueError and no per-item results; a negative
     Retry-After was retried at once. Both are treated as absent: the platform's 60 s window, with a warning."""
     hosts = sim.control('mackerel', 'hosts')
