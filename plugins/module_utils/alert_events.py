@@ -128,11 +128,17 @@ def log360_window(cursor, now, since=None, overlap=60):
 
     First run: from ``since`` (default now). Later: from the end of the last window minus ``overlap``, but never
     before ``floor``, where the first run started (so nothing raised before the source started is reported).
+    The cursor never moves back: while the clock is behind the end of the last window (a clock stepped back), the
+    window is empty at that end (no search), and the search goes on from there once the clock has passed it; the
+    overlap and the ids kept at the edge then drop what was already reported.
     """
     end = int(now)
     if cursor and cursor.get('until') is not None:
-        floor = int(cursor.get('floor', cursor['until']))
-        start = max(int(cursor['until']) - int(overlap), floor)
+        until = int(cursor['until'])
+        floor = int(cursor.get('floor', until))
+        if end < until:
+            return until, until, floor
+        start = max(until - int(overlap), floor)
     else:
         start = floor = int(since) if since is not None else end
     return min(start, end), end, floor
@@ -174,17 +180,33 @@ class Cursor:
         self.problem = None
 
     def load(self):
-        """The saved state, or None. An unreadable or foreign file is set aside (``problem`` says why)."""
+        """The saved state, or None.
+
+        A path that is there but is no regular file (a directory, say) or cannot be read raises ValidationError: the
+        source stops at start rather than move someone else's data aside. Only a file that was read and is not a
+        cursor of this platform (corrupt JSON, another version or platform) is set aside (``problem`` says why)."""
         if not self.path or not os.path.exists(self.path):
-            return None
+            return None   # none yet (a dangling symlink too: save() replaces the link)
+        if os.path.isdir(self.path):
+            raise errors.ValidationError('alertops.core.alerts: argument cursor_file %s is a directory, not a file: '
+                                         'give the path of a file (it is created if missing)' % self.path)
+        if not os.path.isfile(self.path):
+            raise errors.ValidationError('alertops.core.alerts: argument cursor_file %s is not a regular file'
+                                         % self.path)
         try:
-            with open(self.path) as handle:
-                data = json.load(handle)
+            with open(self.path, 'rb') as handle:
+                raw = handle.read()
+        except OSError as exc:
+            raise errors.ValidationError('alertops.core.alerts: argument cursor_file %s cannot be read (%s: %s): '
+                                         'fix its permissions or give another path'
+                                         % (self.path, exc.__class__.__name__, exc.strerror or exc))
+        try:
+            data = json.loads(raw.decode('utf-8'))
             if not isinstance(data, dict) or data.get('version') != CURSOR_VERSION:
                 raise ValueError('not a version %d cursor' % CURSOR_VERSION)
             if data.get('platform') != self.platform:
                 raise ValueError('it belongs to platform %s' % data.get('platform'))
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:
             aside = '%s.invalid-%d' % (self.path, int(time.time()))
             try:
                 os.replace(self.path, aside)
@@ -274,6 +296,7 @@ class AlertPoller:
         self.cursor = Cursor(self.args.get('cursor_file'), self.platform)
         self.state = self.cursor.load()
         self.pending = None
+        self._unsaved = None      # an OSError of a cursor write during this poll (reported by commit())
         self._client = None
         self.method, names = platforms.source_workflow(self.platform, SOURCE_OPTIONS)
         self.options = dict((n, self.args[n]) for n in names if self.args.get(n) is not None)
@@ -317,10 +340,22 @@ class AlertPoller:
         return events
 
     def commit(self):
-        """Take the polled state (also in memory when the file cannot be written: no event twice in this run)."""
+        """Take the polled state and save it. Returns None, or the message of the error event to queue when the cursor
+        could not be saved in this poll. The state is taken in memory anyway: no event twice in this run, and the
+        source keeps reporting; only a restart goes back to the last cursor that was saved."""
+        problem, self._unsaved = self._unsaved, None
         if self.pending is not None:
             self.state, self.pending = self.pending, None
-            self.cursor.save(self.state)
+            try:
+                self.cursor.save(self.state)
+            except OSError as exc:
+                problem = problem or exc
+        if problem is None:
+            return None
+        return ('cursor file %s cannot be written (%s: %s): the cursor is not saved; events are still reported, but a '
+                'restart starts again from the last cursor that was saved%s'
+                % (self.cursor.path, problem.__class__.__name__, problem.strerror or problem,
+                   ' (and a search job left by a kill is not deleted)' if self.platform == 'log360' else ''))
 
     def _read(self, **window):
         """The normalised alerts of the platform's workflow, with the source's options and ``window``."""
@@ -341,7 +376,11 @@ class AlertPoller:
                 data['in_flight'] = request_id
             else:
                 data.pop('in_flight', None)
-            self.cursor.save(data)
+            try:
+                self.cursor.save(data)
+            except OSError as exc:
+                self._unsaved = exc   # the poll goes on; commit() reports it once for this poll
+                return
             self.state = self.cursor.data
 
     def _delete_left_job(self):

@@ -9,7 +9,9 @@ answer (its one pacing hook). The pacer
 * paces evenly: one request every ``60 / rate_limit`` seconds (2% wider, for network jitter), measured from the
   moment the previous request was released, never a burst (a burst at the start of a minute is exactly what a sliding-window server refuses);
 * after a 429 holds the next request for ``Retry-After`` (seconds or an HTTP date), else for ``X-RateLimit-Reset``,
-  else for the platform's rate window: never an immediate retry;
+  else for the platform's rate window: never an immediate retry. A header that is not a finite number (``nan``,
+  ``inf``), a negative ``Retry-After`` or an HTTP date that is not in the future is treated as absent, with a
+  warning (``header_number`` is the one place where a header becomes a number);
 * follows ``X-RateLimit-Limit`` / ``-Remaining`` / ``-Reset`` (OpsRamp) when Remaining runs low, spreading the
   requests left over the time to the reset. ``X-RateLimit-Reset`` is read as epoch seconds (OpsRamp's documented
   form) or, below 1e9, as seconds to wait (seen in the wild);
@@ -23,6 +25,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import math
 import threading
 import time
 
@@ -47,32 +50,58 @@ class WaitBudgetExceeded(errors.AlertOpsError):
     """A rate-limit wait would go past the task's wait budget."""
 
 
-def parse_retry_after(value, now):
-    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date), or None when unreadable."""
+def header_number(value):
+    """A header's value as a finite float, or None: absent, not a number, or not finite (``nan``, ``inf``, ``1e400``).
+
+    Every header that becomes a number goes through here: NaN compares false with everything, so it would pass any
+    clamp, and ``time.sleep(nan)`` raises ValueError."""
     if value is None:
         return None
-    text = str(value).strip()
-    try:
-        return max(float(text), 0.0)
-    except ValueError:
-        parsed = email.utils.parsedate_tz(text)
-        if parsed:
-            return max(email.utils.mktime_tz(parsed) - now, 0.0)
-    return None
-
-
-def parse_reset(value, now):
-    """Seconds until ``X-RateLimit-Reset``: epoch seconds (documented) or, below 1e9, a delay. None if unreadable."""
     try:
         number = float(str(value).strip())
     except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def parse_retry_after(value, now):
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date), or None when it is absent or
+    not usable: not a finite number of seconds 0 or more, nor an HTTP date after ``now``. A negative delay or a date
+    in the past would mean a retry at once; the caller then waits as if there were no Retry-After."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    number = header_number(text)
+    if number is not None:
+        return number if number >= 0 else None
+    try:
+        float(text)
+        return None               # nan / inf: a number, but no wait
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_tz(text)
+    if not parsed:
+        return None
+    try:
+        seconds = email.utils.mktime_tz(parsed) - now
+    except (OverflowError, ValueError):
+        return None
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
+
+
+def parse_reset(value, now):
+    """Seconds until ``X-RateLimit-Reset``: epoch seconds (documented) or, below 1e9, a delay; 0 when it has passed.
+    None if absent or not a finite number."""
+    number = header_number(value)
+    if number is None:
         return None
     if number < EPOCH_THRESHOLD:
         return max(number, 0.0)
     return max(number - now, 0.0)
 
 
-def _header(headers, name):
+def header(headers, name):
+    """The value of header ``name`` (any case), or None."""
     if not headers:
         return None
     value = headers.get(name)
@@ -80,6 +109,9 @@ def _header(headers, name):
         lowered = name.lower()
         value = next((v for k, v in headers.items() if str(k).lower() == lowered), None)
     return value
+
+
+_header = header
 
 
 class Pacer:
@@ -103,6 +135,7 @@ class Pacer:
         self._hold = None          # monotonic time before which no request may be released (429 or headers)
         self._hold_reason = None
         self._hold_paid = False    # a 429's wait is charged when it is scheduled (it may fail the task at once)
+        self._reported = set()     # (header, value) already reported as unusable
         self._lock = threading.Lock()
 
     # -- the transport's hook -----------------------------------------------------------------------------------
@@ -127,36 +160,56 @@ class Pacer:
         if status == 429:
             with self._lock:
                 self.throttled += 1
-            delay = parse_retry_after(_header(headers, 'Retry-After'), now_wall)
+            raw = header(headers, 'Retry-After')
+            delay = parse_retry_after(raw, now_wall)
             if delay is not None:
-                reason = 'HTTP 429 with Retry-After %s' % str(_header(headers, 'Retry-After')).strip()
+                reason = 'HTTP 429 with Retry-After %s' % str(raw).strip()
             else:
-                delay = parse_reset(_header(headers, 'X-RateLimit-Reset'), now_wall)
+                if raw is not None:
+                    self._unusable('Retry-After', raw, 'wait (a finite number of seconds, 0 or more, or an HTTP date '
+                                   'in the future)')
+                delay = self._reset(headers, now_wall)
                 if delay:
                     reason = 'HTTP 429; X-RateLimit-Reset in %.1f s' % delay
                 else:
                     delay = self.window
-                    reason = 'HTTP 429 without Retry-After: the %g s rate window' % self.window
+                    reason = ('HTTP 429 without Retry-After: the %g s rate window' if raw is None else
+                              'HTTP 429, Retry-After ignored: the %g s rate window') % self.window
             self._hold_for(delay, reason)
             return
-        remaining = _header(headers, 'X-RateLimit-Remaining')
+        remaining = header_number(header(headers, 'X-RateLimit-Remaining'))
         if remaining is None:
             return
-        try:
-            remaining = int(float(remaining))
-            limit = int(float(_header(headers, 'X-RateLimit-Limit') or 0))
-        except (TypeError, ValueError):
-            return
-        low = min(5, max(1, int(limit * LOW_REMAINING))) if limit else 1
+        remaining = int(remaining)
+        limit = int(header_number(header(headers, 'X-RateLimit-Limit')) or 0)
+        low = min(5, max(1, int(limit * LOW_REMAINING))) if limit > 0 else 1
         if remaining > low:
             return
-        reset = parse_reset(_header(headers, 'X-RateLimit-Reset'), now_wall)
+        reset = self._reset(headers, now_wall)
         if reset is None:
             reset = self.window
         # the requests left are spread evenly up to the reset; with none left, wait for the reset itself
         delay = reset if remaining <= 0 else reset / (remaining + 1)
         self._hold_for(delay, 'X-RateLimit-Remaining %d of %s, reset in %.1f s' % (remaining, limit or '?', reset),
                        charge=False)
+
+    def _reset(self, headers, now_wall):
+        raw = header(headers, 'X-RateLimit-Reset')
+        reset = parse_reset(raw, now_wall)
+        if reset is None and raw is not None:
+            self._unusable('X-RateLimit-Reset', raw, 'time (epoch seconds, or seconds to wait)')
+        return reset
+
+    def _unusable(self, name, value, expected):
+        """A header that cannot be used is treated as absent; say so, always (once per name and value)."""
+        shown = str(value).strip()[:40]
+        with self._lock:
+            if (name, shown) in self._reported:
+                return
+            self._reported.add((name, shown))
+        if self.notify is not None:
+            self.notify("%s: the server's %s %r is not a usable %s; it is treated as absent"
+                        % (self.platform, name, shown, expected), True)
 
     # -- waiting ------------------------------------------------------------------------------------------------
     def _hold_for(self, delay, reason, charge=True):

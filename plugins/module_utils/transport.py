@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import email.utils
 import json
 import math
 import os
@@ -345,22 +344,20 @@ class Transport:
 
     # -- retry policy ---------------------------------------------------------------------------------------
     def _backoff(self, attempt, headers=None):
-        """Seconds to wait before the next attempt: Retry-After / X-RateLimit-Reset when given, else jittered exponential."""
-        headers = headers or {}
-        retry_after = headers.get('Retry-After')
+        """Seconds to wait before the next attempt: Retry-After / X-RateLimit-Reset when given, else jittered exponential.
+
+        The headers are read by pacing.py's parsers (the one place a header becomes a number): a value that is not a
+        finite number, a negative Retry-After, an HTTP date that is not in the future or a reset that has passed is
+        treated as absent (the pacer, which also sees the answer, warns about it and holds the platform's window)."""
+        now = time.time()
+        retry_after = pacing.parse_retry_after(pacing.header(headers, 'Retry-After'), now)
         if retry_after is not None:
-            try:
-                return min(max(float(retry_after), 0.0), MAX_SERVER_WAIT)
-            except ValueError:
-                parsed = email.utils.parsedate_tz(retry_after)
-                if parsed:
-                    return min(max(email.utils.mktime_tz(parsed) - time.time(), 0.0), MAX_SERVER_WAIT)
-        reset = headers.get('X-RateLimit-Reset')
-        if reset is not None and str(headers.get('X-RateLimit-Remaining', '0')) == '0':
-            try:
-                return min(max(float(reset) - time.time(), 0.0), MAX_SERVER_WAIT)
-            except ValueError:
-                pass
+            return min(retry_after, MAX_SERVER_WAIT)
+        remaining = pacing.header(headers, 'X-RateLimit-Remaining')
+        if remaining is None or pacing.header_number(remaining) == 0:
+            reset = pacing.parse_reset(pacing.header(headers, 'X-RateLimit-Reset'), now)
+            if reset:
+                return min(reset, MAX_SERVER_WAIT)
         return random.uniform(0, min(MAX_BACKOFF, 0.25 * (2 ** attempt)))  # full jitter
 
     def url(self, path):

@@ -258,3 +258,55 @@ def test_opsramp_source_searches_open_alerts_and_reports_a_close_once(sim, ruleb
         assert 'states:Critical' in urllib.parse.unquote(search['raw_query']), search
     reads = sim.requests(platform='opsramp', method='GET', path='/alerts/%s$' % raised)
     assert len(reads) == 1 and reads[0]['status'] == 200
+
+
+def _log360_source(tmp_path, cursor, name):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump([{
+        'name': 'Print Log360 events', 'hosts': 'all',
+        'sources': [{'alertops.core.alerts': {'platform': 'log360', 'interval': 1, 'overlap': 5, 'cursor_file': cursor}}],
+        'rules': [{'name': 'Any', 'condition': 'event.alertops is defined', 'action': {'print_event': None}}]}]))
+    return str(path)
+
+
+def test_log360_keeps_reporting_when_the_cursor_cannot_be_written(sim, rulebook, tmp_path):
+    """A cursor file that cannot be written used to turn every Log360 poll into an error event and no alert event
+    (Mackerel kept working): the alerts keep coming, with an error event saying the cursor is not saved."""
+    blocker = tmp_path / 'not-a-directory'
+    blocker.write_text('a file where the cursor directory should be')
+    cursor = str(blocker / 'cursor.json')
+    run = rulebook({}, _log360_source(tmp_path, cursor, 'log360-unsaved.yml'), print_events=False)
+
+    def searches():
+        return sim.requests(platform='log360', method='POST', path='/api/v2/alerts$')
+    wait_for(lambda: len(searches()) >= 1, 90, 'a first search\n' + run.output())
+    now = int(sim.call('GET', '/_sim/health')['now'])
+    ids = [str(a['id']) for a in sim.control('log360', 'raise', {'count': 2, 'at': now + 1})['alerts']]
+    wait_for(lambda: all(("'id': '%s'" % i) in run.output() for i in ids), 90, 'the raised alerts\n' + run.output())
+    count = len(searches())
+    wait_for(lambda: len(searches()) >= count + 2, 60, 'two more searches')
+    run.stop()
+    output = run.output()
+    assert [output.count("'id': '%s'" % i) for i in ids] == [1, 1], output          # reported, once each
+    assert output.count("'change': 'opened'") == 2, output
+    assert 'cursor file %s cannot be written' % cursor in output and 'the cursor is not saved' in output, output
+    assert 'unexpected error' not in output, output
+    assert blocker.read_text() == 'a file where the cursor directory should be'
+
+
+def test_a_cursor_file_that_is_a_directory_stops_the_source_at_start(sim, rulebook, tmp_path):
+    """A directory given as cursor_file used to be renamed to .invalid-<ts> and replaced by a new cursor."""
+    cursor = tmp_path / 'state'
+    cursor.mkdir()
+    (cursor / 'keep.txt').write_text('not the source\'s')
+    run = rulebook({}, _log360_source(tmp_path, str(cursor), 'log360-dir.yml'), print_events=False)
+    wait_for(lambda: 'argument cursor_file' in run.output() or run.proc.poll() is not None, 90,
+             'the source to stop\n' + run.output())
+    wait_for(lambda: run.proc.poll() is not None, 60, 'ansible-rulebook to end\n' + run.output())
+    output = run.output()
+    assert 'argument cursor_file %s is a directory, not a file' % cursor in output, output
+    assert sorted(os.listdir(str(tmp_path))) == sorted(['state', 'log360-dir.yml', 'vars.yml', 'inventory.yml'] +
+                                                       [n for n in os.listdir(str(tmp_path)) if n.startswith('rulebook-')
+                                                        or n == 'ansible-tmp']), os.listdir(str(tmp_path))
+    assert os.listdir(str(cursor)) == ['keep.txt']                                 # nothing moved, nothing created
+    assert sim.requests(platform='log360') == []                                   # it stopped before any search

@@ -221,3 +221,29 @@ def test_downtime_role_scopes_in_either_spelling_and_the_sunday_to_monday_warnin
     put = json.loads(sent[1][1])
     assert put['roleScopes'] == [spelling] and put['memo'] == 'changed'    # the server's spelling kept
     assert result.output.count('spanning Sunday to Monday') == 4     # the warning, once per long window
+
+
+@pytest.mark.parametrize('retry_after', ['nan', '-30'])
+def test_a_429_with_an_odd_retry_after_waits_the_window_and_every_alert_gets_its_result(sim, play, tmp_path, retry_after):
+    """Retry-After: nan used to end the bulk close with an untyped ValueError and no per-item results; a negative
+    Retry-After was retried at once. Both are treated as absent: the platform's 60 s window, with a warning."""
+    hosts = sim.control('mackerel', 'hosts')
+    raised = ids(sim.control('mackerel', 'raise', {'count': 3, 'host_id': hosts['hosts'][1],
+                                                   'monitor_id': 'OddHeaders1', 'at': int(time.time()) - 100})['alerts'])
+    throttled = raised[1]
+    sim.configure(faults={'script': [{'platform': 'mackerel', 'method': 'POST', 'path': '/%s/close$' % throttled,
+                                      'fault': '429', 'count': 1, 'retry_after': retry_after}]})
+    sim.clear_log()
+    result = play('mackerel_odd_headers.yml', extra_vars={'alert_ids': raised})
+    assert_ok(result)
+    assert 'ValueError' not in result.output and 'unexpected error' not in result.output, result
+    closed = json.load(open(str(tmp_path / 'closed.json')))
+    assert closed.get('failed') is not True, closed
+    assert closed['closed'] == 3
+    assert sorted((a['id'], a['changed'], a['after']['status']) for a in closed['alerts']) == \
+        sorted((i, True, 'OK') for i in raised)
+    assert "Retry-After '%s' is not a usable wait" % retry_after in result.output, result   # the warning
+    closes = [r for r in sim.requests(platform='mackerel', method='POST') if r['path'].endswith('/%s/close' % throttled)]
+    assert [r['status'] for r in closes] == [429, 200]
+    assert closes[1]['time'] - closes[0]['time'] >= 59.0, closes     # the window, not a retry at once
+    assert set(a['status'] for a in state(sim) if a['id'] in raised) == {'OK'}

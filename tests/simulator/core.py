@@ -43,12 +43,23 @@ DEFAULT_FAULTS = {
     'methods': None,          # restrict faults to these methods (list), None = all
     'seed': 7,
     'script': [],             # [{"method": "POST", "path": "regex", "query": "regex on the raw query string",
-                              #   "fault": "503|429|drop_before|drop_after|html|truncated|unreadable|500", "count": 1}]
+                              #   "fault": "503|429|drop_before|drop_after|html|truncated|unreadable|500", "count": 1,
+                              #   "retry_after": "nan", "headers": {"X-RateLimit-Reset": "inf"}}]
                               # unreadable: the vendor acts, a 2xx answer's body is replaced by bytes that are no JSON
+                              # retry_after (optional): this entry's Retry-After on its 503/429, sent verbatim (odd
+                              # values such as nan, inf, -5 or an HTTP date in the past are the point)
+                              # headers (optional): headers of this entry's 503/429 answer, replacing the vendor's
                               # hang: the vendor acts, then the answer is held for hang_seconds (a client killed
                               #   meanwhile never learns the outcome)
     'hang_seconds': 60,
 }
+
+
+def _finite(text):
+    try:
+        return float(text) == float(text) and abs(float(text)) != float('inf')
+    except (TypeError, ValueError):
+        return False
 
 
 class Request:
@@ -174,6 +185,7 @@ class Simulator:
     # -- faults ---------------------------------------------------------------------------------------------
     def pick_fault(self, platform, req):
         faults = self.config['faults']
+        self.fault_entry = None
         for entry in faults.get('script') or []:
             if entry.get('count', 1) <= 0:
                 continue
@@ -186,6 +198,7 @@ class Simulator:
             if entry.get('query') and not re.search(entry['query'], getattr(req, 'raw_query', '') or ''):
                 continue
             entry['count'] = entry.get('count', 1) - 1
+            self.fault_entry = entry
             return entry['fault']
         if faults.get('platforms') and platform not in faults['platforms']:
             return None
@@ -220,15 +233,19 @@ class Simulator:
             return Reply(404, raw=b'<html><body><h1>404 Not Found</h1></body></html>', content_type='text/html'), False, None, None
         with self.lock:
             fault = self.pick_fault(vendor.name, req)
-        retry_after = str(self.config['faults'].get('retry_after', '0'))
+            entry = self.fault_entry or {}
+        retry_after = str(entry.get('retry_after', self.config['faults'].get('retry_after', '0')))
         if fault == 'drop_before':
             return None, False, vendor.name, fault
         if fault == '503':
-            return Reply(503, raw=b'<html><body>503 Service Unavailable</body></html>', content_type='text/html',
-                         headers={'Retry-After': retry_after}), False, vendor.name, fault
+            reply = Reply(503, raw=b'<html><body>503 Service Unavailable</body></html>', content_type='text/html',
+                          headers={'Retry-After': retry_after})
+            return self.odd_headers(reply, retry_after, entry), False, vendor.name, fault
         if fault == '429':
-            return vendor.rate_limited(retry_after) if hasattr(vendor, 'rate_limited') else Reply(
-                429, {'error': 'Too Many Requests'}, headers={'Retry-After': retry_after}), False, vendor.name, fault
+            # the vendor's own 429 (its body, its rate-limit headers) built with a plain number, then the odd values
+            reply = vendor.rate_limited(retry_after if _finite(retry_after) else '0') if hasattr(
+                vendor, 'rate_limited') else Reply(429, {'error': 'Too Many Requests'})
+            return self.odd_headers(reply, retry_after, entry), False, vendor.name, fault
         if fault == '500':
             return Reply(500, raw=b'<html><head><title>Error</title></head><body>Internal Server Error</body></html>',
                          content_type='text/html'), False, vendor.name, fault
@@ -245,6 +262,15 @@ class Simulator:
             # the vendor acted and answered 2xx, but the body cannot be read (a proxy mangled it, a gateway cut it)
             reply = Reply(reply.status, raw=b'\x1f\x8b\x08\x00garbled{"id": ', headers=reply.headers)
         return reply, fault == 'drop_after', vendor.name, fault
+
+    @staticmethod
+    def odd_headers(reply, retry_after, entry):
+        """A faulted 503/429 with the Retry-After asked for (verbatim) and the script entry's own ``headers``."""
+        headers = dict(reply.headers)
+        headers['Retry-After'] = retry_after
+        headers.update(dict((str(k), str(v)) for k, v in (entry.get('headers') or {}).items()))
+        reply.headers = dict((k, v) for k, v in headers.items() if v != '')   # '' drops a header
+        return reply
 
     def record(self, req, platform, status, fault):
         with self.lock:

@@ -17,7 +17,8 @@ short_description: New alerts and alert state changes from Log360, Mackerel or O
 description:
   - Polls one platform every O(interval) seconds with the clients and connection options of the
     P(alertops.core.alerts#lookup) lookup, and puts one event on the rulebook's queue per new alert and per state change.
-  - Each event is C({"alertops": {"type": "alert", "platform", "change", "new", "changes", "polled_at"}, "alert": {...}}).
+  - >-
+    Each event is C({"alertops": {"type": "alert", "platform", "change", "new", "changes", "polled_at"}, "alert": {...}}).
     C(alert) is the normalised alert of the lookup (C(platform), C(id), C(status), C(severity), C(title), C(source),
     C(opened_at), C(closed_at), C(raw), C(acknowledged), C(host_id), ...). C(change) is V(opened) (a new open alert),
     V(acknowledged), V(unacknowledged), V(closed) (also a new alert that was already closed, with C(new=true)),
@@ -36,7 +37,15 @@ description:
     reported as new). With O(cursor_file) the state survives restarts - written atomically after the events of a poll
     were queued - so a restart reports what changed while the source was down, and nothing twice (a crash between
     queueing and saving repeats that one poll's events).
-  - A failing poll is retried O(poll_retries) times, O(retry_delay) seconds apart (each HTTP request also retries on
+  - B(log360) the cursor never moves back. With the clock stepped back behind the end of the last search, the polls
+    search nothing until the clock has passed it again, then go on from there (minus O(overlap)); no alert is
+    reported twice.
+  - When O(cursor_file) cannot be written (a full disk, a read-only directory, a path under a file), the events
+    keep coming and each poll also queues an error event (C(consecutive_failures=0)) saying that the cursor is not
+    saved; a restart then goes back to the last cursor that was saved (for B(log360), a search job left by a kill is
+    then not deleted at the next start).
+  - >-
+    A failing poll is retried O(poll_retries) times, O(retry_delay) seconds apart (each HTTP request also retries on
     its own, see O(retries)); then one event C({"alertops": {"type": "error", "platform", "message",
     "consecutive_failures", "retry_in"}}) is queued and the next poll waits twice as long each time, up to
     O(max_backoff). The state only advances on a successful poll, so nothing is lost; the source never stops on a
@@ -56,7 +65,12 @@ options:
     type: int
     default: 60
   cursor_file:
-    description: JSON file that keeps the state across restarts (created with mode 0600, replaced atomically).
+    description:
+      - JSON file that keeps the state across restarts (created with mode 0600, replaced atomically).
+      - A path that is a directory or another non-regular file, or a file that cannot be read, stops the source at
+        start with a message naming O(cursor_file); nothing is moved or replaced. Only a file that was read and is
+        not a cursor of this platform (corrupt JSON, another version or platform) is renamed to
+        C(<cursor_file>.invalid-<epoch>), reported in an error event, and the source starts from a new baseline.
     type: str
   since:
     description: First run only - report alerts opened since this time (ISO 8601 with a zone, epoch, or relative such as V(-1h)).
@@ -257,11 +271,10 @@ async def main(queue, args):
         failures = 0
         for event in events:
             await queue.put(event)
-        try:
-            poller.commit()
-        except OSError as exc:
-            await queue.put({'alertops': {'type': 'error', 'platform': poller.platform,
-                                          'message': 'cannot write the cursor file: %s' % exc,
+        unsaved = poller.commit()   # the events keep coming when the cursor cannot be written; this says so
+        if unsaved:
+            LOG.error('alertops.core.alerts: %s', unsaved)
+            await queue.put({'alertops': {'type': 'error', 'platform': poller.platform, 'message': poller.redact(unsaved),
                                           'consecutive_failures': 0, 'retry_in': interval}})
         await asyncio.sleep(interval)
 

@@ -117,6 +117,14 @@ WINDOWS = [
     ('never before the first start', {'until': T0, 'floor': T0 - 10}, T0 + 60, None, 60, (T0 - 10, T0 + 60, T0 - 10)),
     ('no overlap: from the last end', {'until': T0, 'floor': T0 - 3600}, T0 + 5, None, 0, (T0, T0 + 5, T0 - 3600)),
     ('cursor of an older version without floor', {'until': T0}, T0 + 5, None, 60, (T0, T0 + 5, T0)),
+    # the cursor never moves back: with the clock behind the last end, the window is empty at the cursor
+    ('clock stepped back: no window, the cursor stays', {'until': T0, 'floor': T0 - 3600}, T0 - 250, None, 60,
+     (T0, T0, T0 - 3600)),
+    ('clock stepped back behind the overlap too', {'until': T0, 'floor': T0 - 3600}, T0 - 30, None, 60, (T0, T0, T0 - 3600)),
+    ('clock back at the cursor: the overlap again', {'until': T0, 'floor': T0 - 3600}, T0, None, 60,
+     (T0 - 60, T0, T0 - 3600)),
+    ('clock past the cursor again: from the cursor minus overlap', {'until': T0, 'floor': T0 - 3600}, T0 + 10, None, 60,
+     (T0 - 60, T0 + 10, T0 - 3600)),
 ]
 
 
@@ -405,3 +413,97 @@ def test_bad_filters_stop_the_source_at_start(monkeypatch, args, message):
     with pytest.raises(ValidationError) as info:
         ae.AlertPoller(args)
     assert message in str(info.value) and info.value.platform == args['platform']
+
+
+def _reset_fake_log360(hits=()):
+    FakeLog360.hits, FakeLog360.windows, FakeLog360.deleted = list(hits), [], []
+    FakeLog360.fail_after_submit = False
+
+
+def test_log360_clock_stepped_back_reports_no_alert_twice(tmp_path, monkeypatch):
+    """A clock stepped back by 250 s used to move the cursor back, so the next windows searched again what the edge
+    had forgotten: alerts re-reported as opened. The cursor never moves back."""
+    monkeypatch.setenv('LOG360_URL', 'https://siem.example.com:8400')
+    monkeypatch.setenv('LOG360_TOKEN', 'SECRET')
+    # 11 alerts, one every 10 s over the first 110 s
+    _reset_fake_log360({'id': 'a%02d' % n, 't': T0 + 10 * n} for n in range(11))
+    clock = [T0]
+    poller = ae.AlertPoller({'platform': 'log360', 'cursor_file': str(tmp_path / 'c.json'), 'since': str(T0 - 1)},
+                            {'log360': FakeLog360}, clock=lambda: clock[0])
+    reported, untils = [], []
+    for now in (T0 + 60, T0 + 120, T0 + 180 - 250, T0 + 240 - 250, T0 + 300 - 250, T0 + 360 - 250, T0 + 420 - 250,
+                T0 + 480 - 250):
+        clock[0] = now
+        reported.extend(e['alert']['id'] for e in poller.poll())
+        assert poller.commit() is None
+        untils.append(poller.state['until'])
+    assert sorted(reported) == ['a%02d' % n for n in range(11)], reported       # each once, none twice
+    assert untils == [T0 + 60, T0 + 120, T0 + 120, T0 + 120, T0 + 120, T0 + 120, T0 + 170, T0 + 230]   # never back
+    assert json.load(open(str(tmp_path / 'c.json')))['until'] == T0 + 230
+    for (_s1, end1), (start2, _e2) in zip(FakeLog360.windows, FakeLog360.windows[1:]):
+        assert start2 <= end1                               # and no gap
+
+
+def test_log360_keeps_reporting_when_the_cursor_cannot_be_written(tmp_path, monkeypatch):
+    """Log360 records its search job in the cursor before searching: a cursor that could not be written used to fail
+    every poll (error events only). The alerts keep coming; commit() says the cursor is not saved."""
+    monkeypatch.setenv('LOG360_URL', 'https://siem.example.com:8400')
+    monkeypatch.setenv('LOG360_TOKEN', 'SECRET')
+    blocker = tmp_path / 'not-a-directory'
+    blocker.write_text('a file where the cursor directory should be')
+    path = str(blocker / 'cursor.json')
+    _reset_fake_log360([{'id': 'a', 't': T0 + 30}, {'id': 'b', 't': T0 + 90}])
+    clock = [T0]
+    poller = ae.AlertPoller({'platform': 'log360', 'cursor_file': path, 'overlap': 10}, {'log360': FakeLog360},
+                            clock=lambda: clock[0])
+    assert poller.cursor.problem is None
+    assert poller.poll() == []
+    problem = poller.commit()
+    assert problem.startswith('cursor file %s cannot be written' % path) and 'the cursor is not saved' in problem
+    clock[0] = T0 + 60
+    assert changes_of(poller.poll()) == [('a', 'opened', True)]
+    assert 'the cursor is not saved' in poller.commit()
+    clock[0] = T0 + 120
+    assert changes_of(poller.poll()) == [('b', 'opened', True)]     # kept in memory: a is not reported again
+    assert 'the cursor is not saved' in poller.commit()
+    assert FakeLog360.windows == [(T0, T0 + 60), (T0 + 50, T0 + 120)]
+
+
+def test_mackerel_commit_says_the_cursor_is_not_saved(tmp_path, monkeypatch):
+    monkeypatch.setenv('MACKEREL_APIKEY', 'SECRET')
+    blocker = tmp_path / 'file'
+    blocker.write_text('x')
+    FakeMackerel.listed, FakeMackerel.by_id = [alert('1', platform='mackerel')], {}
+    poller = ae.AlertPoller({'platform': 'mackerel', 'cursor_file': str(blocker / 'c.json')}, {'mackerel': FakeMackerel},
+                            clock=lambda: T0)
+    assert poller.poll() == []
+    assert 'the cursor is not saved' in poller.commit()
+    FakeMackerel.listed = [alert('1', platform='mackerel'), alert('2', platform='mackerel')]
+    assert changes_of(poller.poll()) == [('2', 'opened', True)]
+
+
+def test_a_cursor_file_that_is_a_directory_stops_the_source_at_start(tmp_path, monkeypatch):
+    monkeypatch.setenv('MACKEREL_APIKEY', 'SECRET')
+    directory = tmp_path / 'cursor.json'
+    directory.mkdir()
+    (directory / 'keep').write_text('someone else\'s data')
+    with pytest.raises(ValidationError) as info:
+        ae.AlertPoller({'platform': 'mackerel', 'cursor_file': str(directory)}, {'mackerel': FakeMackerel})
+    assert str(info.value) == ('alertops.core.alerts: argument cursor_file %s is a directory, not a file: give the '
+                               'path of a file (it is created if missing)' % directory)
+    assert sorted(os.listdir(str(tmp_path))) == ['cursor.json'] and (directory / 'keep').exists()   # nothing moved
+
+
+def test_an_unreadable_cursor_file_stops_the_source_at_start(tmp_path, monkeypatch):
+    monkeypatch.setenv('MACKEREL_APIKEY', 'SECRET')
+    path = tmp_path / 'cursor.json'
+    path.write_text('{"version": 1, "platform": "mackerel", "alerts": {}}')
+
+    def refused(name, *args, **kwargs):
+        raise PermissionError(13, 'Permission denied', name)
+    monkeypatch.setattr(ae, 'open', refused, raising=False)    # root reads any file: refuse it the way chmod 000 would
+    with pytest.raises(ValidationError) as info:
+        ae.AlertPoller({'platform': 'mackerel', 'cursor_file': str(path)}, {'mackerel': FakeMackerel})
+    assert str(info.value).startswith('alertops.core.alerts: argument cursor_file %s cannot be read' % path)
+    assert 'Permission denied' in str(info.value)
+    assert sorted(os.listdir(str(tmp_path))) == ['cursor.json']      # not moved aside, not replaced

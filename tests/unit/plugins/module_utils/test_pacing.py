@@ -188,3 +188,81 @@ def test_bad_options(rate, budget, words):
     with pytest.raises(errors.ValidationError) as info:
         pacing.check('opsramp', rate, budget)
     assert words in str(info.value)
+
+
+# -- odd headers: every header that becomes a number is a finite number, or it is treated as absent ---------------
+# (header value, what header_number makes of it)
+@pytest.mark.parametrize('value,expected', [
+    ('7', 7.0), (' 2.5 ', 2.5), ('-3', -3.0), ('0', 0.0), (12, 12.0),
+    ('nan', None), ('NaN', None), ('inf', None), ('-inf', None), ('Infinity', None), ('1e400', None),
+    ('soon', None), ('', None), (None, None),
+])
+def test_header_number_is_finite_or_none(value, expected):
+    assert pacing.header_number(value) == expected
+
+
+# (Retry-After, seconds to wait; None: not usable, treated as absent). WALL0 is Tue, 24 Nov 2026 00:00:00 GMT
+@pytest.mark.parametrize('value,expected', [
+    ('7', 7.0), ('0', 0.0), ('2.5', 2.5),
+    ('Tue, 24 Nov 2026 00:00:30 GMT', 30.0),
+    ('nan', None), ('inf', None), ('-inf', None), ('-5', None), ('-0.5', None),
+    ('Mon, 23 Nov 2026 23:59:00 GMT', None),      # an HTTP date in the past
+    ('Tue, 24 Nov 2026 00:00:00 GMT', None),      # ... or now: a retry at once either way
+    ('Wed, 99 Foo 2026 25:61:00 GMT', None), ('soon', None), (None, None),
+])
+def test_parse_retry_after(value, expected):
+    assert pacing.parse_retry_after(value, WALL0) == expected
+
+
+# (X-RateLimit-Reset, seconds to the reset; None: not usable)
+@pytest.mark.parametrize('value,expected', [
+    ('9', 9.0), (str(WALL0 + 12), 12.0), (str(WALL0 - 5), 0.0), ('-5', 0.0),
+    ('nan', None), ('inf', None), ('-inf', None), ('soon', None), (None, None),
+])
+def test_parse_reset(value, expected):
+    assert pacing.parse_reset(value, WALL0) == expected
+
+
+# (headers of a 429, expected wait before the retry, words of the warning: None = no warning)
+@pytest.mark.parametrize('headers,expected,warning', [
+    ({'Retry-After': 'nan'}, 60.0, "Retry-After 'nan' is not a usable wait"),
+    ({'Retry-After': 'inf'}, 60.0, "Retry-After 'inf' is not a usable wait"),
+    ({'Retry-After': '-inf'}, 60.0, "Retry-After '-inf' is not a usable wait"),
+    ({'Retry-After': '-5'}, 60.0, "Retry-After '-5' is not a usable wait"),
+    ({'Retry-After': 'Mon, 23 Nov 2026 23:59:00 GMT'}, 60.0, 'is not a usable wait'),
+    ({'Retry-After': '-5', 'X-RateLimit-Reset': '9'}, 9.0, "Retry-After '-5' is not a usable wait"),
+    ({'X-RateLimit-Reset': 'nan'}, 60.0, "X-RateLimit-Reset 'nan' is not a usable time"),
+    ({'X-RateLimit-Reset': 'inf'}, 60.0, "X-RateLimit-Reset 'inf' is not a usable time"),
+    ({'Retry-After': 'nan', 'X-RateLimit-Reset': 'nan', 'X-RateLimit-Remaining': 'nan', 'X-RateLimit-Limit': 'inf'},
+     60.0, "Retry-After 'nan' is not a usable wait"),
+    ({'Retry-After': '0'}, None, None),            # the server's explicit "now" stays valid
+])
+def test_429_with_odd_headers_waits_the_window_and_warns(headers, expected, warning):
+    notes = []
+    pacer, clock = make(platform='opsramp', rate_limit=0, notes=notes)
+    pacer.before_send()
+    pacer.after_response(429, headers)
+    pacer.before_send()
+    assert clock.slept == ([] if expected is None else [pytest.approx(expected)])
+    assert pacer.waited == pytest.approx(expected or 0.0)     # the budget stays a finite number
+    warnings = [m for m, long_wait in notes if 'not a usable' in m]
+    if warning is None:
+        assert warnings == []
+    else:
+        assert warning in warnings[0] and warnings[0].startswith('opsramp: ') and warnings[0].endswith('as absent')
+        assert all(long_wait for m, long_wait in notes if 'not a usable' in m)   # always shown
+
+
+@pytest.mark.parametrize('remaining,limit,reset,expected', [
+    ('nan', '50', '30', None), ('inf', '50', '30', None), ('-inf', '50', '30', None),
+    ('0', 'inf', '30', 30.0), ('0', 'nan', '30', 30.0),
+    ('0', '50', 'nan', 60.0), ('0', '50', 'inf', 60.0), ('1', '50', '-inf', 30.0),   # the window, spread
+])
+def test_rate_limit_headers_that_are_not_finite_never_crash_or_poison_the_budget(remaining, limit, reset, expected):
+    pacer, clock = make(platform='opsramp', rate_limit=0)
+    pacer.before_send()
+    pacer.after_response(200, {'X-RateLimit-Limit': limit, 'X-RateLimit-Remaining': remaining,
+                               'X-RateLimit-Reset': reset})
+    pacer.before_send()
+    assert clock.slept == ([] if not expected else [pytest.approx(expected)])
+    assert pacer.waited == pytest.approx(expected or 0.0) and pacer.summary()['waited'] == round(expected or 0.0, 3)

@@ -428,3 +428,27 @@ def test_the_retry_table_is_what_the_transport_does(stub, method, status, sent, 
     assert info.value.status == status
     assert len(stub.seen) == sent
     assert len(sleeps) == sent - 1
+
+
+# -- odd headers: a Retry-After / X-RateLimit-Reset that is not finite, negative or in the past is absent ----------
+@pytest.mark.parametrize('headers', [
+    {'Retry-After': 'nan'}, {'Retry-After': 'inf'}, {'Retry-After': '-inf'}, {'Retry-After': '-5'},
+    {'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT'},
+    {'X-RateLimit-Reset': 'nan', 'X-RateLimit-Remaining': '0'},
+    {'X-RateLimit-Reset': 'inf', 'X-RateLimit-Remaining': '0'},
+    {'X-RateLimit-Reset': '-inf', 'X-RateLimit-Remaining': '0'},
+    {'Retry-After': 'nan', 'X-RateLimit-Reset': 'nan', 'X-RateLimit-Remaining': 'nan'},
+])
+def test_backoff_ignores_odd_headers_and_falls_back_to_the_jittered_backoff(stub, headers):
+    http, _sleeps = make(stub)
+    for attempt in range(4):
+        wait = http._backoff(attempt, headers)
+        assert isinstance(wait, float) and 0 <= wait <= min(transport.MAX_BACKOFF, 0.25 * 2 ** attempt), (headers, wait)
+
+
+@pytest.mark.parametrize('value', ['nan', 'inf', '-inf', '-5'])
+def test_a_429_with_an_odd_retry_after_is_retried_without_a_value_error(stub, value):
+    stub.script = [(429, {'error': 'slow'}, {'Retry-After': value}), (200, {'id': 1}, {})]
+    http, sleeps = make(stub)
+    assert http.request('POST', '/x', 'create x', json_body={'a': 1}).json() == {'id': 1}
+    assert len(stub.seen) == 2 and len(sleeps) == 1 and 0 <= sleeps[0] <= 0.25
