@@ -238,7 +238,7 @@ class ActionModule(ActionBase):
         changed = False
         if not check_mode:
             previous = _read_json(plan_json)
-            if previous and previous.get('to_act') == document['to_act'] and previous.get('window') == window:
+            if previous and previous.get('to_act') == document['to_act'] and previous.get('window') == document['window']:
                 document['made_at'] = previous.get('made_at')      # the same plan again: the same file
             changed = write_file(plan_json, json.dumps(document, indent=2, sort_keys=True) + '\n', 0o640)
             audit = cw.audit(state, the_plan, window, cw.normalise_scope(state.get('scope')),

@@ -47,6 +47,7 @@ ARGS = {
     'timeout': dict(type='int', default=0),
     'interval': dict(type='int', default=10),
     'phase': dict(type='str', default='end', choices=['end', 'cancel', 'sweep']),
+    'notes': dict(type='list', elements='str', default=[]),
 }
 ARGS.update(options.group_spec('concurrency'))
 
@@ -219,8 +220,8 @@ class ActionModule(ActionBase):
                                     % (change_id, pending.get('to'), ', '.join(failed), pending.get('from')))
         last = (record.get('extended') or [{}])[-1]
         return dict(changed=changed, record=record, state=state or dict(args['state'] or {}, suppression=record),
-                    msg='%s: suppression extended to %s: %s' % (change_id, last.get('to'),
-                                                                 sup.summary_line(record)))
+                    msg='%s: suppression extended to %s: %s%s' % (change_id, last.get('to'), sup.summary_line(record),
+                                                                   ''.join(' ' + n + '.' for n in args['notes'])))
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _audit(self, args, change_id, sections):

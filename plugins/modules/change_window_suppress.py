@@ -33,9 +33,14 @@ options:
       - V(end_plan) says what end must undo (exactly what the record holds).
       - V(end_record) records what the undo did, and what is still in place, in the state and the audit.
       - V(verify) waits until the scope is healthy or O(timeout) has passed.
+      - V(extend_plan) (phase extend) reads the latest OpsRamp window of the change, decides the new end and what to
+        send (the downtimes rewritten with it; the OpsRamp window moved while Pending, else a follow-on window
+        C(<change_id> #N)) and records the target and the follow-on's name before anything is sent.
+      - V(extend_record) records what the extend's writes did; the new end becomes the suppression's only when every
+        write succeeded, so a rerun after a half-failed extend continues with the same window.
     type: str
     required: true
-    choices: [begin_plan, begin_record, end_plan, end_record, verify]
+    choices: [begin_plan, begin_record, end_plan, end_record, verify, extend_plan, extend_record]
   change_id:
     description: The change id.
     type: raw
@@ -59,7 +64,7 @@ options:
   options:
     description:
       - The role's suppression settings. These are C(duration), C(services), C(roles), C(opsramp_hosts),
-        C(annotation_services) and C(verify_timeout).
+        C(annotation_services) and C(verify_timeout); with O(step=extend_plan) also C(until).
     type: dict
     default: {}
   begin_at:
@@ -97,6 +102,12 @@ options:
     type: str
     choices: [end, cancel, sweep]
     default: end
+    version_added: 0.3.0
+  notes:
+    description: With O(step=extend_record), lines to add to the message (what O(step=extend_plan) noted).
+    type: list
+    elements: str
+    default: []
     version_added: 0.3.0
 author:
   - alertops.core contributors (@alertops)

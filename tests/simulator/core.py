@@ -257,7 +257,10 @@ class Simulator:
         elif fault == 'truncated':
             reply = Reply(reply.status, raw=reply.payload()[: max(len(reply.payload()) // 2, 1)], headers=reply.headers)
         elif fault == 'hang':
+            # logged on arrival (a test waits for it to kill the client), then held; not logged a second time
+            self.record(req, vendor.name, reply.status, fault)
             time.sleep(float(self.config['faults'].get('hang_seconds', 60)))
+            return reply, False, None, fault
         elif fault == 'unreadable' and 200 <= reply.status < 300:
             # the vendor acted and answered 2xx, but the body cannot be read (a proxy mangled it, a gateway cut it)
             reply = Reply(reply.status, raw=b'\x1f\x8b\x08\x00garbled{"id": ', headers=reply.headers)
