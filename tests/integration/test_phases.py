@@ -88,6 +88,10 @@ def test_extend_moves_the_downtime_adds_a_follow_on_window_and_end_removes_them_
              'verify_timeout': 0, 'verify_fail': False}
     assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
     state = state_of(tmp_path, 'CHG-4010')
+    # OpsRamp escalates what the window raised when it ends unless told not to: the role tells it not to
+    created = [json.loads(r['body']) for r in sim.requests(platform='opsramp', method='POST')
+               if r['path'].endswith('/scheduleMaintenances')]
+    assert [c.get('runEscalationAction') for c in created] == [False]
     downtime = sim.control('mackerel', 'downtimes')['downtimes'][0]
     assert downtime['duration'] == 60
     # the OpsRamp window is Active: OpsRamp does not let it be rescheduled, so a follow-on window is created
@@ -96,6 +100,8 @@ def test_extend_moves_the_downtime_adds_a_follow_on_window_and_end_removes_them_
     assert sim.control('mackerel', 'downtimes')['downtimes'][0]['duration'] == 180   # moved in place
     windows = dict((w['name'], w) for w in sim.control('opsramp', 'maintenances')['maintenances'])
     assert sorted(windows) == ['CHG-4010', 'CHG-4010 #2']
+    assert [w.get('runEscalationAction', w.get('runEscalateAction')) for _n, w in sorted(windows.items())] == [
+        False, False]
     begin = state['begin_at']
     assert windows['CHG-4010 #2']['_status'] == 'Pending'
     assert 'Mackerel host maintenance has no end to move' in extended.output
