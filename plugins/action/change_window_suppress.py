@@ -192,8 +192,8 @@ class ActionModule(ActionBase):
         state = store.read() or args['state'] or {}
         record = state.get('suppression') or {}
         window = None
-        names = ([record['opsramp']['name']] if record.get('opsramp') else []) + [
-            n for n in (record.get('planned') or {}).get('opsramp_follow_ons') or []]
+        names = ([record['opsramp']['name']] if record.get('opsramp') else []) + list(
+            (record.get('planned') or {}).get('opsramp_follow_ons') or [])
         if names and 'opsramp' in cw.check_platforms(args['platforms']):
             # the latest window's status decides: a Pending one is moved, an Active one gets a follow-on
             answer = execute(self, 'opsramp_maintenance_info', {'name': names[-1]}, task_vars)
@@ -219,9 +219,10 @@ class ActionModule(ActionBase):
                                     'there. Rerun phase extend with the same end: it continues.'
                                     % (change_id, pending.get('to'), ', '.join(failed), pending.get('from')))
         last = (record.get('extended') or [{}])[-1]
+        notes = ''.join(' ' + n + '.' for n in args['notes'])
         return dict(changed=changed, record=record, state=state or dict(args['state'] or {}, suppression=record),
-                    msg='%s: suppression extended to %s: %s%s' % (change_id, last.get('to'), sup.summary_line(record),
-                                                                   ''.join(' ' + n + '.' for n in args['notes'])))
+                    msg='%s: suppression extended to %s: %s%s' % (change_id, last.get('to'),
+                                                                   sup.summary_line(record), notes))
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _audit(self, args, change_id, sections):

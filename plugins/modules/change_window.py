@@ -14,7 +14,8 @@ short_description: The state and the decision of a change window (used by the ma
 version_added: 0.2.0
 description:
   - An action plugin that runs on the controller, whatever host the task targets. It keeps the state of one change
-    (C(<state_dir>/<change_id>.state.json); a 0.2.0 C(<change_id>.json) is read in place) and decides which alerts the change caused; it sends nothing to any vendor.
+    (C(<state_dir>/<change_id>.state.json); a 0.2.0 C(<change_id>.json) is read in place) and decides which alerts
+    the change caused; it sends nothing to any vendor.
     The C(alertops.core.maintenance_window) role lists alerts with the info modules, hands them to this action, and
     closes with C(alertops.core.mackerel_alert) and C(alertops.core.opsramp_alert), so C(module_defaults) and the
     action groups apply to every request.
@@ -268,8 +269,8 @@ steps:
   elements: str
   sample: [undo, close, verify]
 phase:
-  description: The change's recorded lifecycle phase (V(begun), V(suppressed), V(ending), V(undone), V(closed),
-    V(verified), V(ended), V(cancelled)).
+  description: The change's recorded lifecycle phase (V(begun), V(suppressed), V(planned), V(ending), V(undone),
+    V(closed), V(verified), V(ended), V(cancelled)).
   returned: step start
   type: str
 expired:
@@ -278,7 +279,7 @@ expired:
   type: list
   elements: dict
 reason:
-  description: The close reason to send (C(<change_id>: <reason>)).
+  description: "The close reason to send (C(<change_id>: <reason>))."
   returned: step plan
   type: str
   sample: "CHG-1234: closed after the change window"

@@ -33,9 +33,9 @@ options:
       - V(end_plan) says what end must undo (exactly what the record holds).
       - V(end_record) records what the undo did, and what is still in place, in the state and the audit.
       - V(verify) waits until the scope is healthy or O(timeout) has passed.
-      - V(extend_plan) (phase extend) reads the latest OpsRamp window of the change, decides the new end and what to
+      - "V(extend_plan) (phase extend) reads the latest OpsRamp window of the change, decides the new end and what to
         send (the downtimes rewritten with it; the OpsRamp window moved while Pending, else a follow-on window
-        C(<change_id> #N)) and records the target and the follow-on's name before anything is sent.
+        C(<change_id> #N)) and records the target and the follow-on's name before anything is sent."
       - V(extend_record) records what the extend's writes did; the new end becomes the suppression's only when every
         write succeeded, so a rerun after a half-failed extend continues with the same window.
     type: str

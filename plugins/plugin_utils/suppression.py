@@ -187,8 +187,8 @@ def extend_plan(change_id, platforms, scope, begin_at, options, record, opsramp_
             'nothing was sent.' % (change_id, iso(old_end), iso(new_end), iso(begin)))
     options = dict(check_options(dict(options or {}, until=None)), duration=new_end - begin)
     created, _record = begin_plan(change_id, platforms, scope, begin, options)
-    names = set(d['name'] for d in record.get('downtimes') or []) | set((record.get('planned') or {}).get('downtimes')
-                                                                           or [])
+    names = set(d['name'] for d in record.get('downtimes') or [])
+    names |= set((record.get('planned') or {}).get('downtimes') or [])
     plan['downtimes'] = [d for d in created['downtimes'] if d['name'] in names]
     hosts = [h for h, s in sorted((record.get('hosts') or {}).items()) if s != HOST_MAINTENANCE]
     if hosts:

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Simulated Mackerel API v0 alerts (see ../../../shared/reference/vendor-apis.md section 2).
 
-Endpoints: GET /api/v0/hosts/<id>, GET /api/v0/monitors, GET /api/v0/monitors/<id>, GET /api/v0/alerts (withClosed, nextId keyset paging, limit <= 100, newest first), GET/PUT
-/api/v0/alerts/<id> (bare alert / memo), POST /api/v0/alerts/<id>/close, GET /api/v0/alerts/<id>/logs.
+Endpoints: GET /api/v0/hosts/<id>, GET /api/v0/monitors, GET /api/v0/monitors/<id>, GET /api/v0/alerts
+(withClosed, nextId keyset paging, limit <= 100, newest first), GET/PUT /api/v0/alerts/<id> (bare alert / memo),
+POST /api/v0/alerts/<id>/close, GET /api/v0/alerts/<id>/logs.
 
 Keys (header X-Api-Key): KEYS['read_write'] (default credentials), KEYS['read_only'] (403 on every write),
 KEYS['no_access'] (403 on everything: "outside the permitted IP address range"); any other key or none -> 401.

@@ -109,7 +109,8 @@ def test_record_begin_and_end_roundtrip():
     plan = sup.end_plan(record, BEGIN + 3600)
     # h3 was already in maintenance before the change: it is left alone
     assert plan == {'downtimes': ['CHG-1'], 'host_statuses': {'h1': 'working', 'h2': 'standby'}, 'opsramp': 'CHG-1',
-                    'opsramp_windows': ['CHG-1'], 'annotations': [{'title': 'CHG-1 change window', 'service': 'web', 'start': '2026-11-24T00:00:00Z',
+                    'opsramp_windows': ['CHG-1'],
+                    'annotations': [{'title': 'CHG-1 change window', 'service': 'web', 'start': '2026-11-24T00:00:00Z',
                                      'end': '2026-11-24T01:00:00Z'}], 'active': True}
     restored = ok(hosts=[{'id': 'h1', 'after': {'status': 'working'}}, {'id': 'h2', 'after': {'status': 'standby'}}])
     done = sup.record_end(record, {'downtimes': {'results': [ok(item='CHG-1')]}, 'hosts': restored, 'opsramp': ok()},
