@@ -10,6 +10,8 @@ __metaclass__ = type
 
 import re
 
+import pytest
+
 
 def test_opsramp_alert_items(run_module, sim, ids):
     args = {'id': ['{opsramp_open}', '{opsramp_closed}'], 'state': 'closed', 'description': 'CHG-7'}
@@ -57,3 +59,17 @@ def test_opsramp_maintenance_info(run_module):
     info = run_module('opsramp_maintenance_info', {'name': 'CHG-5', 'details': True})
     assert [m['uniqueId'] for m in info['maintenances']] == [created['maintenance']['uniqueId']]
     assert run_module('opsramp_maintenance_info', {'name': 'CHG-5', 'state': 'active'})['maintenances'] == []
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_a_diff_shows_only_what_is_known_when_nothing_was_read_first(run_module, sim, ids, check):
+    # read_first=false (the role acts on what it just listed): the flags before were not read, so the items and the
+    # diff show none (not every flag false as a guess)
+    alert_id = ids['{opsramp_open}']
+    result = run_module('opsramp_alert', {'id': [alert_id], 'state': 'closed', 'description': 'CHG-7',
+                                          'read_first': False}, check=check, diff=True)
+    assert result['changed'] is True
+    assert result['alerts'][0]['before'] == {}
+    assert result['diff']['before'] == {alert_id: {}}
+    assert result['diff']['after'][alert_id]['closed'] is True
+    assert len(sim.writes()) == (0 if check else 1)
