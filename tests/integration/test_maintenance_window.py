@@ -474,3 +474,18 @@ def test_opsramp_acknowledge_action_is_recorded_and_not_repeated(sim, play, tmp_
     assert again.rc == 0, again
     assert vendor_writes(sim, 'opsramp') == []
     assert sorted(a['id'] for a in audit_of(tmp_path)['acknowledged']) == sorted(made['opsramp_in'])
+
+
+def test_an_end_run_reports_changed_only_for_the_steps_that_changed_something(sim, play, tmp_path):
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    evars = {'change_id': 'CHG-1009', 'hosts_in_scope': hosts[:2]}
+    assert play('mw_window.yml', dict(evars, phase='begin')).rc == 0
+    raise_change(sim, hosts)
+    end = play('mw_window.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end
+    # the closes and the audit report written; checking, deciding, listing and recording state change nothing
+    assert [t[len('TASK ['):].split(' : ')[-1].split(']')[0] for t in changed_tasks(end.output)] == [
+        'End | Close the Mackerel alerts the change caused',
+        'End | Close or acknowledge the OpsRamp alerts the change caused',
+        'End | Record what the writes returned, write the audit (JSON and HTML)']
+    assert re.search(r'localhost +: ok=\d+ +changed=3 ', end.output.split('PLAY RECAP')[-1]), end
