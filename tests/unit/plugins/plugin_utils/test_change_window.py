@@ -442,6 +442,6 @@ def test_a_close_found_on_the_vendor_carries_the_vendors_reason():
     assert [(e['id'], e.get('reason')) for e in the_plan['closed']] == [
         ('a', 'CHG-7: closed after the change window'), ('p', None)]
     # a record of 0.2.0 (no reason in it) takes the vendor's
-    old = state(end_at=cw.iso(END), closed=[{'platform': 'mackerel', 'id': 'a', 'closed_at': cw.iso(BEGIN + 100),
-                                              'action': 'close'}])
+    old = state(end_at=cw.iso(END),
+                closed=[{'platform': 'mackerel', 'id': 'a', 'closed_at': cw.iso(BEGIN + 100), 'action': 'close'}])
     assert [e.get('reason') for e in cw.plan(old, listing, END)['closed']] == ['CHG-7: closed after the change window']
