@@ -58,5 +58,5 @@ echo "== ansible-playbook $PLAYBOOK"
 "$VENV/bin/ansible-playbook" "$ROOT/$PLAYBOOK" -e "alertops_demo_output=$OUT" -e "alertops_sim_url=$SIM_URL" \
   -e "change_id=CHG-$(date +%Y%m%d-%H%M%S)" "$@"
 echo "== done: outputs in $OUT"
-ls -1 "$OUT" | sed 's/^/   /'
+find "$OUT" -mindepth 1 -maxdepth 1 -printf "   %f\n" | sort
 "$VENV/bin/python" "$ROOT/demo_summary.py" "$OUT" "$START"

@@ -14,13 +14,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import time
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.alertops.core.plugins.plugin_utils import audit as audit_report
 from ansible_collections.alertops.core.plugins.plugin_utils import change_window as cw
 from ansible_collections.alertops.core.plugins.module_utils.mackerel import MackerelClient
 from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
@@ -54,6 +54,8 @@ ARGS = {
     'handed_in': dict(type='bool', default=False),
     'end_source': dict(type='str', default='state'),
     'notes': dict(type='list', elements='str', default=[]),
+    'reason': dict(type='str', default=''),     # record: the reason the writes sent (when the vendor does not say it)
+    'names': dict(type='dict', default={}),     # begin: {Mackerel host id: name} as step start read them
     'suppress': dict(type='bool', default=False),
     'verify': dict(type='bool', default=False),
     'probe': dict(type='bool', default=True),
@@ -192,8 +194,11 @@ class ActionModule(ActionBase):
             return dict(changed=False, state=state, state_file=store.path,
                         msg=cw.begin_summary(state, kept=True, check_mode=check_mode, state_file=store.path))
         begin = cw.to_second(args['window']['begin'], 'begin')
+        listings = alert_models(args['listings'])
+        # the baseline's rows name their hosts as the window's do (the names step start read, no read more)
+        listings['mackerel'] = audit_report.with_host_names(listings.get('mackerel'), args['names'])
         state = cw.new_state(change_id, begin, cw.check_platforms(args['platforms']),
-                             args['scope'], args['scope_all'], alert_models(args['listings']))
+                             args['scope'], args['scope_all'], listings)
         state = lc.advance(state, 'begun', begin)
         changed = store.write(state)
         store.unlock()
@@ -248,8 +253,14 @@ class ActionModule(ActionBase):
                      % (document['made_at'], len(document['would_act']))]
             if suppression:
                 notes.append('Suppression to remove at end: %s.' % '; '.join(suppression))
-            changed = write_file(plan_html, render_report(change_id, window, audit, summary, notes, plan=the_plan),
-                                 0o640, dir_mode=0o750) or changed
+            would = the_plan.get('would_act') or []
+            notes.extend('To close at end: %s %s %s' % (e['platform'], e['id'], e.get('title') or '')
+                         for e in would[:PLAN_LINES])
+            if len(would) > PLAN_LINES:
+                notes.append('... and %d more (every one is in %s)' % (len(would) - PLAN_LINES, plan_json))
+            changed = write_file(plan_html, audit_report.render_change_report(
+                change_id, window, audit, summary, notes,
+                title='Plan for change window %s (nothing sent yet)' % change_id), 0o640, dir_mode=0o750) or changed
         return dict(changed=changed, state=state, plan=the_plan, summary=summary, plan_file=plan_json,
                     plan_html=plan_html, to_act=the_plan['to_act'], write_states=cw.write_states(actions),
                     reason=cw.reason_text(change_id, args['reason']))
@@ -282,7 +293,8 @@ class ActionModule(ActionBase):
         the_plan = args['plan']
         failures = []
         if not check_mode:
-            state, the_plan, failures = cw.record_results(state, the_plan, results, time.time(), actions)
+            state, the_plan, failures = cw.record_results(state, the_plan, results, time.time(), actions,
+                                                          reason=cw.reason_text(change_id, args['reason']))
             if not failures:
                 state = lc.advance(state, 'closed', time.time())
                 if not args['verify']:
@@ -301,8 +313,10 @@ class ActionModule(ActionBase):
                                  dir_mode=0o750) or changed
             # the suppression line comes from the record, so a rerun (which undoes nothing) renders the same report
             notes = [sup.summary_line(state['suppression'])] if state.get('suppression') else args['notes']
-            changed = write_file(report_html, render_report(change_id, window, audit, summary, notes), 0o640,
-                                 dir_mode=0o750) or changed
+            # the report shows the console's summary without the report's own path
+            shown = cw.summary(change_id, window, the_plan)
+            changed = write_file(report_html, audit_report.render_change_report(change_id, window, audit, shown, notes),
+                                 0o640, dir_mode=0o750) or changed
         return dict(changed=changed, state=state, audit=audit, summary=summary, report_json=report_json,
                     report_html=report_html, failures=['%s %s: %s' % f for f in failures],
                     first_groups=list(cw.FIRST_GROUPS),
@@ -367,6 +381,7 @@ class ActionModule(ActionBase):
         return dict(changed=False, removed=removed, still_in_place=still, msg=msg)
 
 
+PLAN_LINES = 200        # the plan's HTML lists this many alerts to close; the JSON holds every one
 PHASE_CHECKS = {'end': lc.check_end, 'cancel': lc.check_cancel, 'plan': lc.check_plan, 'extend': lc.check_extend}
 
 
@@ -417,29 +432,3 @@ def _merge_pending(old, new):
             seen.add(key)
             out.append(entry)
     return out
-
-
-# -- the HTML report --------------------------------------------------------------------------------------------
-REPORT_TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles', 'alert_report',
-                               'templates', 'report.html.j2')
-
-
-def render_report(change_id, window, audit, summary, notes=None, plan=None):
-    """The self-contained HTML audit report: the alert_report role's template, rendered here (as its unit tests
-    render it) so that a window of thousands of alerts is not templated task by task."""
-    import jinja2  # pylint: disable=import-outside-toplevel
-    from ansible_collections.alertops.core.plugins.filter.report import alert_report_data  # pylint: disable=import-outside-toplevel
-    env = jinja2.Environment(autoescape=False, trim_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters['alertops.core.alert_report_data'] = alert_report_data
-    with open(REPORT_TEMPLATE) as handle:
-        template = env.from_string(handle.read())
-    shown = [a for a in audit['left_open'] if a.get('why') != cw.WHY_BASELINE]
-    return template.render(
-        alert_report_render_alerts=audit['closed'] + audit['acknowledged'] + audit['closed_by_others'] + shown,
-        alert_report_render_start=window['begin'], alert_report_render_end=window['end'],
-        alert_report_render_title=('Plan for change window %s (nothing sent yet)' if plan else 'Change window %s')
-        % change_id, alert_report_render_change_id=change_id,
-        alert_report_render_closed=audit['closed'] + audit['acknowledged'],
-        alert_report_render_closed_by_others=audit['closed_by_others'],
-        alert_report_render_left_open=audit['left_open'], alert_report_render_summary=summary,
-        alert_report_render_first_groups=list(cw.FIRST_GROUPS), alert_report_render_notes=list(notes or []))

@@ -570,7 +570,9 @@ class MackerelClient:
         ids listed open just before: a close is sent without a read, and an alert is read only when it is refused),
         or those the listing and ``filters`` select. Check mode sends nothing and shows the alerts as they will be.
         """
-        if ids is not None and not read_first:
+        unread = ids is not None and not read_first
+        if unread:
+            # not read: the status is a placeholder (any status but OK means "send the close"), never shown
             targets = [{'id': i, 'status': 'UNKNOWN'} for i in dict.fromkeys(i.strip() for i in ids)]
         elif ids is not None:
             ids = list(dict.fromkeys(i.strip() for i in ids))
@@ -582,12 +584,15 @@ class MackerelClient:
                            **self._alert_writes(close, reason, memo))
         alerts = []
         for item in synced.items:
-            out = dict(id=item['key'], changed=item['changed'], before=_state_view(item['before']),
+            out = dict(id=item['key'], changed=item['changed'], before={} if unread else _state_view(item['before']),
                        after=_state_view(item['after']))
             if item['error'] is not None:
                 out['error'] = str(item['error'])
             alerts.append(out)
-        return dict(alerts=alerts, diff=synced.diff(_diff_view), failures=synced.failures, todo=synced.todo,
+        diff = synced.diff(_diff_view)
+        if unread:          # a diff shows only what is known: nothing was read before the write
+            diff['before'] = dict((key, {}) for key in diff['before'])
+        return dict(alerts=alerts, diff=diff, failures=synced.failures, todo=synced.todo,
                     closed=sum(1 for i in synced.items if 'close' in i['parts']),
                     memo_updated=sum(1 for i in synced.items if 'memo' in i['parts']))
 

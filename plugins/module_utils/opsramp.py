@@ -833,7 +833,7 @@ class OpsRampClient:
                            **self._action_writes(state, description, snooze_duration))
         alerts, failures = [], []
         for item in synced.items:
-            out = dict(id=item['key'], changed=item['changed'], before=flags(item['before']),
+            out = dict(id=item['key'], changed=item['changed'], before=flags(item['before']) if read_first else {},
                        after=flags(item['after']))
             if item['changed']:
                 out.update(item['after'].get(ANSWER_KEY) or {})
@@ -841,7 +841,10 @@ class OpsRampClient:
                 out.update(failed=True, msg=self.transport.redact(str(item['error'])))
                 failures.append(out['msg'])
             alerts.append(out)
-        return dict(alerts=alerts, diff=synced.diff(flags), failures=failures, todo=synced.todo)
+        diff = synced.diff(flags)
+        if not read_first:  # a diff shows only what is known: nothing was read before the action
+            diff['before'] = dict((key, {}) for key in diff['before'])
+        return dict(alerts=alerts, diff=diff, failures=failures, todo=synced.todo)
 
     def _action_writes(self, state, description, snooze_duration):
         """bulk.sync's functions for an alert action (see ActionWrites)."""

@@ -141,6 +141,19 @@ options:
     type: list
     elements: str
     default: []
+  names:
+    description: With O(step=begin), the Mackerel host names O(step=start) read (its result C(names)), so that the
+      baseline's alerts name their hosts in the audit as the window's alerts do.
+    type: dict
+    default: {}
+    version_added: 0.3.0
+  reason:
+    description: With O(step=record), the reason the writing modules sent (V(<change_id>) followed by the reason text). Every close and
+      acknowledgement in the state and the audit records its reason, the one the vendor stored where its answer says
+      it, else this one.
+    type: str
+    default: ''
+    version_added: 0.3.0
   suppress:
     description: With O(step=start) and O(phase=end), whether the role was asked to remove suppression (a recorded,
       not yet removed suppression is removed all the same).

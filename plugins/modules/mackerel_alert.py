@@ -94,7 +94,9 @@ options:
         alerts that are already closed are not sent anything.
       - V(false) when the ids come from a listing made just before (the C(maintenance_window) role does this), and the
         close is sent straight away, one request per alert and nothing else. An alert closed in the meantime is read
-        again and reported unchanged, with the reason it was closed with; an unknown id fails that alert.
+        again and reported unchanged, with the reason it was closed with; an unknown id fails that alert. Nothing was
+        read before the write, so RV(alerts[].before) and the diff's C(before) are empty (a diff shows only what is
+        known).
       - Only with O(id) and O(state=closed) without O(memo).
     type: bool
     default: true

@@ -82,7 +82,8 @@ options:
         already have the wanted flag are sent nothing.
       - V(false) when the ids come from a listing made just before (the C(maintenance_window) role does this), with one
         action request per alert and nothing else. An alert OpsRamp refuses (closed meanwhile, for example) is read
-        again and reported unchanged when it already has the wanted flag.
+        again and reported unchanged when it already has the wanted flag. Nothing was read before the action, so
+        RV(alerts[].before) and the diff's C(before) are empty (a diff shows only what is known).
     type: bool
     default: true
     version_added: 0.2.0

@@ -431,7 +431,7 @@ def plan(state, listings, end_at, actions=None, handed_in=False, end_source='sta
             if not is_open:
                 if ours:
                     out['closed'].append(_entry(alert, closed_at=alert.get('closed_at'), closed_at_source='vendor',
-                                                action='close'))
+                                                action='close', reason=alert.get('close_reason')))
                 else:
                     out['closed_by_others'].append(_entry(alert, closed_at=alert.get('closed_at'),
                                                           reason=alert.get('close_reason'),
@@ -490,6 +490,8 @@ def _recorded(out, alert, record, is_open):
         for key, value in _entry(alert).items():
             entry.setdefault(key, value)
     entry.pop('status', None)
+    if not entry.get('reason') and alert is not None and alert.get('close_reason'):
+        entry['reason'] = alert['close_reason']          # a record of 0.2.0 has none: the vendor's
     if record.get('action') == 'acknowledge':
         out['acknowledged'].append(entry)
         return
@@ -504,14 +506,16 @@ def pending_entries(to_act, actions=None):
     return [{'platform': p, 'id': i, 'action': actions.get(p, 'close')} for p in sorted(to_act) for i in to_act[p]]
 
 
-def record_results(state, the_plan, results, now, actions=None):
+def record_results(state, the_plan, results, now, actions=None, reason=None):
     """Fold the writing modules' per-alert results into the state and the plan.
 
     ``results``: {platform: [module result items, their ``after`` in the normalised alert model]}: ``{"id",
     "changed", "after": {"status", "closed_at", "close_reason", "acknowledged", ...}, "closed_at"?, "error"?,
     "failed"?, "msg"?}`` (the action plugin maps each module's ``after`` through the vendor client's model). An item
     without a close time from the vendor gets the controller's time of the answer (``now``), marked
-    ``closed_at_source: controller``. Returns (new state, new plan, failures [(platform, id, msg)]).
+    ``closed_at_source: controller``. Every close and acknowledgement records its ``reason``: the one the vendor
+    stored (its answer's ``close_reason``), else ``reason`` (the one sent). Returns (new state, new plan, failures
+    [(platform, id, msg)]).
     """
     actions = actions or {}
     state = dict(state)
@@ -538,14 +542,16 @@ def record_results(state, the_plan, results, now, actions=None):
                 continue
             closed_at = item.get('closed_at') or after.get('closed_at')
             entry = dict(base, action=action)
+            stored = after.get('close_reason')
+            if stored or reason:
+                entry['reason'] = stored or reason
             if action == 'close':
                 entry.update(closed_at=closed_at or iso(now),
                              closed_at_source='vendor' if closed_at else 'controller')
-                reason = after.get('close_reason')
-                if not item.get('changed') and reason and not str(reason).startswith(reason_prefix(state['change_id'])):
+                if not item.get('changed') and stored and not str(stored).startswith(reason_prefix(state['change_id'])):
                     # somebody else closed it between our listing and our write: not ours
                     the_plan.setdefault('closed_by_others', []).append(
-                        dict(base, closed_at=closed_at, reason=reason, closed_by=after.get('closed_by')))
+                        dict(base, closed_at=closed_at, reason=stored, closed_by=after.get('closed_by')))
                     continue
                 done_closed.append(entry)
             else:

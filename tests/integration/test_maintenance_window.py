@@ -103,14 +103,27 @@ def test_change_window_closes_exactly_what_the_change_caused_and_rerun_changes_n
     assert 'id="closed-alerts"' in html and made['mackerel_in'][0] in html
     # the console and the report say the same thing, in the same words
     summary = re.search(r'"msg": "(CHG-1001 \(.+?)"\n', end.output).group(1)
-    assert str(markupsafe.escape(summary)) in html
     assert '7 alert(s) closed by this change' in summary and 'Audit: %s' % (tmp_path / 'reports') in summary
+    # the report has one summary: the console's words, without the report's own path
+    in_report = summary.split(' Audit: ')[0]
+    assert html.count('>Summary</h2>') == 1
+    assert '<p id="summary-text">%s</p>' % markupsafe.escape(in_report) in html
+    assert 'Audit:' not in html and 'CHG-1001-audit.html' not in html
+    # every close carries its reason, in the audit and in the report's Reason column
+    assert {a['reason'] for a in audit['closed']} == {'CHG-1001: closed after the change window'}
+    closed_table = html.split('id="closed-alerts"')[1].split('</table>')[0]
+    assert closed_table.count('<td>CHG-1001: closed after the change window</td>') == 7
     # Mackerel host and monitor names, one read per distinct host and monitor
     host_reads = [r['path'] for r in sim.requests(platform='mackerel', method='GET', path='^/api/v0/hosts/')]
     monitor_reads = [r['path'] for r in sim.requests(platform='mackerel', method='GET', path='^/api/v0/monitors/')]
     assert sorted(host_reads) == sorted('/api/v0/hosts/%s' % h for h in (hosts[0], hosts[1], hosts[5]))
     assert len(monitor_reads) == len(set(monitor_reads)) == 1
     assert 'app-00' in html and 'app-01' in html
+    # the baseline's rows name their hosts as the window's rows do (the names begin read for the scope)
+    baseline_rows = [a for a in audit['left_open'] if a['why'].startswith('in the baseline') and a['platform'] == 'mackerel']
+    assert baseline_rows and {a['host_name'] for a in baseline_rows} <= {'app-00', 'app-01'}
+    sources = re.findall(r'<td class="title">[^<]*</td><td>([^<]*)</td>', html)
+    assert not set(sources) & set(hosts), sorted(set(sources) & set(hosts))
     assert all(a['closed_at'] for a in audit['closed'])
 
     # rerun: no write, no change
@@ -461,3 +474,18 @@ def test_opsramp_acknowledge_action_is_recorded_and_not_repeated(sim, play, tmp_
     assert again.rc == 0, again
     assert vendor_writes(sim, 'opsramp') == []
     assert sorted(a['id'] for a in audit_of(tmp_path)['acknowledged']) == sorted(made['opsramp_in'])
+
+
+def test_an_end_run_reports_changed_only_for_the_steps_that_changed_something(sim, play, tmp_path):
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    evars = {'change_id': 'CHG-1009', 'hosts_in_scope': hosts[:2]}
+    assert play('mw_window.yml', dict(evars, phase='begin')).rc == 0
+    raise_change(sim, hosts)
+    end = play('mw_window.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end
+    # the closes and the audit report written; checking, deciding, listing and recording state change nothing
+    assert [t[len('TASK ['):].split(' : ')[-1].split(']')[0] for t in changed_tasks(end.output)] == [
+        'End | Close the Mackerel alerts the change caused',
+        'End | Close or acknowledge the OpsRamp alerts the change caused',
+        'End | Record what the writes returned, write the audit (JSON and HTML)']
+    assert re.search(r'localhost +: ok=\d+ +changed=3 ', end.output.split('PLAY RECAP')[-1]), end

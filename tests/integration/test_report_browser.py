@@ -10,6 +10,7 @@ The browser tests skip (with that command as the reason) only when no chromium b
 
 from __future__ import absolute_import, division, print_function
 
+import hashlib
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 PLAYBOOK = 'report_render.yml'
 TITLE = 'Alerts during change CHG-1234'
 CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -251,3 +253,72 @@ def test_empty_and_large_reports_in_headless_chromium(reports, tmp_path):
     assert len(large.bars) == 84 and set(int(b['data-count']) for b in large.bars) == {25}
     assert large.tables['platform-counts'][1] == ['Mackerel', '2100', '2100', '0', '0', '2100', '0', '525', '525',
                                                   '525', '525']
+
+
+# -- the README's picture: made from the demo's report, never drifting ----------------------------------------------
+EXAMPLE_PNG = os.path.join(ROOT, 'docs', 'report-example.png')
+EXAMPLE_SIDECAR = EXAMPLE_PNG + '.sha256'
+# what the picture shows is decided by these files: the template, the rendering, the demo's play (its data)
+EXAMPLE_INPUTS = ('roles/alert_report/templates/report.html.j2', 'plugins/plugin_utils/audit.py',
+                  'playbooks/change_window.yml')
+REFRESH = 'ALERTOPS_REFRESH_EXAMPLE'
+HOW = ('run "%s=1 python -m pytest -p no:cacheprovider tests/integration/test_report_browser.py -k example" (needs '
+       'chromium) and commit docs/report-example.png with its .sha256' % REFRESH)
+
+
+def example_inputs_digest():
+    digest = hashlib.sha256()
+    for name in EXAMPLE_INPUTS:
+        with open(os.path.join(ROOT, name), 'rb') as handle:
+            digest.update(name.encode() + b'\0' + handle.read() + b'\0')
+    return digest.hexdigest()
+
+
+def file_digest(path):
+    with open(path, 'rb') as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def read_sidecar():
+    try:
+        with open(EXAMPLE_SIDECAR) as handle:
+            return dict(line.split(None, 1)[::-1] for line in handle.read().splitlines() if line.strip())
+    except (IOError, OSError):
+        return {}
+
+
+def test_the_example_picture_was_made_from_the_current_template_and_demo():
+    # no browser needed: a changed template, rendering or demo without a new picture fails here, in every CI leg
+    if os.environ.get(REFRESH):
+        pytest.skip('refreshing the picture (test_example_picture_from_the_demo_report)')
+    recorded = read_sidecar()
+    assert recorded.get('inputs') == example_inputs_digest(), (
+        'docs/report-example.png was not made from the current %s: %s' % (', '.join(EXAMPLE_INPUTS), HOW))
+    assert recorded.get('docs/report-example.png') == file_digest(EXAMPLE_PNG), (
+        'docs/report-example.png was changed by hand (its .sha256 does not match it): %s' % HOW)
+
+
+@needs_chromium
+def test_example_picture_from_the_demo_report(play, sim, tmp_path):
+    out = tmp_path / 'demo'
+    result = play(os.path.join(ROOT, 'playbooks', 'change_window.yml'),
+                  extra_vars={'alertops_demo_output': str(out), 'alertops_sim_url': sim.url, 'change_id': 'CHG-1234'})
+    assert result.rc == 0, result
+    report = out / 'CHG-1234-audit.html'
+    html = read(str(report))
+    check_offline(html)
+    screenshot = str(tmp_path / 'report-example.png')
+    chromium(['--screenshot=' + screenshot, '--window-size=1280,2000', 'file://' + str(report)], tmp_path)
+    with open(screenshot, 'rb') as handle:
+        png = handle.read()
+    assert png[:8] == b'\x89PNG\r\n\x1a\n' and len(png) > 20000
+    dom = parse(chromium(['--dump-dom', 'file://' + str(report)], tmp_path))
+    assert dom.title == 'Change window CHG-1234'
+    # what the picture shows: one summary, and the reason of every close
+    assert dom.ids['summary-heading'] == ['h2'] and 'summary-text' in dom.ids
+    closed = dom.tables['closed-alerts'][1:]
+    assert closed and all(row[8].startswith('CHG-1234: ') for row in closed), closed
+    if os.environ.get(REFRESH):
+        shutil.copy(screenshot, EXAMPLE_PNG)
+        with open(EXAMPLE_SIDECAR, 'w') as handle:
+            handle.write('%s  inputs\n%s  docs/report-example.png\n' % (example_inputs_digest(), file_digest(EXAMPLE_PNG)))

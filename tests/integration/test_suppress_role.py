@@ -178,3 +178,29 @@ def test_end_on_another_machine_undoes_with_the_handed_on_baseline(sim, play, tm
     end = play('mw_suppress.yml', dict(evars, phase='end', baseline=handed))
     assert end.rc == 0, end.output[-3000:]
     assert statuses(sim) == before
+
+
+def test_a_suppressed_end_reports_changed_only_for_the_steps_that_changed_something(sim, play, tmp_path):
+    details = sim.control('mackerel', 'host_status')['details']
+    working = [h['id'] for h in details if h['status'] == 'working']
+    evars = {'change_id': 'CHG-2009', 'hosts_in_scope': working[:1], 'services': ['api'], 'verify_fail': False,
+             'verify_timeout': 2}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    time.sleep(1.05)
+    end = play('mw_suppress.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end
+    changed = []
+    task = None
+    for line in end.output.splitlines():
+        if line.startswith('TASK ['):
+            task = line[len('TASK ['):].split(' : ')[-1].split(']')[0]
+        elif line.startswith('changed:') and task not in changed:
+            changed.append(task)
+    # the undo's writes and the audit report; planning, recording state and verifying (read-only) change nothing
+    assert changed == [
+        'End | Suppress | Give every host back its recorded status',
+        'End | Suppress | Remove the Mackerel downtimes',
+        'End | Suppress | End the OpsRamp scheduled maintenance',
+        'End | Suppress | Close the window on the graph annotation',
+        'End | Record what the writes returned, write the audit (JSON and HTML)'], changed
+    assert 'End | Verify | Wait until the scope is healthy' in end.output

@@ -111,6 +111,15 @@ def test_change_window_closes_exactly_what_the_change_caused(run_action, run_mod
     with open(record['report_json']) as handle:
         assert [e['id'] for e in json.load(handle)['closed']] == [raised]
     assert os.path.exists(record['report_html'])
+    # every close carries its reason (the one Mackerel stored), in the audit and in the report's Reason column;
+    # the report has one summary, the console's words without the report's own path
+    assert [e['reason'] for e in record['audit']['closed']] == ['CHG-42: x']
+    with open(record['report_html']) as handle:
+        html = handle.read()
+    assert '<td>CHG-42: x</td>' in html.split('id="closed-alerts"')[1].split('</table>')[0]
+    assert record['summary'].endswith('Audit: %s' % record['report_html'])
+    assert html.count('>Summary</h2>') == 1 and record['report_html'] not in html
+    assert '<p id="summary-text">%s</p>' % record['summary'].split(' Audit: ')[0] in html
     released = run_action('change_window', cw_args(tmp_path, 'release'))
     assert released == {'changed': False}
 

@@ -12,8 +12,8 @@ import re
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.alertops.core.plugins.filter import report
 from ansible_collections.alertops.core.plugins.filter.report import FilterModule, alert_report_data, alert_severity
+from ansible_collections.alertops.core.plugins.plugin_utils import audit
 
 START = '2026-11-23T10:00:00Z'
 END = '2026-11-23T16:00:00Z'
@@ -171,7 +171,7 @@ def test_nice_y_axis_and_stacked_geometry():
 @pytest.mark.parametrize('max_value,step', [(0, 1), (1, 1), (5, 1), (6, 2), (10, 2), (11, 5), (24, 5), (26, 10),
                                             (99, 20), (101, 50), (2400, 500)])
 def test_nice_step(max_value, step):
-    assert report._nice_step(max_value) == step  # pylint: disable=protected-access
+    assert audit._nice_step(max_value) == step  # pylint: disable=protected-access
 
 
 def test_x_labels_are_thinned_and_show_the_date_when_it_changes():
@@ -373,6 +373,7 @@ def test_change_window_groups_names_and_closed_by_others():
                   alert_report_render_closed=closed, alert_report_render_left_open=left,
                   alert_report_render_closed_by_others=others, alert_report_render_first_groups=first,
                   alert_report_render_summary='CHG-1 (a .. b): 1 alert(s) closed by this change;')
-    assert '<p id="summary">CHG-1 (a .. b): 1 alert(s) closed by this change;</p>' in html
+    assert '<p id="summary-text">CHG-1 (a .. b): 1 alert(s) closed by this change;</p>' in html
+    assert html.count('>Summary</h2>') == 1
     assert html.count('<details class="left-open-group">') == 2 and 'id="closed-by-others"' in html
     assert '<summary>out of scope (other host): 2</summary>' in html and 'app-01' in html

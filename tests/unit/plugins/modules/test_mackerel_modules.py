@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 
 def test_mackerel_alert_items(run_module, sim, ids):
     args = {'id': ['{mackerel_open}', '{mackerel_closed}'], 'state': 'closed', 'reason': 'CHG-1: x'}
@@ -101,3 +103,18 @@ def test_mackerel_alert_partial_failure_names_counts_and_shows_diff_only_in_diff
         assert result['msg'].startswith('mackerel: 1 of 1 alert(s) could not be changed (0 changed); first failure: ')
         assert ('diff' in result) is diff
         assert result['alerts'][0]['changed'] is False and 'error' in result['alerts'][0]
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_a_diff_shows_only_what_is_known_when_nothing_was_read_first(run_module, sim, ids, check):
+    # read_first=false (the role closes what it just listed): the alert's status before the close was not read, so
+    # neither the items nor the diff show one (a placeholder UNKNOWN is not Mackerel's UNKNOWN status)
+    alert_id = ids['{mackerel_open}']
+    result = run_module('mackerel_alert', {'id': [alert_id], 'state': 'closed', 'reason': 'CHG-1: x',
+                                           'read_first': False}, check=check, diff=True)
+    assert result['changed'] is True
+    assert result['alerts'][0]['before'] == {}
+    assert result['diff']['before'] == {alert_id: {}}
+    assert result['diff']['after'][alert_id]['status'] == 'OK'
+    assert result['diff']['after'][alert_id]['reason'] == 'CHG-1: x'
+    assert [w['path'] for w in sim.writes()] == ([] if check else ['/api/v0/alerts/%s/close' % alert_id])

@@ -10,6 +10,8 @@ __metaclass__ = type
 
 import re
 
+import pytest
+
 
 def test_opsramp_alert_items(run_module, sim, ids):
     args = {'id': ['{opsramp_open}', '{opsramp_closed}'], 'state': 'closed', 'description': 'CHG-7'}
@@ -71,3 +73,17 @@ def test_opsramp_resource_info_reads_in_order_and_names_every_unknown_id(run_mod
     # one read per distinct id (read concurrently: in any order)
     assert sorted(r['path'].rsplit('/', 1)[1] for r in sim.requests(platform='opsramp') if '/resources/' in r['path']) \
         == ['res-db-01', 'res-nope-1', 'res-nope-2', 'res-web-01', 'res-web-01']
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_a_diff_shows_only_what_is_known_when_nothing_was_read_first(run_module, sim, ids, check):
+    # read_first=false (the role acts on what it just listed): the flags before were not read, so the items and the
+    # diff show none (not every flag false as a guess)
+    alert_id = ids['{opsramp_open}']
+    result = run_module('opsramp_alert', {'id': [alert_id], 'state': 'closed', 'description': 'CHG-7',
+                                          'read_first': False}, check=check, diff=True)
+    assert result['changed'] is True
+    assert result['alerts'][0]['before'] == {}
+    assert result['diff']['before'] == {alert_id: {}}
+    assert result['diff']['after'][alert_id]['closed'] is True
+    assert len(sim.writes()) == (0 if check else 1)

@@ -462,3 +462,43 @@ def test_an_approved_plan_of_another_change_or_window_is_refused(document, windo
     with pytest.raises(cw.ChangeWindowError) as err:
         cw.approved_to_act(document, CHG, window_end)
     assert message in str(err.value) and 'nothing was sent' in str(err.value)
+
+
+# -- every close records its reason ------------------------------------------------------------------------------
+@pytest.mark.parametrize('platform,action,after,sent,reason', [
+    # the vendor stores the reason and says it back: that one
+    ('mackerel', 'close', {'status': 'OK', 'reason': 'CHG-7: stored'}, 'CHG-7: sent', 'CHG-7: stored'),
+    # the vendor's answer does not say it (OpsRamp's action answer): the one sent
+    ('opsramp', 'close', {'closed': True}, 'CHG-7: sent', 'CHG-7: sent'),
+    ('opsramp', 'close', {'closed': True, 'lastActionDescription': 'CHG-7: stored'}, 'CHG-7: sent', 'CHG-7: stored'),
+    ('opsramp', 'acknowledge', {'acknowledged': True}, 'CHG-7: sent', 'CHG-7: sent'),
+    # nothing known and nothing handed in: no reason invented
+    ('opsramp', 'close', {'closed': True}, None, None),
+])
+def test_record_results_records_the_reason_of_every_close(platform, action, after, sent, reason):
+    listing = {'mackerel': [mk('a', BEGIN + 1)], 'opsramp': [op('a', BEGIN + 1)]}
+    actions = {platform: action}
+    st = state(end_at=cw.iso(END))
+    the_plan = cw.plan(st, listing, END, actions=actions)
+    results = written({platform: [{'id': 'a', 'changed': True, 'after': after}]})
+    new_state, new_plan, _f = cw.record_results(st, the_plan, results, END + 10, actions, reason=sent)
+    done = new_plan['closed' if action == 'close' else 'acknowledged']
+    assert [e.get('reason') for e in done] == [reason]
+    assert [c.get('reason') for c in new_state['closed']] == [reason]
+    # the audit's entries are the plan's: a rerun (which writes nothing) shows the recorded reason again
+    rerun = cw.plan(new_state, listing, END, actions=actions)
+    assert [e.get('reason') for e in rerun['closed' if action == 'close' else 'acknowledged']] == [reason]
+
+
+def test_a_close_found_on_the_vendor_carries_the_vendors_reason():
+    # announced (pending) and closed, the record lost in a crash: the listing shows it closed with our reason
+    listing = {'mackerel': [mk('a', BEGIN + 1, closed_at=BEGIN + 100, reason='CHG-7: closed after the change window'),
+                            mk('p', BEGIN + 2, closed_at=BEGIN + 101)]}
+    st = state(end_at=cw.iso(END), pending=[{'platform': 'mackerel', 'id': 'p', 'action': 'close'}])
+    the_plan = cw.plan(st, listing, END)
+    assert [(e['id'], e.get('reason')) for e in the_plan['closed']] == [
+        ('a', 'CHG-7: closed after the change window'), ('p', None)]
+    # a record of 0.2.0 (no reason in it) takes the vendor's
+    old = state(end_at=cw.iso(END),
+                closed=[{'platform': 'mackerel', 'id': 'a', 'closed_at': cw.iso(BEGIN + 100), 'action': 'close'}])
+    assert [e.get('reason') for e in cw.plan(old, listing, END)['closed']] == ['CHG-7: closed after the change window']
