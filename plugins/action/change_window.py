@@ -61,6 +61,7 @@ ARGS = {
     'probe': dict(type='bool', default=True),
     'swept': dict(type='list', elements='str', default=[]),
     'approve': dict(type='bool', default=False),
+    'scope_sources': dict(type='dict', default={}),
 }
 # begin: one cheap read per platform, before anything is written (a platform without credentials fails begin, not the
 # end after the change); the Mackerel read is of the hosts in scope, so an unknown host id fails it too
@@ -109,10 +110,14 @@ class ActionModule(ActionBase):
                             phase=lc.phase_of(existing),
                             window={'begin': existing['begin_at'], 'end': existing.get('end_at')})
             names = self._probe(platforms, scope) if args['probe'] else {}
+            sources = {}
+            if 'mackerel' in platforms and cw.host_lists_to_read(scope):
+                scope, sources = self._expand(scope, names)
             store.lock()
             begin_at = int(time.time())
             return dict(changed=False, kept=False, state_file=store.path, begin_at=cw.iso(begin_at), names=names,
-                        scope=scope, window={'begin': cw.iso(begin_at), 'end': None}, listing=_listing(scope, None))
+                        scope=scope, scope_sources=sources, window={'begin': cw.iso(begin_at), 'end': None},
+                        listing=_listing(scope, None))
         if args['phase'] not in ('end', 'cancel', 'plan', 'extend'):
             raise cw.ChangeWindowError('option phase must be begin, plan, extend, end or cancel')
         state = store.read()
@@ -187,6 +192,21 @@ class ActionModule(ActionBase):
                     names[found['id']] = found.get('displayName') or found.get('name') or found['id']
         return names
 
+    def _expand(self, scope, names):
+        """The hosts of the scope's Mackerel services and roles, one host list each, frozen into the scope."""
+        lists = {}
+        for source, service, roles in cw.host_lists_to_read(scope):
+            module_args = dict({'service': service}, **({'role': roles} if roles else {}))
+            answer = execute(self, 'mackerel_host_info', module_args, self._vars)
+            if answer.get('failed'):
+                raise cw.ChangeWindowError('begin: listing the hosts of %s failed: %s. Nothing was written.'
+                                           % (source, answer.get('msg') or 'no answer'))
+            lists[source] = [h['id'] for h in answer.get('hosts') or [] if isinstance(h, dict) and h.get('id')]
+            for host in answer.get('hosts') or []:
+                if isinstance(host, dict) and host.get('id'):
+                    names.setdefault(host['id'], host.get('displayName') or host.get('name') or host['id'])
+        return cw.expand_scope(scope, lists)
+
     def _begin(self, args, change_id, store):
         check_mode = self._task.check_mode
         if args['kept']:                  # start found the begin of an earlier run: its record stands
@@ -198,7 +218,7 @@ class ActionModule(ActionBase):
         # the baseline's rows name their hosts as the window's do (the names step start read, no read more)
         listings['mackerel'] = audit_report.with_host_names(listings.get('mackerel'), args['names'])
         state = cw.new_state(change_id, begin, cw.check_platforms(args['platforms']),
-                             args['scope'], args['scope_all'], listings)
+                             args['scope'], args['scope_all'], listings, scope_sources=args['scope_sources'])
         state = lc.advance(state, 'begun', begin)
         changed = store.write(state)
         store.unlock()

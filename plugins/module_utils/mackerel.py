@@ -741,6 +741,20 @@ class MackerelClient:
                                        operation=operation)
         return data['monitoredStatuses']
 
+    def list_hosts(self, service, roles=None):
+        """The hosts of a service (and of its ``roles``), every status but retired: ``GET /api/v0/hosts`` answers
+        only working and standby hosts unless asked for the statuses, and a host already in maintenance belongs to
+        the service too. One request (the API does not page it)."""
+        service = check_name(service, 'service')
+        operation = 'list hosts of service %s%s' % (service, ' roles %s' % ', '.join(roles) if roles else '')
+        params = [('service', service)] + [('role', r) for r in roles or []] + [
+            ('status', s) for s in ('working', 'standby', 'maintenance', 'poweroff')]
+        data = self.transport.request('GET', '/api/v0/hosts', operation, params=params).json()
+        if not isinstance(data, dict) or not isinstance(data.get('hosts'), list) \
+                or not all(isinstance(h, dict) and h.get('id') for h in data['hosts']):
+            raise errors.ResponseError('the answer has no "hosts" array of host objects', operation=operation)
+        return data['hosts']
+
     def hosts_info(self, ids, monitored=False, concurrency=8):
         """The host objects of ``ids`` (unknown ids -> ValidationError naming them), with ``monitored_statuses``."""
         ids = list(dict.fromkeys(check_object_id(i, 'host') for i in ids))

@@ -50,9 +50,9 @@ options:
     required: true
     choices: [start, begin, plan, record, release, cancel, sweep, sweep_report]
   phase:
-    description: With O(step=start), V(begin) or V(end).
+    description: With O(step=start), the role's phase (V(begin), V(plan), V(extend), V(end) or V(cancel)).
     type: str
-    choices: [begin, end, cancel]
+    choices: [begin, end, cancel, plan, extend]
   change_id:
     description: The change id, C(^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$).
     type: raw
@@ -171,6 +171,16 @@ options:
     type: list
     elements: str
     default: []
+    version_added: 0.3.0
+  scope_sources:
+    description: With O(step=begin), RV(scope_sources) of O(step=start) (how each Mackerel host id came into scope).
+    type: dict
+    default: {}
+    version_added: 0.3.0
+  approve:
+    description: With O(step=plan), decide for an approval (phase plan) and write the plan; send nothing.
+    type: bool
+    default: false
     version_added: 0.3.0
   probe:
     description:
@@ -305,6 +315,13 @@ msg:
   description: What the step did, in one line (O(step=begin), O(step=cancel), O(step=sweep)).
   returned: step begin, cancel and sweep
   type: str
+scope_sources:
+  description:
+    - With O(step=start) and O(phase=begin), how each Mackerel host id came into scope (V(given), V(service web),
+      V(role web:db)); the state and the audit record it.
+  returned: step start with phase begin
+  type: dict
+  sample: {2vJ965ygiXf: [given], 2tFrtykgMib: ["service web"]}
 removed:
   description: With O(step=sweep_report), the swept changes whose suppression is gone.
   returned: step sweep_report

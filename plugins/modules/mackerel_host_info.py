@@ -15,6 +15,9 @@ version_added: 0.2.0
 description:
   - Reads each host (C(GET /api/v0/hosts/<id>)), including its status (V(working), V(standby), V(maintenance),
     V(poweroff)) and roles. Unknown ids fail the task and are all named in the message.
+  - Or, with O(service) (and O(role)), lists the hosts of a service (or of its roles) with one request
+    (C(GET /api/v0/hosts?service=...&role=...)), whatever their status but retired (the API lists only working and
+    standby hosts unless asked; the collection asks for all four).
   - With O(monitored_statuses=true), it also reads each monitor's state for the host
     (C(GET /api/v0/hosts/<id>/monitored-statuses)). RV(failing) then lists the monitors that are not OK, which is
     what the change window's verify step waits on.
@@ -30,10 +33,18 @@ extends_documentation_fragment:
   - alertops.core.concurrency
 options:
   id:
-    description: Host ids.
+    description: Host ids. Required unless O(service) is given.
     type: list
     elements: str
-    required: true
+  service:
+    description: List the hosts of this Mackerel service instead of reading O(id).
+    type: str
+    version_added: 0.3.0
+  role:
+    description: With O(service), only the hosts of these roles of the service (role names, without the service).
+    type: list
+    elements: str
+    version_added: 0.3.0
   monitored_statuses:
     description: Also read the state of every monitor of each host.
     type: bool
@@ -48,6 +59,12 @@ EXAMPLES = r"""
     id: [2vJ965ygiXf, 2tFrtykgMib]
     monitored_statuses: true
   register: hosts_health
+
+- name: Every host of the web service's db role
+  alertops.core.mackerel_host_info:
+    service: web
+    role: [db]
+  register: db_hosts
 
 - name: Show the monitors that still fail
   ansible.builtin.debug:
@@ -74,10 +91,15 @@ from ansible_collections.alertops.core.plugins.module_utils.module import AlertO
 
 def run(module):
     p = module.params
-    if not p['id']:
-        raise ValidationError('option id is an empty list')
-    hosts = module.client(concurrency=p['concurrency']).hosts_info(p['id'], monitored=p['monitored_statuses'],
-                                                                   concurrency=p['concurrency'])
+    client = module.client(concurrency=p['concurrency'])
+    if p['service']:
+        hosts = client.list_hosts(p['service'], [mackerel.check_name(r, 'role') for r in p['role'] or []])
+        if p['monitored_statuses'] and hosts:
+            hosts = client.hosts_info([h['id'] for h in hosts], monitored=True, concurrency=p['concurrency'])
+    else:
+        if not p['id']:
+            raise ValidationError('option id is an empty list')
+        hosts = client.hosts_info(p['id'], monitored=p['monitored_statuses'], concurrency=p['concurrency'])
     failing = [dict(host=h['id'], monitorId=s.get('monitorId'), status=s.get('status'))
                for h in hosts for s in h.get('monitored_statuses') or [] if s.get('status') not in ('OK', None)]
     return dict(changed=False, hosts=hosts, failing=failing)
@@ -85,9 +107,12 @@ def run(module):
 
 def main():
     module = AlertOpsModule(mackerel.MackerelClient, groups=('concurrency',), argument_spec=dict(
-        id=dict(type='list', elements='str', required=True),
+        id=dict(type='list', elements='str'),
+        service=dict(type='str'),
+        role=dict(type='list', elements='str'),
         monitored_statuses=dict(type='bool', default=False),
-    ))
+    ), required_one_of=[('id', 'service')], mutually_exclusive=[('id', 'service')],
+        required_by={'role': 'service'})
     module.run(run)
 
 

@@ -55,7 +55,12 @@ SCOPE_VARS = (
     ('mackerel_host_ids', 'mackerel', 'maintenance_window_mackerel_host_ids'),
     ('mackerel_monitor_ids', 'mackerel', 'maintenance_window_mackerel_monitor_ids'),
     ('opsramp_query', 'opsramp', 'maintenance_window_opsramp_query'),
+    # begin expands these to the ids of their hosts (one host list each) and records the ids: end uses those, so a
+    # host added to the service during the change is not in scope unless begin saw it
+    ('mackerel_services', 'mackerel', 'maintenance_window_mackerel_services'),
+    ('mackerel_roles', 'mackerel', 'maintenance_window_mackerel_roles'),
 )
+GIVEN = 'given'
 SCOPE_KEYS = tuple(k for k, _p, _v in SCOPE_VARS)
 
 # The words of the audit, the HTML report and the console summary (one vocabulary, so they agree).
@@ -158,7 +163,51 @@ def normalise_scope(scope):
         canon[str(key)] = sorted(str(v) for v in value) if isinstance(value, (list, tuple)) else value
     return {'mackerel_host_ids': _ids(scope.get('mackerel_host_ids')),
             'mackerel_monitor_ids': _ids(scope.get('mackerel_monitor_ids')),
+            'mackerel_services': _ids(scope.get('mackerel_services')),
+            'mackerel_roles': sorted(set(_role(r) for r in _ids(scope.get('mackerel_roles')))),
             'opsramp_query': canon}
+
+
+def _role(value):
+    parts = [p.strip() for p in str(value).split(':')]
+    if len(parts) != 2 or not all(parts):
+        raise ChangeWindowError('maintenance_window_mackerel_roles: %r is not a role; write it as <service>:<role>, for '
+                                'example web:db' % (value,))
+    return '%s:%s' % tuple(parts)
+
+
+def host_lists_to_read(scope):
+    """[(source, service, [roles])]: one Mackerel host list per service and per role of the scope."""
+    scope = normalise_scope(scope)
+    out = [('service %s' % s, s, []) for s in scope['mackerel_services']]
+    out.extend(('role %s' % r, r.split(':')[0], [r.split(':')[1]]) for r in scope['mackerel_roles'])
+    return out
+
+
+def expand_scope(scope, host_lists):
+    """The scope with the hosts of its services and roles (``host_lists``: {source: [host ids]}) added to
+    ``mackerel_host_ids``, and where each host id came from: ``(scope, {host id: [sources]})``. A service or role
+    without any host is refused: it would scope nothing, and is most likely a typo."""
+    scope = normalise_scope(scope)
+    sources = dict((h, [GIVEN]) for h in scope['mackerel_host_ids'])
+    empty = [source for source, ids in sorted(host_lists.items()) if not ids]
+    if empty:
+        raise ChangeWindowError('%s of maintenance_window_mackerel_services / _roles: no host (working, standby, '
+                                'maintenance or poweroff); check the name or drop it. Nothing was written.'
+                                % ', '.join(empty))
+    for source, ids in sorted(host_lists.items()):
+        for host_id in ids:
+            sources.setdefault(str(host_id), []).append(source)
+    scope['mackerel_host_ids'] = sorted(sources)
+    return scope, dict((h, sorted(set(s))) for h, s in sources.items())
+
+
+def given_host_ids(state):
+    """The host ids given at begin (not those its services and roles added)."""
+    sources = state.get('scope_sources')
+    if not sources:
+        return normalise_scope(state.get('scope'))['mackerel_host_ids']
+    return sorted(h for h, src in sources.items() if GIVEN in src)
 
 
 def platforms_without_scope(scope, platforms):
@@ -207,19 +256,21 @@ def resolve_scope(state, given):
     """The scope ``end`` applies: the recorded one. A scope variable given at ``end`` must equal the recorded value."""
     recorded = normalise_scope(state.get('scope'))
     given = normalise_scope(given)
-    differ = [k for k in SCOPE_KEYS if given[k] and given[k] != recorded[k]]
+    # the host ids given are compared with those given at begin, not with the hosts its services and roles added
+    compared = dict(recorded, mackerel_host_ids=given_host_ids(state))
+    differ = [k for k in SCOPE_KEYS if given[k] and given[k] != compared[k]]
     if differ:
         names = ', '.join(v for k, _p, v in SCOPE_VARS if k in differ)
         raise ChangeWindowError(
             'the scope given at end (%s) differs from the scope recorded at begin for change %s (%s) in %s: refusing '
             'to close anything. Run end without the scope variables to use the recorded scope, or begin a new change.'
             % (json.dumps(dict((k, given[k]) for k in differ), sort_keys=True), state.get('change_id'),
-               json.dumps(dict((k, recorded[k]) for k in differ), sort_keys=True), names))
+               json.dumps(dict((k, compared[k]) for k in differ), sort_keys=True), names))
     return recorded
 
 
 # -- the state document ----------------------------------------------------------------------------------------
-def new_state(change_id, begin_at, platforms, scope, scope_all, listings):
+def new_state(change_id, begin_at, platforms, scope, scope_all, listings, scope_sources=None):
     """The state ``begin`` records: every open alert of ``listings`` ({platform: [normalised alerts]}) that is in
     scope is the baseline (ids, plus a few fields for the report)."""
     scope = normalise_scope(scope)
@@ -235,6 +286,7 @@ def new_state(change_id, begin_at, platforms, scope, scope_all, listings):
         'version': STATE_VERSION, 'change_id': change_id, 'begin_at': iso(begin_at), 'end_at': None,
         'platforms': list(platforms), 'scope': scope, 'scope_all': bool(scope_all),
         'baseline': baseline, 'baseline_alerts': details, 'closed': [], 'pending': [],
+        'scope_sources': dict(scope_sources or {}),
     }
 
 
@@ -340,9 +392,11 @@ def scope_reason(alert, scope):
     if alert.get('platform') != 'mackerel':
         return None
     hosts, monitors = scope['mackerel_host_ids'], scope['mackerel_monitor_ids']
-    if hosts and not alert.get('host_id'):
+    # services or roles in scope filter by host even when they had no host (never "every host")
+    by_host = bool(hosts or scope.get('mackerel_services') or scope.get('mackerel_roles'))
+    if by_host and not alert.get('host_id'):
         return WHY_NO_HOST
-    if hosts and alert['host_id'] not in hosts:
+    if by_host and alert['host_id'] not in hosts:
         return WHY_OTHER_HOST
     if monitors and alert.get('monitor_id') not in monitors:
         return WHY_OTHER_MONITOR
@@ -626,6 +680,8 @@ def audit(state, the_plan, window, scope, platforms, check_mode=False):
         'change_id': state['change_id'],
         'window': {'begin': window['begin'], 'end': window['end']},
         'scope': scope,
+        # how each Mackerel host id came into scope: given, or from a service or role expanded at begin
+        'scope_sources': state.get('scope_sources') or {},
         'scope_all': bool(state.get('scope_all')),
         'platforms': list(platforms),
         'baseline': state['baseline'],

@@ -142,3 +142,39 @@ def test_a_rerun_after_a_half_failed_extend_creates_the_follow_on_once(sim, play
     assert sorted(w['name'] for w in sim.control('opsramp', 'maintenances')['maintenances']) == [
         'CHG-4011', 'CHG-4011 #2']
     assert state_of(tmp_path, 'CHG-4011')['suppression']['duration'] == 7200
+
+
+def test_a_role_of_250_hosts_is_expanded_once_at_begin_and_frozen(sim, play, tmp_path):
+    workers = sim.control('mackerel', 'add_hosts', {'count': 250, 'roles': {'etl': ['loader']}},
+                          method='POST')['ids']
+    evars = {'change_id': 'CHG-4020', 'hosts_in_scope': [], 'mackerel_roles': ['etl: loader'],
+             'platforms': ['mackerel']}
+    sim.clear_log()
+    begin = play('mw_window.yml', dict(evars, phase='begin'))
+    assert begin.rc == 0, begin.output[-3000:]
+    lists = [r for r in sim.requests(platform='mackerel') if r['path'] == '/api/v0/hosts']
+    assert len(lists) == 1 and lists[0]['query']['service'] == ['etl'] and lists[0]['query']['role'] == ['loader']
+    assert not [r for r in sim.requests(platform='mackerel') if r['path'].startswith('/api/v0/hosts/')]
+    state = state_of(tmp_path, 'CHG-4020')
+    assert state['scope']['mackerel_host_ids'] == sorted(workers)
+    assert set(tuple(v) for v in state['scope_sources'].values()) == {('role etl:loader',)}
+    # during the change: an alert on a worker (caused), and a new worker joins the role with an alert (not in scope)
+    caused = sim.control('mackerel', 'raise', {'host_id': workers[7], 'type': 'host'}, method='POST')['alerts'][0]['id']
+    late = sim.control('mackerel', 'add_hosts', {'count': 1, 'roles': {'etl': ['loader']}}, method='POST')['ids'][0]
+    stray = sim.control('mackerel', 'raise', {'host_id': late, 'type': 'host'}, method='POST')['alerts'][0]['id']
+    end = play('mw_window.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end.output[-3000:]
+    closes = [p for _m, p in writes(sim, 'mackerel') if p.endswith('/close')]
+    assert closes == ['/api/v0/alerts/%s/close' % caused]
+    audit = audit_of(tmp_path, 'CHG-4020')
+    assert [e['why'] for e in audit['left_open'] if e['id'] == stray] == ['out of scope (other host)']
+    assert audit['scope_sources'][workers[7]] == ['role etl:loader']
+
+
+def test_a_role_without_hosts_is_refused_at_begin(sim, play, tmp_path):
+    sim.clear_log()
+    refused = play('mw_window.yml', {'change_id': 'CHG-4021', 'hosts_in_scope': [], 'mackerel_roles': ['etl:nobody'],
+                                     'platforms': ['mackerel'], 'phase': 'begin'})
+    assert refused.rc != 0 and 'role etl:nobody of maintenance_window_mackerel_services / _roles: no host' \
+        in refused.output, refused.output[-2000:]
+    assert writes(sim) == [] and state_of(tmp_path, 'CHG-4021') is None

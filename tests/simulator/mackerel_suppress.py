@@ -8,6 +8,8 @@ Endpoints (same keys and error forms as mackerel.py):
   POST   /api/v0/downtimes                     {name, memo?, start (epoch s), duration (min), recurrence?, *Scopes}
   PUT    /api/v0/downtimes/<id>                (same body) -> the downtime;  DELETE -> the deleted downtime
   GET    /api/v0/hosts/<id>                    -> {"host": {id, name, status, roles: {service: [role]}, ...}}
+  GET    /api/v0/hosts?service=&role=&status=  -> {"hosts": [...]}: without status only working and standby hosts
+                                                (the API reference); role needs service; retired hosts never
   POST   /api/v0/hosts/<id>/status             {"status"} -> {"success": true}
   POST   /api/v0/hosts/bulk-update-statuses    {"status", "ids": [<= 30]} -> {"success": true}
   GET    /api/v0/hosts/<id>/monitored-statuses -> {"monitoredStatuses": [{"monitorId", "status"}]}
@@ -317,6 +319,24 @@ class MackerelSuppression:
         return None
 
     # hosts
+    def list_hosts(self, req):
+        query = getattr(req, 'query_all', None) or {}
+        service = (query.get('service') or [None])[0]
+        roles = query.get('role') or []
+        statuses = query.get('status') or ['working', 'standby']
+        if roles and not service:
+            return self.error(400, 'role requires service')
+        out = []
+        for host in self.hosts.values():
+            if host.get('isRetired') or host['status'] not in statuses:
+                continue
+            if service and service not in (host.get('roles') or {}):
+                continue
+            if roles and not set(roles) & set((host.get('roles') or {}).get(service) or []):
+                continue
+            out.append(json.loads(json.dumps(host)))
+        return Reply(200, {'hosts': out})
+
     def hosts_api(self, req, parts):
         if parts[1:] == ['bulk-update-statuses'] and req.method == 'POST':
             data, err = self.body(req)
@@ -337,6 +357,8 @@ class MackerelSuppression:
                 if host_id in self.hosts:
                     self.hosts[host_id]['status'] = status
             return Reply(200, {'success': True})
+        if len(parts) == 1 and req.method == 'GET':
+            return self.list_hosts(req)
         if len(parts) < 2:
             return self.error(404, 'Not Found')
         host = self.hosts.get(parts[1])

@@ -118,3 +118,22 @@ def test_a_diff_shows_only_what_is_known_when_nothing_was_read_first(run_module,
     assert result['diff']['after'][alert_id]['status'] == 'OK'
     assert result['diff']['after'][alert_id]['reason'] == 'CHG-1: x'
     assert [w['path'] for w in sim.writes()] == ([] if check else ['/api/v0/alerts/%s/close' % alert_id])
+
+
+def test_mackerel_host_info_lists_a_service_or_its_roles_in_every_status(run_module, sim):
+    hosts = sim.sim.vendor('mackerel').suppression.hosts
+    service = sorted(set(s for h in hosts.values() for s in h['roles']))[0]
+    members = sorted(h['id'] for h in hosts.values() if service in h['roles'])
+    # one of them in maintenance already: the API would leave it out unless asked for every status
+    sim.control('mackerel', 'host_status', {'statuses': {members[0]: 'maintenance'}}, method='POST')
+    listed = run_module('mackerel_host_info', {'service': service})
+    assert listed['changed'] is False and sorted(h['id'] for h in listed['hosts']) == members
+    role = hosts[members[1]]['roles'][service][0]
+    in_role = sorted(h['id'] for h in hosts.values() if role in h['roles'].get(service, []))
+    assert sorted(h['id'] for h in run_module('mackerel_host_info', {'service': service, 'role': [role]})['hosts']) \
+        == in_role
+    sent = [r for r in sim.requests(platform='mackerel') if r['path'] == '/api/v0/hosts']
+    assert len(sent) == 2 and sorted(sent[0]['query']['status']) == ['maintenance', 'poweroff', 'standby', 'working']
+    assert run_module('mackerel_host_info', {'id': members[:1], 'role': ['db']})['msg'].endswith(
+        "missing parameter(s) required by 'role': service")
+    assert 'mutually exclusive' in run_module('mackerel_host_info', {'id': members[:1], 'service': service})['msg']

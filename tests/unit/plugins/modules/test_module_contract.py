@@ -59,7 +59,7 @@ BAD_INPUT = [
     ('mackerel_host', {'id': [MK_HOST], 'status': 'asleep'}, 'value of status must be one of'),
     ('mackerel_host', {'id': [MK_HOST], 'status': 'working', 'concurrency': 0}, 'option concurrency must be between 1'),
     ('mackerel_host_info', {'id': []}, 'option id is an empty list'),
-    ('mackerel_host_info', {}, 'missing required arguments: id'),
+    ('mackerel_host_info', {}, 'one of the following is required: id, service'),
     ('mackerel_monitor_info', {'id': ['../x']}, 'option id'),
     ('opsramp_resource_info', {'id': []}, 'option id is an empty list'),
     ('opsramp_resource_info', {}, 'missing required arguments: id'),

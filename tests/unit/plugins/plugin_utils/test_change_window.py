@@ -502,3 +502,53 @@ def test_a_close_found_on_the_vendor_carries_the_vendors_reason():
     old = state(end_at=cw.iso(END),
                 closed=[{'platform': 'mackerel', 'id': 'a', 'closed_at': cw.iso(BEGIN + 100), 'action': 'close'}])
     assert [e.get('reason') for e in cw.plan(old, listing, END)['closed']] == ['CHG-7: closed after the change window']
+
+
+# -- scope by service and role, frozen at begin ----------------------------------------------------------------------
+@pytest.mark.parametrize('scope,reads', [
+    ({'mackerel_host_ids': ['h1']}, []),
+    ({'mackerel_services': ['web', 'db']}, [('service db', 'db', []), ('service web', 'web', [])]),
+    ({'mackerel_roles': ['web: app', 'db:primary']}, [('role db:primary', 'db', ['primary']),
+                                                      ('role web:app', 'web', ['app'])]),
+])
+def test_host_lists_to_read(scope, reads):
+    assert cw.host_lists_to_read(scope) == reads
+
+
+def test_expand_scope_records_where_each_host_came_from_and_refuses_an_empty_source():
+    scope, sources = cw.expand_scope({'mackerel_host_ids': ['h1'], 'mackerel_services': ['web'],
+                                      'mackerel_roles': ['db:primary']},
+                                     {'service web': ['h1', 'h2'], 'role db:primary': ['h3']})
+    assert scope['mackerel_host_ids'] == ['h1', 'h2', 'h3']
+    assert sources == {'h1': ['given', 'service web'], 'h2': ['service web'], 'h3': ['role db:primary']}
+    with pytest.raises(cw.ChangeWindowError) as err:
+        cw.expand_scope({'mackerel_services': ['wbe']}, {'service wbe': []})
+    assert str(err.value).startswith('service wbe of maintenance_window_mackerel_services / _roles: no host')
+
+
+def test_a_service_scope_is_frozen_at_begin_and_never_means_every_host():
+    scope, sources = cw.expand_scope({'mackerel_services': ['web']}, {'service web': ['h1', 'h2']})
+    st = cw.new_state(CHG, BEGIN, ['mackerel'], scope, False, {}, scope_sources=sources)
+    # end gives the same variables (the service, no ids): the recorded scope applies, with begin's hosts
+    applied = cw.resolve_scope(st, {'mackerel_services': ['web']})
+    assert applied['mackerel_host_ids'] == ['h1', 'h2']
+    # a host added to the service during the change (h9) is not in scope
+    got = cw.plan(st, {'mackerel': [mk('a', BEGIN + 1, host='h2'), mk('b', BEGIN + 1, host='h9')]}, END)
+    assert got['to_act'] == {'mackerel': ['a']} and whys(got) == {('mackerel', 'b'): cw.WHY_OTHER_HOST}
+    # a given host id at end is compared with those given at begin (none), not with the service's hosts
+    with pytest.raises(cw.ChangeWindowError, match='differs from the scope recorded'):
+        cw.resolve_scope(st, {'mackerel_host_ids': ['h1']})
+    # a service that had no host at begin filters by host all the same: nothing, not everything
+    empty = dict(cw.normalise_scope({'mackerel_services': ['web']}), mackerel_host_ids=[])
+    assert cw.scope_reason(mk('c', BEGIN + 1, host='h5'), empty) == cw.WHY_OTHER_HOST
+    assert cw.audit(st, got, {'begin': 'b', 'end': 'e'}, applied, ['mackerel'])['scope_sources'] == sources
+
+
+@pytest.mark.parametrize('role,ok', [('web:app', True), ('web : app', True), ('web', False), ('a:b:c', False),
+                                     (':app', False)])
+def test_a_role_is_service_colon_role(role, ok):
+    if ok:
+        assert cw.normalise_scope({'mackerel_roles': [role]})['mackerel_roles'] == ['web:app']
+    else:
+        with pytest.raises(cw.ChangeWindowError, match='is not a role'):
+            cw.normalise_scope({'mackerel_roles': [role]})
