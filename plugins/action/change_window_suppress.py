@@ -219,10 +219,10 @@ class ActionModule(ActionBase):
                                     'there. Rerun phase extend with the same end: it continues.'
                                     % (change_id, pending.get('to'), ', '.join(failed), pending.get('from')))
         last = (record.get('extended') or [{}])[-1]
-        notes = ''.join(' ' + n + '.' for n in args['notes'])
+        msg = '%s: suppression extended to %s: %s%s' % (change_id, last.get('to'), sup.summary_line(record),
+                                                        ''.join(' ' + n + '.' for n in args['notes']))
         return dict(changed=changed, record=record, state=state or dict(args['state'] or {}, suppression=record),
-                    msg='%s: suppression extended to %s: %s%s' % (change_id, last.get('to'),
-                                                                   sup.summary_line(record), notes))
+                    msg=msg)
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _audit(self, args, change_id, sections):
