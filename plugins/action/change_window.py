@@ -22,11 +22,10 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.alertops.core.plugins.plugin_utils import audit as audit_report
 from ansible_collections.alertops.core.plugins.plugin_utils import change_window as cw
-from ansible_collections.alertops.core.plugins.module_utils.mackerel import MackerelClient
-from ansible_collections.alertops.core.plugins.module_utils.opsramp import OpsRampClient
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
 from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as lc
 from ansible_collections.alertops.core.plugins.plugin_utils import suppression as sup
+from ansible_collections.alertops.core.plugins.plugin_utils import models
 from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
 from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore, write_file
 
@@ -74,9 +73,6 @@ CONNECTION_HINTS = {
 # the variable to check when begin's read finds an id of the scope unknown
 UNKNOWN_IDS = {'mackerel': 'maintenance_window_mackerel_host_ids',
                'opsramp': 'maintenance_window_opsramp_query (resourceIds)'}
-# a vendor alert (what the info modules list, what the writing modules return as ``after``) -> the normalised alert
-# model, by the vendor's own client; Log360 hits come normalised already (log360_search normalise=true)
-TO_MODEL = {'mackerel': MackerelClient.to_model, 'opsramp': OpsRampClient.to_model}
 
 
 class ActionModule(ActionBase):
@@ -214,7 +210,7 @@ class ActionModule(ActionBase):
             return dict(changed=False, state=state, state_file=store.path,
                         msg=cw.begin_summary(state, kept=True, check_mode=check_mode, state_file=store.path))
         begin = cw.to_second(args['window']['begin'], 'begin')
-        listings = alert_models(args['listings'])
+        listings = models.alert_models(args['listings'])
         # the baseline's rows name their hosts as the window's do (the names step start read, no read more)
         listings['mackerel'] = audit_report.with_host_names(listings.get('mackerel'), args['names'])
         state = cw.new_state(change_id, begin, cw.check_platforms(args['platforms']),
@@ -234,8 +230,8 @@ class ActionModule(ActionBase):
         if args['approve']:               # phase plan: decide, write the plan for an approval, send nothing
             return self._plan_for_approval(args, change_id, store, state, end, actions)
         approved = self._approved_plan(store, change_id, args['window']['end'])
-        the_plan = cw.plan(state, alert_models(args['listings']), end, actions=actions, handed_in=args['handed_in'],
-                           end_source=args['end_source'],
+        the_plan = cw.plan(state, models.alert_models(args['listings']), end, actions=actions,
+                           handed_in=args['handed_in'], end_source=args['end_source'],
                            approved=approved['to_act'] if approved else None)
         if approved:
             the_plan['approved_plan'] = approved
@@ -251,8 +247,8 @@ class ActionModule(ActionBase):
 
     def _plan_for_approval(self, args, change_id, store, state, end, actions):
         check_mode = self._task.check_mode
-        the_plan = cw.plan(state, alert_models(args['listings']), end, actions=actions, handed_in=args['handed_in'],
-                           end_source=args['end_source'])
+        the_plan = cw.plan(state, models.alert_models(args['listings']), end, actions=actions,
+                           handed_in=args['handed_in'], end_source=args['end_source'])
         window = dict(args['window'])
         suppression = sup.in_place(state.get('suppression') or {}) \
             if not (state.get('suppression') or {}).get('undone_at') else []
@@ -307,8 +303,8 @@ class ActionModule(ActionBase):
             # a module that failed as a whole (bad credentials, a 403 on the first write) returns no item for the
             # alerts it did not attempt: each of them is a failed write
             missing = answer.get('msg') or 'no result from the writing module'
-            results[platform] = [_as_model(platform, items.get(str(i))) or {'id': i, 'changed': False, 'error': missing}
-                                 for i in ids]
+            results[platform] = [models.as_model(platform, items.get(str(i)))
+                                 or {'id': i, 'changed': False, 'error': missing} for i in ids]
         check_mode = self._task.check_mode
         the_plan = args['plan']
         failures = []
@@ -423,25 +419,6 @@ def _listing(scope, begin_at):
     return {'mackerel': {'opened_after': begin_at, 'with_closed': begin_at is not None},
             'opsramp': {'query': dict(scope['opsramp_query']), 'start_time': begin_at,
                         'with_closed': begin_at is not None}}
-
-
-def alert_models(listings):
-    """{platform: registered info-module result or list of vendor alerts} -> {platform: normalised alerts}."""
-    out = {}
-    for platform, alerts in (listings or {}).items():
-        if isinstance(alerts, dict):          # a registered module result
-            alerts = alerts.get('alerts', alerts.get('hits')) or []
-        convert = TO_MODEL.get(platform)
-        out[platform] = [convert(a) if convert else a for a in alerts or []]
-    return out
-
-
-def _as_model(platform, item):
-    """A writing module's result item with its ``after`` (the vendor alert as the write left it) in the model."""
-    if not item:
-        return item
-    convert = TO_MODEL.get(platform)
-    return dict(item, after=convert(item.get('after') or {}) if convert else item.get('after') or {})
 
 
 def _merge_pending(old, new):

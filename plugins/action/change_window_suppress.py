@@ -20,12 +20,12 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.alertops.core.plugins.action.change_window import alert_models
 from ansible_collections.alertops.core.plugins.plugin_utils import change_window as cw
 from ansible_collections.alertops.core.plugins.module_utils import opsramp, options
 from ansible_collections.alertops.core.plugins.plugin_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
 from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as lc
+from ansible_collections.alertops.core.plugins.plugin_utils.models import alert_models
 from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
 from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore, write_file
 
