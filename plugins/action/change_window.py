@@ -28,7 +28,7 @@ from ansible_collections.alertops.core.plugins.module_utils.errors import AlertO
 from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as lc
 from ansible_collections.alertops.core.plugins.plugin_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
-from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore, write_file
+from ansible_collections.alertops.core.plugins.plugin_utils.state_stores import STORE_OPTION, list_changes, open_store
 
 STEPS = ('start', 'begin', 'plan', 'record', 'release', 'cancel', 'sweep')
 ARGS = {
@@ -56,6 +56,7 @@ ARGS = {
     'verify': dict(type='bool', default=False),
     'probe': dict(type='bool', default=True),
 }
+ARGS.update(STORE_OPTION)
 # begin: one cheap read per platform, before anything is written (a platform without credentials fails begin, not the
 # end after the change); the Mackerel read is of the hosts in scope, so an unknown host id fails it too
 CONNECTION_HINTS = {
@@ -80,7 +81,7 @@ class ActionModule(ActionBase):
         self._vars = task_vars or {}
         try:
             change_id = cw.check_change_id(args['change_id'])
-            store = StateStore(args['state_dir'], change_id, check_mode=self._task.check_mode)
+            store = open_store(args, change_id, check_mode=self._task.check_mode)
             result.update(getattr(self, '_' + args['step'])(args, change_id, store))
         except AlertOpsError as exc:
             raise AnsibleActionFail(to_text(exc))
@@ -231,12 +232,12 @@ class ActionModule(ActionBase):
         summary = cw.summary(change_id, window, the_plan, check_mode=check_mode,
                              report=None if check_mode else report_html)
         if not check_mode:
-            changed = write_file(report_json, json.dumps(audit, indent=2, sort_keys=True) + '\n', 0o640,
-                                 dir_mode=0o750) or changed
+            changed = store.write_audit('json', json.dumps(audit, indent=2, sort_keys=True) + '\n',
+                                        args['report_dir'] or args['state_dir']) or changed
             # the suppression line comes from the record, so a rerun (which undoes nothing) renders the same report
             notes = [sup.summary_line(state['suppression'])] if state.get('suppression') else args['notes']
-            changed = write_file(report_html, render_report(change_id, window, audit, summary, notes), 0o640,
-                                 dir_mode=0o750) or changed
+            changed = store.write_audit('html', render_report(change_id, window, audit, summary, notes),
+                                        args['report_dir'] or args['state_dir']) or changed
         return dict(changed=changed, state=state, audit=audit, summary=summary, report_json=report_json,
                     report_html=report_html, failures=['%s %s: %s' % f for f in failures],
                     first_groups=list(cw.FIRST_GROUPS),
@@ -264,8 +265,8 @@ class ActionModule(ActionBase):
         """The changes of the state directory whose suppression expired and whose end never ran (read-only)."""
         now = time.time()
         expired, held = [], []
-        for other in StateStore.list_changes(args['state_dir']):
-            one = StateStore(args['state_dir'], other, check_mode=self._task.check_mode)
+        for other in list_changes(args):
+            one = open_store(args, other, check_mode=self._task.check_mode)
             state = one.read()
             if not lc.expired(state, now):
                 continue
