@@ -33,14 +33,6 @@ HEARTBEAT = 2.0
 IDLE_SESSION_TIMEOUT = '60s'       # the server ends a keeper session that stops its heartbeat (PostgreSQL >= 14)
 
 
-def _process_start(pid):
-    try:
-        with open('/proc/%d/stat' % pid) as handle:
-            return int(handle.read().rsplit(')', 1)[1].split()[19])
-    except (IOError, OSError, ValueError, IndexError):
-        return None
-
-
 def _owner_alive(owner):
     """The owner runs: it exists, is not a zombie (killed, not yet reaped) and is the process that took the lock
     (same start time: not a later process that got its pid)."""
