@@ -63,7 +63,7 @@ options:
     description:
       - Where the state, the lock and the audit live. V(file) in O(state_dir); V(postgresql) in the PostgreSQL
         database of the environment variable E(ALERTOPS_STATE_URL) (a row per change with a version, every write a
-        compare-and-set under the change's advisory lock; needs C(psycopg)). See the role's O(maintenance_window_state_store).
+        compare-and-set under the change's advisory lock; needs C(psycopg)). See the role's C(maintenance_window_state_store).
     type: str
     choices: [file, postgresql]
     default: file

@@ -47,7 +47,7 @@ options:
 attributes:
   check_mode:
     support: full
-    details: Reads as usual; the HTML report is not written (RV(changed) says whether it would be).
+    details: Reads as usual; the HTML report is not written (C(changed) says whether it would be).
   diff_mode:
     support: none
     details: Nothing to show.
