@@ -78,7 +78,7 @@ EXAMPLES = r"""
     change_id: CHG-1234
     state_store: "{{ maintenance_window_state_store | default('file') }}"
     html_dest: /tmp/CHG-1234-audit.html
-  when: change.audit
+  when: change.audit is not none
 """
 
 RETURN = r"""
