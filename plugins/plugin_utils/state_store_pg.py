@@ -269,7 +269,11 @@ class PgStateStore:
         column = {'json': 'audit_json', 'html': 'audit_html'}[ext]
         if self.check_mode:
             return self.read_audit(ext) != text
-        value = json.dumps(json.loads(text)) if ext == 'json' else text
+        try:
+            parsed = json.loads(text) if ext == 'json' else None
+        except ValueError:
+            raise ChangeWindowError('the %s audit of change %s is not JSON: not stored' % (ext, self.change_id))
+        value = json.dumps(parsed) if ext == 'json' else text
 
         def work(conn):
             with conn.transaction():
@@ -278,8 +282,8 @@ class PgStateStore:
                 if row is None:
                     raise ChangeWindowError('state store %s: change %s has no state, so its audit cannot be stored '
                                             'beside it; nothing was written.' % (self.dsn.shown, self.change_id))
-                old = json.dumps(row[0]) if (ext == 'json' and row[0] is not None) else row[0]
-                if old == value:
+                # jsonb keeps its own key order: compare what the JSON says, not its text
+                if (row[0] == parsed) if ext == 'json' else (row[0] == value):
                     return False
                 conn.execute('UPDATE alertops_change_state SET %s = %%s, updated_at = now() WHERE change_id = %%s'
                              % column, (value, self.change_id))

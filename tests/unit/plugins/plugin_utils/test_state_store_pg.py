@@ -139,6 +139,12 @@ def test_audits_are_stored_beside_the_state_with_a_local_copy(pg, url, tmp_path)
         one.write(state_of('CHG-1'))
         audit = json.dumps({'change_id': 'CHG-1', 'closed': [{'id': 'a1'}]})
         assert one.write_audit('json', audit, str(tmp_path / 'reports')) is True
+        assert one.write_audit('json', audit, str(tmp_path / 'reports')) is False     # the same audit: unchanged
+        big = json.dumps({'zeta': 1, 'a': [1, 2], 'change_id': 'CHG-1', 'long_key_name': {'y': 1, 'b': 2}},
+                         sort_keys=True, indent=2)
+        assert one.write_audit('json', big, str(tmp_path / 'r2')) is True
+        assert one.write_audit('json', big, str(tmp_path / 'r2')) is False           # jsonb reorders its keys
+        assert one.write_audit('json', audit, str(tmp_path / 'reports')) is True
         assert one.write_audit('html', '<html>r</html>', str(tmp_path / 'reports')) is True
         assert one.write_audit('html', '<html>r</html>', str(tmp_path / 'reports')) is False
     finally:
