@@ -264,7 +264,8 @@ class PgStateStore:
         return os.path.join(directory or self.state_dir or '.', self.change_id + AUDIT_SUFFIXES[ext])
 
     def write_audit(self, ext, text, directory=None):
-        """Store the audit in the change's row (its JSON as jsonb) and, as a local copy, in ``directory``."""
+        """Store the audit in the change's row (its JSON as jsonb) and, as a local copy, in ``directory``; True when
+        the stored audit changed."""
         from ansible_collections.alertops.core.plugins.plugin_utils.state_store import write_file  # pylint: disable=import-outside-toplevel
         column = {'json': 'audit_json', 'html': 'audit_html'}[ext]
         if self.check_mode:
@@ -289,10 +290,10 @@ class PgStateStore:
                              % column, (value, self.change_id))
                 return True
         changed = self._run('storing the %s audit of change %s' % (ext, self.change_id), work)
-        local = False
         if directory or self.state_dir:
-            local = write_file(self.audit_path(ext, directory), text, 0o640, dir_mode=0o750)
-        return changed or local
+            # a convenience copy on this job's disk (a fresh container has none): it does not make the task changed
+            write_file(self.audit_path(ext, directory), text, 0o640, dir_mode=0o750)
+        return changed
 
     def read_audit(self, ext, directory=None):
         """The audit stored in the change's row (JSON text for ``json``), or None."""
