@@ -10,8 +10,11 @@
      window in which the change caused 1,000 alerts (500 Mackerel + 500 OpsRamp) vs. a bare Python script sending
      the same requests (goal <= 2x the time), with the request counts of both printed beside the minimum (goal:
      the role's count is the minimum).
+  3. (issue 24) the same end phase with each state store side by side: ``file`` and ``postgresql`` (a throwaway
+     server from tests/pg_cluster.py; skipped, saying why, where none can be started). Informational, no goal.
 
-    python benchmarks/lookup_and_window.py [--lookup-alerts 10000] [--window-alerts 1000]
+    python benchmarks/lookup_and_window.py [--lookup-alerts 10000] [--window-alerts 1000] [--store-alerts 200]
+    python benchmarks/lookup_and_window.py --stores-only [--store-alerts 200]
 """
 
 from __future__ import absolute_import, division, print_function
@@ -65,6 +68,7 @@ WINDOW_PLAY = """
         maintenance_window_phase: "{{ phase }}"
         maintenance_window_change_id: "{{ change_id }}"
         maintenance_window_state_dir: "{{ state_dir }}"
+        maintenance_window_state_store: "{{ store | default('file') }}"
         maintenance_window_platforms: [mackerel, opsramp]
         maintenance_window_mackerel_host_ids: "{{ hosts }}"
         maintenance_window_opsramp_query: {resourceIds: [res-bench-01]}
@@ -256,17 +260,56 @@ def bench_window(url, workdir, count):
     return best
 
 
+def bench_stores(url, workdir, count):
+    """The end phase (``count`` caused alerts) with each state store; the times side by side."""
+    sys.path.insert(0, os.path.join(ROOT, 'tests'))
+    import pg_cluster  # pylint: disable=import-outside-toplevel
+    base = launch.collections_base(workdir)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=base, ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', **creds(url))
+    reason = pg_cluster.skip_reason()
+    cluster = None if reason else pg_cluster.Cluster().init().start()
+    times = {}
+    try:
+        for store in ('file', 'postgresql'):
+            if store == 'postgresql' and cluster is None:
+                continue
+            store_env = dict(env, ALERTOPS_STATE_URL=cluster.url()) if store == 'postgresql' else env
+            call(url + '/_sim/reset', 'POST', {})
+            hosts = call(url + '/_sim/mackerel/hosts')['hosts'][:2]
+            extra = {'state_dir': os.path.join(workdir, 'state-' + store), 'hosts': hosts,
+                     'change_id': 'CHG-STORE-%s' % store, 'store': store}
+            playbook(workdir, WINDOW_PLAY, store_env, dict(extra, phase='begin'))
+            time.sleep(1.1)
+            raise_window(url, hosts, count)
+            time.sleep(1.1)
+            times[store] = playbook(workdir, WINDOW_PLAY, store_env, dict(extra, phase='end'))
+    finally:
+        if cluster is not None:
+            cluster.remove()
+    print('end phase by state store, %d caused alerts (whole ansible-playbook run): file %.2f s, postgresql %s'
+          % (count, times['file'], ('%.2f s (%+.2f s)' % (times['postgresql'], times['postgresql'] - times['file']))
+             if 'postgresql' in times else 'not measured: %s' % reason))
+    return times
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--lookup-alerts', type=int, default=10000)
     parser.add_argument('--window-alerts', type=int, default=1000)
+    parser.add_argument('--store-alerts', type=int, default=200)
+    parser.add_argument('--stores-only', action='store_true', help='only the end phase per state store')
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix='alertops-bench-')
     proc, info = launch.start(workdir)
     url = info['url']
     try:
+        if args.stores_only:
+            bench_stores(url, workdir, args.store_alerts)
+            return 0
         lookup = bench_lookup(url, args.lookup_alerts)
         window = bench_window(url, workdir, args.window_alerts)
+        bench_stores(url, workdir, args.store_alerts)
     finally:
         proc.terminate()
     ok = lookup['ratio'] <= 1.3 and lookup['requests'] == (args.lookup_alerts + 99) // 100 and window['ratio'] <= 2 \

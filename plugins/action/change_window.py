@@ -27,7 +27,8 @@ from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as 
 from ansible_collections.alertops.core.plugins.plugin_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.plugin_utils import models
 from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
-from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore, write_file
+from ansible_collections.alertops.core.plugins.plugin_utils.state_store import write_file
+from ansible_collections.alertops.core.plugins.plugin_utils.state_stores import STORE_OPTION, list_changes, open_store
 
 STEPS = ('start', 'begin', 'plan', 'record', 'release', 'cancel', 'sweep', 'sweep_report')
 ARGS = {
@@ -62,6 +63,7 @@ ARGS = {
     'approve': dict(type='bool', default=False),
     'scope_sources': dict(type='dict', default={}),
 }
+ARGS.update(STORE_OPTION)
 # begin: one cheap read per platform, before anything is written (a platform without credentials fails begin, not the
 # end after the change); the Mackerel read is of the hosts in scope, so an unknown host id fails it too
 CONNECTION_HINTS = {
@@ -86,7 +88,7 @@ class ActionModule(ActionBase):
         self._vars = task_vars or {}
         try:
             change_id = cw.check_change_id(args['change_id'])
-            store = StateStore(args['state_dir'], change_id, check_mode=self._task.check_mode)
+            store = open_store(args, change_id, check_mode=self._task.check_mode)
             result.update(getattr(self, '_' + args['step'])(args, change_id, store))
         except AlertOpsError as exc:
             raise AnsibleActionFail(to_text(exc))
@@ -229,7 +231,7 @@ class ActionModule(ActionBase):
         actions = cw.actions_for(args['opsramp_action'])
         if args['approve']:               # phase plan: decide, write the plan for an approval, send nothing
             return self._plan_for_approval(args, change_id, store, state, end, actions)
-        approved = self._approved_plan(store, change_id, args['window']['end'])
+        approved = self._approved_plan(state, change_id, args['window']['end'])
         the_plan = cw.plan(state, models.alert_models(args['listings']), end, actions=actions,
                            handed_in=args['handed_in'], end_source=args['end_source'],
                            approved=approved['to_act'] if approved else None)
@@ -254,14 +256,18 @@ class ActionModule(ActionBase):
             if not (state.get('suppression') or {}).get('undone_at') else []
         document = cw.plan_document(state, the_plan, window, suppression, time.time())
         summary = cw.plan_summary(change_id, window, the_plan, check_mode=check_mode)
-        plan_json, plan_html = store.plan_path(), store.audit_path('html', args['report_dir'] or args['state_dir'])
-        plan_html = plan_html[:-len('-audit.html')] + '-plan.html'
+        report_dir = args['report_dir'] or args['state_dir']
+        plan_html = store.audit_path('html', report_dir)[:-len('-audit.html')] + '-plan.html'
+        # the plan a later end follows is part of the change's record (so it reaches another job through the shared
+        # store); the JSON file beside the report is a copy for people and tickets
+        plan_json = store.plan_path() if hasattr(store, 'plan_path') else plan_html[:-len('.html')] + '.json'
         changed = False
         if not check_mode:
-            previous = _read_json(plan_json)
-            if previous and previous.get('to_act') == document['to_act'] and previous.get('window') == document['window']:
-                document['made_at'] = previous.get('made_at')      # the same plan again: the same file
-            changed = write_file(plan_json, json.dumps(document, indent=2, sort_keys=True) + '\n', 0o640)
+            previous = state.get('plan') or {}
+            if previous.get('to_act') == document['to_act'] and previous.get('window') == document['window']:
+                document['made_at'] = previous.get('made_at')      # the same plan again: the same record
+            changed = store.write(dict(state, plan=document))
+            changed = write_file(plan_json, json.dumps(document, indent=2, sort_keys=True) + '\n', 0o640) or changed
             audit = cw.audit(state, the_plan, window, cw.normalise_scope(state.get('scope')),
                              cw.check_platforms(args['platforms']), check_mode=False)
             notes = ['Plan for approval, made %s: nothing was sent. End will act on these %d alert(s) only; any alert '
@@ -282,13 +288,13 @@ class ActionModule(ActionBase):
                     reason=cw.reason_text(change_id, args['reason']))
 
     @staticmethod
-    def _approved_plan(store, change_id, window_end):
-        """The approved plan of this change's window, when phase plan wrote one: end acts on it only."""
-        document = _read_json(store.plan_path())
-        if document is None:
+    def _approved_plan(state, change_id, window_end):
+        """The approved plan of this change's window, when phase plan recorded one: end acts on it only."""
+        document = state.get('plan')
+        if not document:
             return None
         to_act = cw.approved_to_act(document, change_id, window_end)
-        return {'made_at': document.get('made_at'), 'file': store.plan_path(), 'to_act': to_act}
+        return {'made_at': document.get('made_at'), 'to_act': to_act}
 
     def _record(self, args, change_id, store):
         recorded = store.read()
@@ -325,14 +331,15 @@ class ActionModule(ActionBase):
         summary = cw.summary(change_id, window, the_plan, check_mode=check_mode,
                              report=None if check_mode else report_html)
         if not check_mode:
-            changed = write_file(report_json, json.dumps(audit, indent=2, sort_keys=True) + '\n', 0o640,
-                                 dir_mode=0o750) or changed
+            changed = store.write_audit('json', json.dumps(audit, indent=2, sort_keys=True) + '\n',
+                                        args['report_dir'] or args['state_dir']) or changed
             # the suppression line comes from the record, so a rerun (which undoes nothing) renders the same report
             notes = [sup.summary_line(state['suppression'])] if state.get('suppression') else args['notes']
             # the report shows the console's summary without the report's own path
             shown = cw.summary(change_id, window, the_plan)
-            changed = write_file(report_html, audit_report.render_change_report(change_id, window, audit, shown, notes),
-                                 0o640, dir_mode=0o750) or changed
+            changed = store.write_audit('html', audit_report.render_change_report(change_id, window, audit, shown,
+                                                                                  notes),
+                                        args['report_dir'] or args['state_dir']) or changed
         return dict(changed=changed, state=state, audit=audit, summary=summary, report_json=report_json,
                     report_html=report_html, failures=['%s %s: %s' % f for f in failures],
                     first_groups=list(cw.FIRST_GROUPS),
@@ -360,8 +367,8 @@ class ActionModule(ActionBase):
         """The changes of the state directory whose suppression expired and whose end never ran (read-only)."""
         now = time.time()
         expired, held = [], []
-        for other in StateStore.list_changes(args['state_dir']):
-            one = StateStore(args['state_dir'], other, check_mode=self._task.check_mode)
+        for other in list_changes(args):
+            one = open_store(args, other, check_mode=self._task.check_mode)
             state = one.read()
             if not lc.expired(state, now):
                 continue
@@ -381,7 +388,7 @@ class ActionModule(ActionBase):
         change whose undo failed does not stop the others, and is named)."""
         removed, still = [], []
         for other in args['swept']:
-            one = StateStore(args['state_dir'], cw.check_change_id(other), check_mode=self._task.check_mode)
+            one = open_store(args, cw.check_change_id(other), check_mode=self._task.check_mode)
             try:
                 record = (one.read() or {}).get('suppression') or {}
                 if record.get('in_place') and not record.get('undone_at'):
@@ -399,18 +406,6 @@ class ActionModule(ActionBase):
 
 PLAN_LINES = 200        # the plan's HTML lists this many alerts to close; the JSON holds every one
 PHASE_CHECKS = {'end': lc.check_end, 'cancel': lc.check_cancel, 'plan': lc.check_plan, 'extend': lc.check_extend}
-
-
-def _read_json(path):
-    """A JSON file of the change (the plan), None when absent; refused when unreadable (a plan is not guessed)."""
-    try:
-        with open(path) as handle:
-            return json.load(handle)
-    except (IOError, OSError):
-        return None
-    except ValueError as exc:
-        raise cw.ChangeWindowError('%s is not readable JSON (%s): refused, nothing was sent. Run phase plan again.'
-                                   % (path, exc))
 
 
 def _listing(scope, begin_at):

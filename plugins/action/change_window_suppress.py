@@ -27,7 +27,7 @@ from ansible_collections.alertops.core.plugins.module_utils.errors import AlertO
 from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as lc
 from ansible_collections.alertops.core.plugins.plugin_utils.models import alert_models
 from ansible_collections.alertops.core.plugins.plugin_utils.modules import execute
-from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore, write_file
+from ansible_collections.alertops.core.plugins.plugin_utils.state_stores import STORE_OPTION, open_store
 
 STEPS = ('begin_plan', 'begin_record', 'end_plan', 'end_record', 'verify', 'extend_plan', 'extend_record')
 ARGS = {
@@ -50,6 +50,7 @@ ARGS = {
     'notes': dict(type='list', elements='str', default=[]),
 }
 ARGS.update(options.group_spec('concurrency'))
+ARGS.update(STORE_OPTION)
 
 
 class ActionModule(ActionBase):
@@ -63,7 +64,7 @@ class ActionModule(ActionBase):
         _validated, args = self.validate_argument_spec(argument_spec=ARGS)
         try:
             change_id = cw.check_change_id(args['change_id'])
-            store = StateStore(args['state_dir'], change_id, check_mode=self._task.check_mode)
+            store = open_store(args, change_id, check_mode=self._task.check_mode)
             result.update(getattr(self, '_' + args['step'])(args, change_id, store, task_vars or {}))
         except AlertOpsError as exc:
             raise AnsibleActionFail(to_text(exc))
@@ -229,14 +230,14 @@ class ActionModule(ActionBase):
         """Merge ``sections`` into ``<report_dir>/<change_id>-audit.json`` (created when the end failed earlier)."""
         if self._task.check_mode:
             return False
-        path = StateStore(args['state_dir'], change_id).audit_path('json', args['report_dir'] or args['state_dir'])
+        store = open_store(args, change_id)
+        directory = args['report_dir'] or args['state_dir']
         try:
-            with open(path) as handle:
-                audit = json.load(handle)
-        except (IOError, OSError, ValueError):
+            audit = json.loads(store.read_audit('json', directory) or '')
+        except ValueError:
             audit = {'change_id': change_id}
         audit.update(sections)
-        return write_file(path, json.dumps(audit, indent=2, sort_keys=True) + '\n', 0o640, dir_mode=0o750)
+        return store.write_audit('json', json.dumps(audit, indent=2, sort_keys=True) + '\n', directory)
 
     def _module(self, name, module_args, task_vars):
         result = execute(self, name, module_args, task_vars)

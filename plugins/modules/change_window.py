@@ -61,6 +61,15 @@ options:
     description: Directory of the state file and its lock, on the controller.
     type: path
     required: true
+  state_store:
+    description:
+      - Where the state, the lock and the audit live. V(file) in O(state_dir); V(postgresql) in the PostgreSQL
+        database of the environment variable E(ALERTOPS_STATE_URL) (a row per change with a version, every write a
+        compare-and-set under the change's advisory lock; needs C(psycopg)). See the role's C(maintenance_window_state_store).
+    type: str
+    choices: [file, postgresql]
+    default: file
+    version_added: 0.3.0
   report_dir:
     description: Directory of C(<change_id>-audit.json) (O(step=record)); default O(state_dir).
     type: path

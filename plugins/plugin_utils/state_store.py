@@ -211,6 +211,18 @@ class StateStore:
     def plan_path(self):
         return self._name(PLAN_SUFFIX)
 
+    def write_audit(self, ext, text, directory=None):
+        """Write the audit ``<id>-audit.<ext>`` (0640, a missing directory 0750); True when it changed."""
+        return write_file(self.audit_path(ext, directory), text, 0o640, dir_mode=0o750, check_mode=self.check_mode)
+
+    def read_audit(self, ext, directory=None):
+        """The text of the audit ``<id>-audit.<ext>``, or None when there is none (or it cannot be read)."""
+        try:
+            data = _read_own(self.audit_path(ext, directory), 'audit')
+        except ChangeWindowError:
+            return None
+        return None if data is None else data.decode('utf-8', 'replace')
+
     @staticmethod
     def list_changes(state_dir):
         """Every change id with a state in ``state_dir`` (``<id>.state.json``, or a 0.2.0 ``<id>.json`` whose JSON

@@ -53,6 +53,7 @@ PLACEHOLDERS = {
     '2cSZzK3XfmG': '{monitor0}',                          # a Mackerel monitor id (mackerel_downtime)
     '389547': '100',                                      # an OpsRamp alert id ('175' is seeded as it is)
     '/var/tmp/alerts.jsonl': '{tmp}/alerts.jsonl', '/tmp/alerts.jsonl': '{tmp}/alerts.jsonl',
+    '/tmp/CHG-1234-audit.html': '{tmp}/CHG-1234-audit.html',  # change_window_info
 }
 
 # play variables every example may use

@@ -153,23 +153,24 @@ def test_long_waits_are_reported_short_ones_marked_short():
 
 
 def test_threads_are_released_one_at_a_time():
-    pacer = pacing.Pacer('log360', rate_limit=600)   # real clock: 0.1 s apart
-    import time
-    stamps = []
-    lock = threading.Lock()
+    # a simulated clock that only sleeping moves: what is measured is the pacer's spacing, not the machine's load
+    moments, slept, guard = [0.0], [], threading.Lock()
 
-    def work():
-        pacer.before_send()
-        with lock:
-            stamps.append(time.monotonic())
+    def sleep(seconds):
+        with guard:
+            slept.append(seconds)
+            moments[0] += seconds
 
-    threads = [threading.Thread(target=work) for _n in range(6)]
+    pacer = pacing.Pacer('log360', rate_limit=600, clock=lambda: moments[0], sleep=sleep)   # 0.1 s apart
+    threads = [threading.Thread(target=pacer.before_send) for _n in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    stamps.sort()
-    assert min(b - a for a, b in zip(stamps, stamps[1:])) >= 0.1
+    # six requests: the first at once, each of the other five one interval after the one before (the lock is held
+    # while sleeping, so no two are released together)
+    assert [round(s, 6) for s in slept] == [round(pacer.interval, 6)] * 5
+    assert round(moments[0], 6) == round(5 * pacer.interval, 6) and pacer.interval >= 0.1
 
 
 @pytest.mark.parametrize('params,rate', [
