@@ -209,7 +209,7 @@ class ActionModule(ActionBase):
         check_mode = self._task.check_mode
         if args['kept']:                  # start found the begin of an earlier run: its record stands
             state = store.read() or args['state']
-            return dict(changed=False, state=state, state_file=store.path,
+            return dict(changed=False, state=state, state_file=store.path, hosts_to_suppress=cw.hosts_to_suppress(state),
                         msg=cw.begin_summary(state, kept=True, check_mode=check_mode, state_file=store.path))
         begin = cw.to_second(args['window']['begin'], 'begin')
         listings = models.alert_models(args['listings'])
@@ -220,7 +220,7 @@ class ActionModule(ActionBase):
         state = lc.advance(state, 'begun', begin)
         changed = store.write(state)
         store.unlock()
-        return dict(changed=changed, state=state, state_file=store.path,
+        return dict(changed=changed, state=state, state_file=store.path, hosts_to_suppress=cw.hosts_to_suppress(state),
                     msg=cw.begin_summary(state, check_mode=check_mode, state_file=store.path))
 
     def _plan(self, args, change_id, store):

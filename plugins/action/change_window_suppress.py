@@ -96,7 +96,8 @@ class ActionModule(ActionBase):
     def _begin_plan(self, args, change_id, store, task_vars):
         state = store.read() or {}
         begin = cw.to_second(args['begin_at'] or state.get('begin_at'), 'begin_at')
-        plan, record = sup.begin_plan(change_id, cw.check_platforms(args['platforms']), args['scope'], begin,
+        scope = dict(args['scope'], mackerel_host_ids=cw.hosts_to_suppress(dict(state, scope=args['scope'])))
+        plan, record = sup.begin_plan(change_id, cw.check_platforms(args['platforms']), scope, begin,
                                       args['options'], args['host_preview'], state.get('suppression'))
         # write-ahead: every host's previous status is on disk before any host is changed
         changed, _state = self._update(store, record)

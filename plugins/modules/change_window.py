@@ -324,6 +324,13 @@ msg:
   description: What the step did, in one line (O(step=begin), O(step=cancel), O(step=sweep)).
   returned: step begin, cancel and sweep
   type: str
+hosts_to_suppress:
+  description:
+    - With O(step=begin), the Mackerel hosts that suppression puts into maintenance. These are the hosts named in
+      the scope, not those its services and roles added (their downtime silences those).
+  returned: step begin
+  type: list
+  elements: str
 scope_sources:
   description:
     - With O(step=start) and O(phase=begin), how each Mackerel host id came into scope (V(given), V(service web),

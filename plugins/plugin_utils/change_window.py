@@ -202,6 +202,12 @@ def expand_scope(scope, host_lists):
     return scope, dict((h, sorted(set(s))) for h, s in sources.items())
 
 
+def hosts_to_suppress(state):
+    """The Mackerel hosts begin puts into maintenance: those named, not those its services and roles added (their
+    downtime silences them, and a whole service's hosts are not taken out of monitoring for one change)."""
+    return given_host_ids(state)
+
+
 def given_host_ids(state):
     """The host ids given at begin (not those its services and roles added)."""
     sources = state.get('scope_sources')
