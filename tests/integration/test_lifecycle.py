@@ -377,3 +377,43 @@ def test_an_end_killed_during_the_closes_is_rerun_and_closes_the_rest_once(sim, 
     audit = audit_of(tmp_path, 'CHG-3061')
     assert sorted(c['id'] for c in audit['closed']) == ids
     assert state_of(tmp_path, 'CHG-3061')['lifecycle']['phase'] == 'ended'
+
+
+def test_the_audit_of_x_never_touches_the_state_of_x_audit(sim, play, tmp_path):
+    hosts = working_hosts(sim, 2)
+    other = {'change_id': 'CHG-3070-audit', 'hosts_in_scope': hosts[1:], 'platforms': ['mackerel']}
+    mine = {'change_id': 'CHG-3070', 'hosts_in_scope': hosts[:1], 'platforms': ['mackerel']}
+    assert play('mw_window.yml', dict(other, phase='begin')).rc == 0
+    before = (tmp_path / 'state' / 'CHG-3070-audit.state.json').read_text()
+    assert play('mw_window.yml', dict(mine, phase='begin')).rc == 0
+    end = play('mw_window.yml', dict(mine, phase='end'))
+    assert end.rc == 0, end.output[-3000:]
+    # X's audit has a name no change id's state can have; X-audit's state is as its begin left it
+    assert (tmp_path / 'reports' / 'CHG-3070-audit.json').exists()
+    assert (tmp_path / 'state' / 'CHG-3070-audit.state.json').read_text() == before
+    assert state_of(tmp_path, 'CHG-3070-audit')['lifecycle']['phase'] == 'begun'
+    ended = play('mw_window.yml', dict(other, phase='end'))
+    assert ended.rc == 0, ended.output[-3000:]
+    assert audit_of(tmp_path, 'CHG-3070')['change_id'] == 'CHG-3070'
+    assert json.loads((tmp_path / 'reports' / 'CHG-3070-audit-audit.json').read_text())['change_id'] == 'CHG-3070-audit'
+
+
+def test_exactly_one_of_twenty_playbook_runs_takes_a_stale_lock(sim, play, tmp_path):
+    hosts = working_hosts(sim, 1)
+    assert play('mw_window.yml', {'change_id': 'CHG-3071', 'hosts_in_scope': hosts, 'platforms': ['mackerel'],
+                                  'phase': 'begin'}).rc == 0
+    # a lock left by a run that died (its pid is no process on this host)
+    lock = tmp_path / 'state' / 'CHG-3071.lock'
+    import socket
+    lock.write_text(json.dumps({'pid': 2 ** 22 + 12345, 'host': socket.gethostname(), 'since': '2026-01-01T00:00:00Z'}))
+    os.chmod(str(lock), 0o600)
+    runs = [play('mw_lock.yml', {'change_id': 'CHG-3071'}, background=True) for _n in range(20)]
+    # the winner stays alive holding the lock (a live holder is never stale) until the 19 others have tried
+    deadline = time.time() + 540
+    while sum(run.poll() is not None for run in runs) < 19 and time.time() < deadline:
+        time.sleep(0.5)
+    (tmp_path / 'go').write_text('go')
+    outputs = [run.communicate(timeout=300)[0].decode('utf-8', 'replace') for run in runs]
+    got = [o for o in outputs if 'CONTENDER GOT THE LOCK' in o]
+    refused = [o for o in outputs if 'CONTENDER REFUSED: change CHG-3071 is being handled by another run' in o]
+    assert (len(got), len(refused)) == (1, 19), [o[-600:] for o in outputs if o not in got + refused][:2]
