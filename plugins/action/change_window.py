@@ -54,7 +54,6 @@ ARGS = {
     'handed_in': dict(type='bool', default=False),
     'end_source': dict(type='str', default='state'),
     'notes': dict(type='list', elements='str', default=[]),
-    'reason': dict(type='str', default=''),     # record: the reason the writes sent (when the vendor does not say it)
     'names': dict(type='dict', default={}),     # begin: {Mackerel host id: name} as step start read them
     'suppress': dict(type='bool', default=False),
     'verify': dict(type='bool', default=False),

@@ -112,6 +112,8 @@ options:
     description:
       - "With O(step=plan), the close reason; RV(reason) returns it prefixed with C(<change_id>: ), the prefix by
         which a later run recognises a close of this change."
+      - With O(step=record), the same reason (the role passes it to both). Every close and acknowledgement in the
+        state and the audit records its reason, the one the vendor stored where its answer says it, else the one sent.
     type: str
     default: closed after the change window
     version_added: 0.3.0
@@ -155,13 +157,6 @@ options:
       baseline's alerts name their hosts in the audit as the window's alerts do.
     type: dict
     default: {}
-    version_added: 0.3.0
-  reason:
-    description: With O(step=record), the reason the writing modules sent (V(<change_id>) followed by the reason text). Every close and
-      acknowledgement in the state and the audit records its reason, the one the vendor stored where its answer says
-      it, else this one.
-    type: str
-    default: ''
     version_added: 0.3.0
   suppress:
     description: With O(step=start) and O(phase=end), whether the role was asked to remove suppression (a recorded,
