@@ -27,9 +27,10 @@ from ansible_collections.alertops.core.plugins.plugin_utils import notify
 from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore
 
 ARGS = {
-    'event': dict(type='str', required=True, choices=list(notify.EVENTS)),
-    'change_id': dict(type='raw', required=True),
-    'state_dir': dict(type='path', required=True),
+    'check_only': dict(type='bool', default=False),
+    'event': dict(type='str', choices=list(notify.EVENTS)),
+    'change_id': dict(type='raw'),
+    'state_dir': dict(type='path'),
     # raw elements: plugin_utils/notify.py checks them, with messages that never quote a URL
     'destinations': dict(type='list', elements='raw', required=True, no_log=True),
     'results': dict(type='dict', default={}),
@@ -54,8 +55,16 @@ class ActionModule(ActionBase):
         except AnsibleActionFail as exc:
             raise AnsibleActionFail(redactor.redact(to_text(exc.message)))
         try:
-            change_id = cw.check_change_id(args['change_id'])
             destinations = notify.check_destinations(args['destinations'])
+            if args['check_only']:
+                result.update(changed=False, destinations=[_row(d, required=d['required'], events=d['events'])
+                                                           for d in destinations],
+                              msg='maintenance_window_notify: %d destination(s), checked' % len(destinations))
+                return result
+            missing = [k for k in ('event', 'change_id', 'state_dir') if args[k] in (None, '')]
+            if missing:
+                raise AnsibleActionFail('missing required arguments: %s' % ', '.join(missing))
+            change_id = cw.check_change_id(args['change_id'])
             store = StateStore(args['state_dir'], change_id, check_mode=self._task.check_mode)
             result.update(self._notify(args, change_id, destinations, store, redactor))
         except errors.AlertOpsError as exc:
@@ -67,14 +76,14 @@ class ActionModule(ActionBase):
         told = notify.content(event, change_id, args['results'], audit_url=args['audit_url'] or None)
         if told is None:
             skipped = [_row(d, why='the %s phase recorded nothing to tell' % event) for d in destinations]
-            return dict(changed=False, event=event, sent=[], skipped=skipped, failed=[],
+            return dict(changed=False, event=event, sent=[], skipped=skipped, failures=[],
                         msg='%s %s: nothing to tell (the phase recorded nothing); nothing sent' % (change_id, event))
         payloads = dict((d['name'], notify.payload(d['kind'], told)) for d in destinations)
         if self._task.check_mode:
             state = store.read() or {}
             plan = notify.plan_sends(destinations, event, payloads, state.get('notifications'))
             would = [_row(d, event=event) for d, what, _why in plan if what == 'send']
-            return dict(changed=bool(would), event=event, sent=[], would_send=would, failed=[],
+            return dict(changed=bool(would), event=event, sent=[], would_send=would, failures=[],
                         skipped=[_row(d, why=why) for d, what, why in plan if what == 'skip'],
                         title=told['title'], msg='%s %s: check mode, nothing sent; would tell %s'
                         % (change_id, event, ', '.join(r['name'] for r in would) or 'nobody'))
@@ -90,7 +99,7 @@ class ActionModule(ActionBase):
     def _send_all(self, change_id, event, destinations, payloads, told, store, redactor):
         state = store.read()
         sent_record = (state or {}).get('notifications') or {}
-        sent, skipped, failed, warnings = [], [], [], []
+        sent, skipped, failures, warnings = [], [], [], []
         for dest, what, why in notify.plan_sends(destinations, event, payloads, sent_record):
             if what == 'skip':
                 skipped.append(_row(dest, why=why))
@@ -100,7 +109,7 @@ class ActionModule(ActionBase):
                 sent.append(_row(dest, event=event))
                 sent_record = notify.record_sent(sent_record, dest, event, payloads[dest['name']], cw.iso(time.time()))
                 continue
-            failed.append(_row(dest, required=dest['required'], error=problem))
+            failures.append(_row(dest, required=dest['required'], error=problem))
             warnings.append('%s %s: notifying %s failed: %s.%s' % (
                 change_id, event, notify.describe(dest), problem,
                 ' It is required: the phase fails (its own work is recorded).' if dest['required'] else
@@ -113,19 +122,19 @@ class ActionModule(ActionBase):
         parts = ['%s %s: told %s' % (change_id, event, ', '.join(r['name'] for r in sent) or 'nobody')]
         if skipped:
             parts.append('skipped %s' % ', '.join('%s (%s)' % (r['name'], r['why']) for r in skipped))
-        if failed:
-            parts.append('FAILED %s' % ', '.join(r['name'] for r in failed))
-        out = dict(changed=bool(sent), event=event, sent=sent, skipped=skipped, failed=failed, title=told['title'],
+        if failures:
+            parts.append('FAILED %s' % ', '.join(r['name'] for r in failures))
+        out = dict(changed=bool(sent), event=event, sent=sent, skipped=skipped, failures=failures, title=told['title'],
                    msg='; '.join(parts))
         if warnings:
             out['warnings'] = [redactor.redact(w) for w in warnings]
-        required = [r['name'] for r in failed if r['required']]
+        required = [r['name'] for r in failures if r['required']]
         if required:
             out['failed'] = True
             out['msg'] = redactor.redact('%s. Required destination(s) not told: %s (%s). The phase\'s own work is '
                                          'recorded; rerun the phase to notify again.' % (
                                              out['msg'], ', '.join(required),
-                                             '; '.join('%s: %s' % (r['name'], r['error']) for r in failed
+                                             '; '.join('%s: %s' % (r['name'], r['error']) for r in failures
                                                        if r['required'])))
         return out
 
@@ -137,9 +146,13 @@ class ActionModule(ActionBase):
         try:
             http = transport.Transport('notify', dest['url'], request_timeout=dest['timeout'], retries=0,
                                        secrets=notify.secrets_of(dest['url']), pool_size=2)
-            response = http.request('POST', dest['url'], 'POST to %s' % notify.describe(dest), json_body=document,
+            response = http.request('POST', dest['url'], 'POST', json_body=document,
                                     idempotent=False)
             problem = notify.check_answer(dest['kind'], response.status, response.excerpt(200))
+        except errors.RedirectError as exc:
+            # never followed, to another host or the same one: the message (and the URL's token) would go along
+            problem = ('HTTP %s: the destination answered with a redirect, which is never followed (the message would '
+                       'go to an address nobody configured). Give the destination\'s own URL' % exc.status)
         except errors.OutcomeUnknownError as exc:
             problem = '%s (it may have arrived)' % to_text(exc)
         except errors.AlertOpsError as exc:
@@ -150,7 +163,10 @@ class ActionModule(ActionBase):
         finally:
             if http is not None:
                 http.close()
-        return None if problem is None else redactor.redact(problem)
+        if problem is None:
+            return None
+        # the transport names its own option; a destination's bound is its timeout
+        return redactor.redact(problem.replace('request_timeout', 'timeout'))
 
 
 def _row(dest, **fields):

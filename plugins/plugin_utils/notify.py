@@ -401,18 +401,22 @@ def check_answer(kind, status, text):
 
 # -- secrets ----------------------------------------------------------------------------------------------------
 def secrets_of(url):
-    """What of a destination URL is secret: all of it, its path and query (the token: Slack's /services/T../B../x..,
-    a Teams Workflows ``sig=``), each query value, and any userinfo. The host is not: messages name it."""
+    """What of a destination URL is secret: each path segment that looks like a token (it has a digit, or it is 16
+    characters or longer: Slack's T../B../xxxx, a Teams webhook's GUIDs), each query value (a Teams Workflows
+    ``sig=``), and any userinfo. Not the host (messages name it), nor the words of the path (``services``, ``hooks``):
+    masking their 8-character pieces would mask those words wherever they are written. A URL quoted whole shows
+    with its tokens masked."""
     if not isinstance(url, str) or not url:
         return []
-    found = [url] + errors.url_secrets(url)
+    found = list(errors.url_secrets(url))
     try:
         parts = urlsplit(url)
     except ValueError:
-        return found
-    found.append(parts.path + ('?' + parts.query if parts.query else ''))
-    found.extend(v for _k, v in parse_qsl(parts.query, keep_blank_values=True))
-    return [s for s in found if s]
+        return found + [url]
+    found.extend(seg for seg in parts.path.split('/') if len(seg) >= errors.MIN_SECRET
+                 and (len(seg) >= 16 or any(c.isdigit() for c in seg)))
+    found.extend(v for _k, v in parse_qsl(parts.query, keep_blank_values=True) if len(v) >= errors.MIN_SECRET)
+    return found
 
 
 def describe(dest):

@@ -50,7 +50,7 @@ def three(sim):
 
 def test_begin_and_end_tell_every_destination_the_console_numbers_and_a_rerun_tells_nobody(sim, play, tmp_path):
     hosts = sim.control('mackerel', 'hosts')['hosts']
-    evars = {'change_id': 'CHG-5001', 'hosts_in_scope': hosts[:2], 'notify': three(sim)}
+    evars = {'change_id': 'CHG-5001', 'hosts_in_scope': hosts[:2], 'destinations': three(sim)}
     begin = play('mw_notify.yml', dict(evars, phase='begin'))
     assert begin.rc == 0, begin
     got = received(sim)
@@ -92,3 +92,108 @@ def test_begin_and_end_tell_every_destination_the_console_numbers_and_a_rerun_te
     assert again.rc == 0, again
     assert len(received(sim)) == 6                           # nothing sent again
     assert 'CHG-5001 end: told nobody; skipped ops-slack (already told' in again.output
+
+
+def warnings_of(output):
+    text = output.replace('\n', ' ')
+    return [w.strip() for w in text.split('[WARNING]:')[1:]]
+
+
+def test_endpoints_that_time_out_answer_500_or_invalid_payload_warn_and_the_change_completes(sim, play, tmp_path):
+    sim.configure(variants={'notify_delay': 4})
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    notify = [{'name': 'slow', 'kind': 'webhook', 'url': hook(sim, 'webhook', 'slow'), 'timeout': 1},
+              {'name': 'broken', 'kind': 'teams', 'url': hook(sim, 'teams', 'error')},
+              {'name': 'picky', 'kind': 'slack', 'url': hook(sim, 'slack', 'invalid')},
+              {'name': 'good', 'kind': 'slack', 'url': hook(sim, 'slack')}]
+    evars = {'change_id': 'CHG-5002', 'hosts_in_scope': hosts[:2], 'destinations': notify}
+    started = time.time()
+    begin = play('mw_notify.yml', dict(evars, phase='begin'))
+    assert begin.rc == 0, begin.output[-5000:]
+    assert time.time() - started < 30
+    warned = ' '.join(warnings_of(begin.output))
+    assert 'CHG-5002 begin: notifying slow (webhook, %s) failed:' % sim.url in warned
+    assert 'no complete answer within timeout (1 s)' in warned
+    assert 'CHG-5002 begin: notifying broken (teams, %s) failed:' % sim.url in warned and 'HTTP 500' in warned
+    assert 'CHG-5002 begin: notifying picky (slack, %s) failed:' % sim.url in warned and 'invalid_payload' in warned
+    assert 'The change is not affected' in warned
+    assert state_of(tmp_path, 'CHG-5002')['lifecycle']['phase'] == 'begun'
+    assert sorted(state_of(tmp_path, 'CHG-5002')['notifications']) == ['good']
+    assert [r['behaviour'] for r in received(sim)] == ['slow', 'error', 'invalid', 'ok']
+
+    end = play('mw_notify.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end
+    assert state_of(tmp_path, 'CHG-5002')['lifecycle']['phase'] == 'ended'
+    # a rerun of begin tries again only those not told
+    again = play("mw_notify.yml", dict(evars, phase="begin"))
+    assert again.rc != 0          # begin on an ended change is refused, and tells nobody
+    assert [r['behaviour'] for r in received(sim)][4:] == ['slow', 'error', 'invalid', 'ok']
+
+
+def test_a_required_destination_that_fails_fails_the_phase_after_its_work_is_recorded(sim, play, tmp_path):
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    notify = [{'name': 'pager', 'kind': 'webhook', 'url': hook(sim, 'webhook', 'error'), 'required': True},
+              {'name': 'chat', 'kind': 'slack', 'url': hook(sim, 'slack'), 'events': ['end']}]
+    evars = {'change_id': 'CHG-5003', 'hosts_in_scope': hosts[:2], 'destinations': notify}
+    begin = play('mw_notify.yml', dict(evars, phase='begin'))
+    assert begin.rc != 0
+    assert 'Required destination(s) not told: pager' in begin.output
+    assert state_of(tmp_path, 'CHG-5003')['lifecycle']['phase'] == 'begun'      # begin's work is recorded
+    assert [r['kind'] for r in received(sim)] == ['webhook']                    # chat is told of end only
+    raise_and_close_one(sim, hosts)
+    end = play('mw_notify.yml', dict(evars, phase='end'))
+    assert end.rc != 0
+    assert state_of(tmp_path, 'CHG-5003')['lifecycle']['phase'] == 'ended'
+    assert audit_of(tmp_path, 'CHG-5003')['counts']['closed'] == 4
+    assert [r['kind'] for r in received(sim)] == ['webhook', 'webhook', 'slack']
+    assert 'CHG-5003: change window ended' in received(sim)[2]['payload']['text']
+
+
+def test_a_redirect_is_not_followed(sim, play, tmp_path):
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    notify = [{'name': 'moved', 'kind': 'slack', 'url': hook(sim, 'slack', 'redirect')},
+              {'name': 'moved-json', 'kind': 'webhook', 'url': hook(sim, 'webhook', 'redirect')}]
+    begin = play('mw_notify.yml', {'change_id': 'CHG-5004', 'hosts_in_scope': hosts[:2], 'destinations': notify,
+                                   'phase': 'begin'})
+    assert begin.rc == 0, begin
+    assert [(r['behaviour'], r['status']) for r in received(sim)] == [('redirect', 307), ('redirect', 307)]
+    warned = ' '.join(warnings_of(begin.output))
+    assert 'notifying moved (slack, %s) failed: HTTP 307: the destination answered with a redirect, which is never followed' % sim.url in warned
+    assert 'notifications' not in state_of(tmp_path, 'CHG-5004')
+
+
+def fragments(secret, size=8):
+    return set(secret[i:i + size] for i in range(len(secret) - size + 1))
+
+
+def test_the_url_shows_in_no_output_at_vvvv_nor_in_the_state_or_the_audit(sim, play, tmp_path):
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    log = tmp_path / 'ansible.log'
+    notify = [{'name': 'ok', 'kind': 'slack', 'url': hook(sim, 'slack')},
+              {'name': 'down', 'kind': 'teams', 'url': hook(sim, 'teams', 'error')},
+              {'name': 'moved', 'kind': 'webhook', 'url': hook(sim, 'webhook', 'redirect')},
+              {'name': 'slow', 'kind': 'webhook', 'url': hook(sim, 'webhook', 'slow'), 'timeout': 1},
+              {'name': 'must', 'kind': 'webhook', 'url': hook(sim, 'webhook', 'error'), 'required': True,
+               'events': ['end']}]
+    sim.configure(variants={'notify_delay': 3})
+    evars = {'change_id': 'CHG-5005', 'hosts_in_scope': hosts[:2], 'destinations': notify}
+    env = {'ANSIBLE_LOG_PATH': str(log)}
+    outputs = [play('mw_notify.yml', dict(evars, phase='begin'), verbosity=4, env=env)]
+    assert outputs[0].rc == 0, outputs[0]
+    raise_and_close_one(sim, hosts)
+    outputs.append(play('mw_notify.yml', dict(evars, phase='end'), verbosity=4, env=env))
+    assert outputs[1].rc != 0                  # must is required
+    assert 'Required destination(s) not told: must' in outputs[1].output
+    bad = {'kind': 'slack', 'url': 'ftp://127.0.0.1/hooks/slack/ok/' + TOKEN}
+    outputs.append(play('mw_notify.yml', dict(evars, change_id='CHG-5006', phase='begin', destinations=[bad]), verbosity=4,
+                        env=env))
+    assert outputs[2].rc != 0
+    assert 'maintenance_window_notify[0]: url must start with https://' in outputs[2].output
+    assert not (tmp_path / 'state' / 'CHG-5006.state.json').exists()      # refused before begin did anything
+    texts = [o.output for o in outputs] + [log.read_text()]
+    for path in sorted((tmp_path / 'state').iterdir()) + sorted((tmp_path / 'reports').iterdir()):
+        if path.is_file():
+            texts.append(path.read_text(errors='replace'))
+    leaks = [(n, f) for n, text in enumerate(texts) for f in fragments(TOKEN) if f in text]
+    assert leaks == []
+    assert len(received(sim)) == 9             # begin: ok, down, moved, slow; end: the same and must
