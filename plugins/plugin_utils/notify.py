@@ -166,10 +166,12 @@ def _ran(result):
     return result
 
 
-def _suppression(record):
+def _suppression(record, said=None):
+    """The suppression's line (``said``: the console's own words for it, else the report's line) and what is in
+    place."""
     if not record:
         return None
-    return {'summary': sup.summary_line(record), 'in_place': list(record.get('in_place') or [])}
+    return {'summary': said or sup.summary_line(record), 'in_place': list(record.get('in_place') or [])}
 
 
 def _verify(result):
@@ -189,8 +191,11 @@ def _begin(results):
     baseline = dict((p, len(ids or [])) for p, ids in sorted((state.get('baseline') or {}).items()))
     # the console's words without "kept from an earlier run": a rerun of begin tells the same, so it is not sent again
     summary = cw.begin_summary(state, state_file=begin.get('state_file'))
+    # what begin's console says of the suppression (its record step's words), not the report's "STILL IN PLACE"
+    said = '%s: suppression in place: %s' % (state.get('change_id'), '; '.join((record or {}).get('in_place') or [])
+                                             or 'none')
     return {'summary': summary, 'counts': {'baseline': baseline, 'baseline_total': sum(baseline.values())},
-            'suppression': _suppression(record), 'window': {'begin': state.get('begin_at'), 'end': None}}
+            'suppression': _suppression(record, said), 'window': {'begin': state.get('begin_at'), 'end': None}}
 
 
 def _end(results):
@@ -236,7 +241,7 @@ def _other(event):
         record = result.get('record') if isinstance(result.get('record'), dict) else \
             (result.get('state') or {}).get('suppression')
         out = {'summary': summary, 'counts': dict(counts) if isinstance(counts, dict) else {},
-               'suppression': _suppression(record)}
+               'suppression': _suppression(record, result.get('suppression_summary'))}
         if result.get('report_json') or result.get('report_html'):
             out['audit'] = {'json': result.get('report_json'), 'html': result.get('report_html')}
         return out
