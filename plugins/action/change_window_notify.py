@@ -75,8 +75,8 @@ class ActionModule(ActionBase):
         event = args['event']
         told = notify.content(event, change_id, args['results'], audit_url=args['audit_url'] or None)
         if told is None:
-            skipped = [_row(d, why='the %s phase recorded nothing to tell' % event) for d in destinations]
-            return dict(changed=False, event=event, sent=[], skipped=skipped, failures=[],
+            not_sent = [_row(d, why='the %s phase recorded nothing to tell' % event) for d in destinations]
+            return dict(changed=False, event=event, sent=[], not_sent=not_sent, failures=[],
                         msg='%s %s: nothing to tell (the phase recorded nothing); nothing sent' % (change_id, event))
         payloads = dict((d['name'], notify.payload(d['kind'], told)) for d in destinations)
         if self._task.check_mode:
@@ -84,7 +84,7 @@ class ActionModule(ActionBase):
             plan = notify.plan_sends(destinations, event, payloads, state.get('notifications'))
             would = [_row(d, event=event) for d, what, _why in plan if what == 'send']
             return dict(changed=bool(would), event=event, sent=[], would_send=would, failures=[],
-                        skipped=[_row(d, why=why) for d, what, why in plan if what == 'skip'],
+                        not_sent=[_row(d, why=why) for d, what, why in plan if what == 'skip'],
                         title=told['title'], msg='%s %s: check mode, nothing sent; would tell %s'
                         % (change_id, event, ', '.join(r['name'] for r in would) or 'nobody'))
         held = store._holder().get('pid') == store.owner['pid']
@@ -99,10 +99,10 @@ class ActionModule(ActionBase):
     def _send_all(self, change_id, event, destinations, payloads, told, store, redactor):
         state = store.read()
         sent_record = (state or {}).get('notifications') or {}
-        sent, skipped, failures, warnings = [], [], [], []
+        sent, not_sent, failures, warnings = [], [], [], []
         for dest, what, why in notify.plan_sends(destinations, event, payloads, sent_record):
             if what == 'skip':
-                skipped.append(_row(dest, why=why))
+                not_sent.append(_row(dest, why=why))
                 continue
             problem = self._send(dest, payloads[dest['name']], redactor)
             if problem is None:
@@ -120,11 +120,11 @@ class ActionModule(ActionBase):
             warnings.append('%s %s: the change has no state file in %s: what was sent is not recorded, so a rerun '
                             'sends it again' % (change_id, event, store.dir))
         parts = ['%s %s: told %s' % (change_id, event, ', '.join(r['name'] for r in sent) or 'nobody')]
-        if skipped:
-            parts.append('skipped %s' % ', '.join('%s (%s)' % (r['name'], r['why']) for r in skipped))
+        if not_sent:
+            parts.append('not told %s' % ', '.join('%s (%s)' % (r['name'], r['why']) for r in not_sent))
         if failures:
             parts.append('FAILED %s' % ', '.join(r['name'] for r in failures))
-        out = dict(changed=bool(sent), event=event, sent=sent, skipped=skipped, failures=failures, title=told['title'],
+        out = dict(changed=bool(sent), event=event, sent=sent, not_sent=not_sent, failures=failures, title=told['title'],
                    msg='; '.join(parts))
         if warnings:
             out['warnings'] = [redactor.redact(w) for w in warnings]

@@ -104,8 +104,10 @@ sent:
   returned: when not check_only
   type: list
   elements: dict
-skipped:
-  description: The destinations not told, with C(why) (not one of their events; the same message was sent before).
+not_sent:
+  description:
+    - The destinations not told, with C(why) (not one of their events; the same message was sent before; the phase
+      recorded nothing to tell).
   returned: when not check_only
   type: list
   elements: dict

@@ -62,10 +62,12 @@ def test_begin_and_end_tell_every_destination_the_console_numbers_and_a_rerun_te
     assert generic['summary'].startswith('CHG-5001 begins at %s; baseline: ' % state['begin_at'])
 
     raise_and_close_one(sim, hosts)
-    sim.control('notify', 'received')
+    check = play('mw_notify.yml', dict(evars, phase='end'), check=True)
+    assert check.rc == 0, check.output[-4000:]
+    assert 'CHG-5001 end: check mode, nothing sent; would tell ops-slack, ops-teams, ops-json' in check.output
+    assert len(received(sim)) == 3
     end = play('mw_notify.yml', dict(evars, phase='end'))
     assert end.rc == 0, end
-    got = [r for r in received(sim) if (r['payload'] or {}).get('event') == 'end' or r['kind'] != 'webhook']
     ends = received(sim)[3:]
     assert [(r['kind'], r['status']) for r in ends] == [('slack', 200), ('teams', 202), ('webhook', 200)]
     audit = audit_of(tmp_path, 'CHG-5001')
@@ -91,7 +93,7 @@ def test_begin_and_end_tell_every_destination_the_console_numbers_and_a_rerun_te
     again = play('mw_notify.yml', dict(evars, phase='end'))
     assert again.rc == 0, again
     assert len(received(sim)) == 6                           # nothing sent again
-    assert 'CHG-5001 end: told nobody; skipped ops-slack (already told' in again.output
+    assert 'CHG-5001 end: told nobody; not told ops-slack (already told' in again.output
 
 
 def warnings_of(output):
@@ -197,3 +199,21 @@ def test_the_url_shows_in_no_output_at_vvvv_nor_in_the_state_or_the_audit(sim, p
     leaks = [(n, f) for n, text in enumerate(texts) for f in fragments(TOKEN) if f in text]
     assert leaks == []
     assert len(received(sim)) == 9             # begin: ok, down, moved, slow; end: the same and must
+
+
+def test_cancel_tells_that_the_suppression_is_gone(sim, play, tmp_path):
+    hosts = sim.control('mackerel', 'hosts')['hosts']
+    notify = [{'name': 'ops', 'kind': 'webhook', 'url': hook(sim, 'webhook')}]
+    evars = {'change_id': 'CHG-5007', 'hosts_in_scope': hosts[:2], 'destinations': notify, 'suppress': True}
+    begin = play('mw_notify.yml', dict(evars, phase='begin'))
+    assert begin.rc == 0, begin.output[-4000:]
+    told = received(sim)[0]['payload']
+    assert told['suppression']['in_place'] == state_of(tmp_path, 'CHG-5007')['suppression']['in_place'] != []
+    assert told['suppression']['summary'].startswith('CHG-5007: suppression in place: Mackerel ')
+    cancel = play('mw_notify.yml', dict(evars, phase='cancel'))
+    assert cancel.rc == 0, cancel.output[-4000:]
+    told = received(sim)[1]['payload']
+    assert (told['event'], told['status'], told['title']) == ('cancel', 'ok', 'CHG-5007: change window cancelled')
+    assert told['summary'] == 'CHG-5007: cancelled; suppression removed; nothing was closed'
+    assert told['suppression']['in_place'] == [] and 'removed at ' in told['suppression']['summary']
+    assert sorted(state_of(tmp_path, 'CHG-5007')['notifications']['ops']) == ['begin', 'cancel']

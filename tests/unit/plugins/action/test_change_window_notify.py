@@ -48,13 +48,13 @@ def test_sends_once_records_a_digest_and_a_rerun_sends_nothing(run_action, sim, 
     first = run_action('change_window_notify', args(tmp_path, dests))
     assert first['changed'] is True and first.get('failed') is not True, first
     assert [r['name'] for r in first['sent']] == ['chat', 'room']
-    assert first['skipped'] == [{'name': 'pager', 'kind': 'webhook', 'why': 'not told of begin (events: end)'}]
+    assert first['not_sent'] == [{'name': 'pager', 'kind': 'webhook', 'why': 'not told of begin (events: end)'}]
     assert posts(sim) == [('slack', 'ok', 200), ('teams', 'ok', 202)]
     recorded = read_state(tmp_path)['notifications']
     assert sorted(recorded) == ['chat', 'room'] and sorted(recorded['chat']['begin']) == ['at', 'digest', 'kind']
     again = run_action('change_window_notify', args(tmp_path, dests))
     assert again['changed'] is False and again['sent'] == []
-    assert [s['why'][:13] for s in again['skipped']] == ['already told ', 'already told ', 'not told of b']
+    assert [s['why'][:13] for s in again['not_sent']] == ['already told ', 'already told ', 'not told of b']
     assert len(posts(sim)) == 2
     assert TOKEN[:9] not in repr(first) + repr(again) + json.dumps(read_state(tmp_path))
 
@@ -98,7 +98,7 @@ def test_without_a_state_file_it_sends_and_warns_that_a_rerun_sends_again(run_ac
 def test_a_phase_that_recorded_nothing_sends_nothing(run_action, sim, tmp_path):
     result = run_action('change_window_notify', args(tmp_path, [{'kind': 'slack', 'url': URL % ('slack', 'ok')}],
                                                      event='end', results={'record': {'failed': True}}))
-    assert result['changed'] is False and result['skipped'][0]['why'] == 'the end phase recorded nothing to tell'
+    assert result['changed'] is False and result['not_sent'][0]['why'] == 'the end phase recorded nothing to tell'
     assert posts(sim) == []
 
 
