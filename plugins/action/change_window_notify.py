@@ -79,9 +79,10 @@ class ActionModule(ActionBase):
             return dict(changed=False, event=event, sent=[], not_sent=not_sent, failures=[],
                         msg='%s %s: nothing to tell (the phase recorded nothing); nothing sent' % (change_id, event))
         payloads = dict((d['name'], notify.payload(d['kind'], told)) for d in destinations)
+        digests = dict((d['name'], notify.identity(d['kind'], told)) for d in destinations)
         if self._task.check_mode:
             state = store.read() or {}
-            plan = notify.plan_sends(destinations, event, payloads, state.get('notifications'))
+            plan = notify.plan_sends(destinations, event, digests, state.get('notifications'))
             would = [_row(d, event=event) for d, what, _why in plan if what == 'send']
             return dict(changed=bool(would), event=event, sent=[], would_send=would, failures=[],
                         not_sent=[_row(d, why=why) for d, what, why in plan if what == 'skip'],
@@ -91,23 +92,23 @@ class ActionModule(ActionBase):
         if not held:
             store.lock()
         try:
-            return self._send_all(change_id, event, destinations, payloads, told, store, redactor)
+            return self._send_all(change_id, event, destinations, payloads, digests, told, store, redactor)
         finally:
             if not held:
                 store.unlock()
 
-    def _send_all(self, change_id, event, destinations, payloads, told, store, redactor):
+    def _send_all(self, change_id, event, destinations, payloads, digests, told, store, redactor):
         state = store.read()
         sent_record = (state or {}).get('notifications') or {}
         sent, not_sent, failures, warnings = [], [], [], []
-        for dest, what, why in notify.plan_sends(destinations, event, payloads, sent_record):
+        for dest, what, why in notify.plan_sends(destinations, event, digests, sent_record):
             if what == 'skip':
                 not_sent.append(_row(dest, why=why))
                 continue
             problem = self._send(dest, payloads[dest['name']], redactor)
             if problem is None:
                 sent.append(_row(dest, event=event))
-                sent_record = notify.record_sent(sent_record, dest, event, payloads[dest['name']], cw.iso(time.time()))
+                sent_record = notify.record_sent(sent_record, dest, event, digests[dest['name']], cw.iso(time.time()))
                 continue
             failures.append(_row(dest, required=dest['required'], error=problem))
             warnings.append('%s %s: notifying %s failed: %s.%s' % (

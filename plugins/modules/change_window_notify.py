@@ -55,10 +55,9 @@ options:
     required: true
   results:
     description:
-      - The phase's registered results, untouched, keyed C(begin), C(suppress) (begin's suppression record step),
-        C(record) (end's record step), C(undo), C(verify), C(cancel), C(plan), C(extend).
-      - For V(plan) and V(extend) the result says it in C(summary) (or C(msg)), with C(counts) (or an C(audit) or
-        C(plan) carrying them), C(record) (the suppression) and C(report_json) / C(report_html).
+      - The phase's registered results, untouched, keyed C(begin) (begin's baseline step), C(suppress) (begin's
+        suppression record step), C(plan) (phase plan's plan step), C(extend) (extend's record step), C(record)
+        (end's record step), C(undo) (the suppression's undo), C(verify), C(cancel).
     type: dict
     default: {}
   audit_url:

@@ -16,7 +16,8 @@ table in tests/unit/plugins/plugin_utils/test_notify.py:
   ``message`` envelope (what a Teams Workflows webhook takes, the replacement of the retired Office 365 connectors,
   which take it too); ``webhook`` a plain JSON document (``change_id``, ``event``, ``summary``, ``counts``, ...).
 * ``plan_sends`` decides per destination: send, or skip (not one of its events; the same message was sent for this
-  event before). What was sent is recorded per destination and event as a digest of the payload (``record_sent``),
+  event before). What was sent is recorded per destination and event as a digest of the payload without the run's
+  notes (``identity``, ``record_sent``),
   in the change's state under ``notifications``, so a rerun that changes nothing sends nothing and a rerun whose
   message differs (a write that now succeeded, a verify that is now healthy) sends the new one. No URL is recorded.
 * ``check_answer`` reads the destination's answer (Slack answers ``ok``); ``secrets_of`` and ``describe`` keep the
@@ -167,11 +168,12 @@ def _ran(result):
 
 
 def _suppression(record, said=None):
-    """The suppression's line (``said``: the console's own words for it, else the report's line) and what is in
-    place."""
+    """The suppression's line (``said``: the console's own words for it, '' for none when the summary names it
+    already; else the report's line) and what is in place."""
     if not record:
         return None
-    return {'summary': said or sup.summary_line(record), 'in_place': list(record.get('in_place') or [])}
+    return {'summary': sup.summary_line(record) if said is None else said,
+            'in_place': list(record.get('in_place') or [])}
 
 
 def _verify(result):
@@ -226,29 +228,48 @@ def _cancel(results):
             'window': {'begin': state.get('begin_at'), 'end': state.get('end_at')}}
 
 
-def _other(event):
-    """plan and extend: the phase's result says it in ``summary`` (or ``msg``), with ``counts`` (or an ``audit`` /
-    ``plan`` carrying them), ``suppression`` (a record) and ``audit`` paths as ``report_json``/``report_html``."""
-    def build(results):
-        result = _ran(results.get(event))
-        summary = (result or {}).get('summary') or (result or {}).get('msg')
-        if not summary or not isinstance(summary, str):
-            return None
-        counts = result.get('counts')
-        for key in ('audit', 'plan'):
-            if not isinstance(counts, dict) and isinstance(result.get(key), dict):
-                counts = result[key].get('counts')
-        record = result.get('record') if isinstance(result.get('record'), dict) else \
-            (result.get('state') or {}).get('suppression')
-        out = {'summary': summary, 'counts': dict(counts) if isinstance(counts, dict) else {},
-               'suppression': _suppression(record, result.get('suppression_summary'))}
-        if result.get('report_json') or result.get('report_html'):
-            out['audit'] = {'json': result.get('report_json'), 'html': result.get('report_html')}
-        return out
-    return build
+def _plan(results):
+    """plan: the plan step's result (its ``summary`` is the console's line; ``plan`` what end would do)."""
+    result = _ran(results.get('plan'))
+    if not result or not result.get('summary') or not isinstance(result.get('plan'), dict):
+        return None
+    the_plan = result['plan']
+    state = result.get('state') or {}
+    record = state.get('suppression') or {}
+    counts = {'to_close': len(the_plan.get('would_act') or []), 'closed': len(the_plan.get('closed') or []),
+              'closed_by_others': len(the_plan.get('closed_by_others') or []),
+              'left_open': len(the_plan.get('left_open') or [])}
+    by_reason = dict((why, count) for why, count, _e, _c in cw.group_left_open(the_plan.get('left_open') or []))
+    said = None
+    if record and not record.get('undone_at'):
+        said = 'Suppression to remove at end: %s.' % ('; '.join(sup.in_place(record)) or 'none')
+    return {'summary': result['summary'], 'counts': counts, 'left_open_by_reason': by_reason,
+            'suppression': _suppression(record if said else None, said),
+            'audit': {'json': result.get('plan_file'), 'html': result.get('plan_html')},
+            'window': {'begin': state.get('begin_at'), 'end': state.get('end_at')}}
 
 
-BUILDERS = {'begin': _begin, 'end': _end, 'cancel': _cancel, 'plan': _other('plan'), 'extend': _other('extend')}
+def _extend(results):
+    """extend: the record step's result (its ``msg`` is the console's line and names the suppression)."""
+    result = _ran(results.get('extend'))
+    if not result or not result.get('msg') or not isinstance(result.get('record'), dict):
+        return None
+    record = result['record']
+    last = (record.get('extended') or [{}])[-1]
+    state = result.get('state') or {}
+    # the console's line is "<id>: suppression extended to <to>: <the record's line>" and then this run's notes
+    # ("already extended ...: nothing to send" on a rerun): those are told, but do not make the message new
+    summary, notes = result['msg'], []
+    words = '%s: suppression extended to %s: %s' % (state.get('change_id') or record.get('change_id'), last.get('to'),
+                                                    sup.summary_line(record))
+    if last.get('to') and summary.startswith(words) and summary != words:
+        summary, notes = words, [summary[len(words):].strip()]
+    return {'summary': summary, 'notes': notes, 'counts': {}, 'suppression': _suppression(record, ''),
+            'window': {'begin': state.get('begin_at'), 'end': state.get('end_at')},
+            'extended': {'from': last.get('from'), 'to': last.get('to')}}
+
+
+BUILDERS = {'begin': _begin, 'end': _end, 'cancel': _cancel, 'plan': _plan, 'extend': _extend}
 
 
 def content(event, change_id, results, audit_url=None):
@@ -266,7 +287,8 @@ def content(event, change_id, results, audit_url=None):
     told['audit'] = audit or None
     told['status'] = _status(told)
     told['title'] = '%s: %s%s' % (change_id, TITLES[event], STATUS_WORDS[told['status']])
-    told['lines'] = _lines(told)
+    told['notes'] = list(told.get('notes') or [])
+    told['lines'] = _lines(told) + told['notes']
     return told
 
 
@@ -285,7 +307,7 @@ def _lines(told):
     """The text lines of the message: the console's summary first, then the suppression, the verify verdict and the
     audit (each in the words the console prints)."""
     lines = [told['summary']]
-    if told.get('suppression'):
+    if (told.get('suppression') or {}).get('summary'):
         lines.append(told['suppression']['summary'])
     if told.get('verify'):
         lines.append(told['verify']['summary'])
@@ -351,8 +373,8 @@ def teams_payload(told):
 
 
 def webhook_payload(told):
-    keys = ('change_id', 'event', 'status', 'title', 'summary', 'lines', 'counts', 'left_open_by_reason',
-            'suppression', 'verify', 'failures', 'audit', 'window')
+    keys = ('change_id', 'event', 'status', 'title', 'summary', 'lines', 'notes', 'counts', 'left_open_by_reason',
+            'suppression', 'verify', 'failures', 'audit', 'window', 'extended')
     out = dict((k, told.get(k)) for k in keys)
     out['version'] = PAYLOAD_VERSION
     return out
@@ -371,27 +393,35 @@ def digest(document):
     return hashlib.sha256(text.encode('utf-8')).hexdigest()[:32]
 
 
+def identity(kind, told):
+    """The digest that says whether a message is new: the payload without this run's notes (a rerun's "already
+    extended: nothing to send" does not make the same extension news)."""
+    notes = told.get('notes') or []
+    bare = dict(told, notes=[], lines=told['lines'][:len(told['lines']) - len(notes)])
+    return digest(payload(kind, bare))
+
+
 # -- whom to tell ---------------------------------------------------------------------------------------------
-def plan_sends(destinations, event, payloads, sent):
-    """[(destination, 'send' | 'skip', why)] for ``event``: ``payloads`` {name: payload}, ``sent`` the state's
-    ``notifications`` ({name: {event: {"digest", "at", "kind"}}})."""
+def plan_sends(destinations, event, digests, sent):
+    """[(destination, 'send' | 'skip', why)] for ``event``: ``digests`` {name: identity of its message}, ``sent``
+    the state's ``notifications`` ({name: {event: {"digest", "at", "kind"}}})."""
     out = []
     for dest in destinations:
         if event not in dest['events']:
             out.append((dest, 'skip', 'not told of %s (events: %s)' % (event, ', '.join(dest['events']))))
             continue
         before = ((sent or {}).get(dest['name']) or {}).get(event) or {}
-        if before.get('digest') == digest(payloads[dest['name']]):
+        if before.get('digest') == digests[dest['name']]:
             out.append((dest, 'skip', 'already told (the same message was sent at %s)' % before.get('at')))
             continue
         out.append((dest, 'send', 'changed since the last message' if before else 'not told yet'))
     return out
 
 
-def record_sent(sent, dest, event, document, at):
-    """``sent`` with ``dest`` told of ``event`` (the digest of ``document``) at ``at`` (ISO 8601)."""
+def record_sent(sent, dest, event, identity_digest, at):
+    """``sent`` with ``dest`` told of ``event`` (the identity of the message) at ``at`` (ISO 8601)."""
     out = dict((k, dict(v)) for k, v in (sent or {}).items() if isinstance(v, dict))
-    out.setdefault(dest['name'], {})[event] = {'digest': digest(document), 'at': at, 'kind': dest['kind']}
+    out.setdefault(dest['name'], {})[event] = {'digest': identity_digest, 'at': at, 'kind': dest['kind']}
     return out
 
 

@@ -217,3 +217,44 @@ def test_cancel_tells_that_the_suppression_is_gone(sim, play, tmp_path):
     assert told['summary'] == 'CHG-5007: cancelled; suppression removed; nothing was closed'
     assert told['suppression']['in_place'] == [] and 'removed at ' in told['suppression']['summary']
     assert sorted(state_of(tmp_path, 'CHG-5007')['notifications']['ops']) == ['begin', 'cancel']
+
+
+def test_plan_and_extend_tell_what_end_will_do_and_the_new_end_once(sim, play, tmp_path):
+    details = sim.control('mackerel', 'host_status')['details']
+    scope = [h['id'] for h in details if h['status'] == 'working'][:1]
+    notify = [{'name': 'ops', 'kind': 'webhook', 'url': hook(sim, 'webhook')},
+              {'name': 'approver', 'kind': 'teams', 'url': hook(sim, 'teams'), 'events': ['plan']}]
+    evars = {'change_id': 'CHG-5008', 'hosts_in_scope': scope, 'destinations': notify, 'suppress': True,
+             'suppress_duration': '1h'}
+    assert play('mw_notify.yml', dict(evars, phase='begin')).rc == 0
+    sim.control('opsramp', 'raise', {'device': 'web-01', 'resource_id': 'res-web-01', 'count': 2})
+    time.sleep(1.05)
+    planned = play('mw_notify.yml', dict(evars, phase='plan'))
+    assert planned.rc == 0, planned.output[-4000:]
+    assert [(r['kind'], (r['payload'].get('event') if r['kind'] == 'webhook' else None)) for r in received(sim)] == [
+        ('webhook', 'begin'), ('webhook', 'plan'), ('teams', None)]
+    told = received(sim)[1]['payload']
+    assert told['title'] == 'CHG-5008: change window planned (for approval)'
+    assert told['counts'] == {'to_close': 2, 'closed': 0, 'closed_by_others': 0, 'left_open': told['counts']['left_open']}
+    assert told['summary'] in planned.output and 'plan: 2 alert(s) to close (opsramp 2)' in told['summary']
+    assert told['audit']['json'] == str(tmp_path / 'state' / 'CHG-5008-plan.json')
+    assert told['suppression']['summary'].startswith('Suppression to remove at end: Mackerel hosts in maintenance: %s'
+                                                     % scope[0])
+    card = received(sim)[2]['payload']['attachments'][0]['content']
+    assert card['body'][1]['text'] == told['summary']
+
+    extended = play('mw_notify.yml', dict(evars, phase='extend', suppress_duration='3h'))
+    assert extended.rc == 0, extended.output[-4000:]
+    told = received(sim)[3]['payload']
+    record = state_of(tmp_path, 'CHG-5008')['suppression']
+    assert (told['event'], told['extended']['to']) == ('extend', record['extended'][-1]['to'])
+    assert told['summary'].startswith('CHG-5008: suppression extended to %s: ' % record['extended'][-1]['to'])
+    assert told['summary'] in extended.output
+    assert told['notes'] == [told['lines'][-1]] and 'Mackerel host maintenance has no end to move' in told['notes'][0]
+    again = play('mw_notify.yml', dict(evars, phase='extend', suppress_duration='3h'))
+    assert again.rc == 0 and len(received(sim)) == 4           # the same extension again: nobody told again
+    end = play('mw_notify.yml', dict(evars, phase='end'))
+    assert end.rc == 0, end.output[-4000:]
+    told = received(sim)[4]['payload']
+    assert (told['event'], told['counts']['closed']) == ('end', 2)
+    assert len(received(sim)) == 5                              # the approver is told of the plan only

@@ -104,6 +104,14 @@ END = {'summary': SUMMARY, 'audit': AUDIT, 'failures': [], 'report_json': '/r/CH
 HEALTHY = {'healthy': True, 'failing': [], 'unverifiable': [], 'msg': 'verify: the scope is healthy'}
 SICK = {'healthy': False, 'failing': [{'id': 'm1'}], 'unverifiable': [], 'msg': 'verify: after 0s still failing: x'}
 
+PLAN_SUMMARY = ('CHG-7 (2026-12-01T10:00:00Z .. 2026-12-01T11:00:00Z): plan: 2 alert(s) to close (mackerel 2); 0 closed '
+                'already; 1 closed by others; 1 left open: 1 in the baseline (open before the change began). Nothing '
+                'was sent.')
+PLANNED = {'would_act': [{'platform': 'mackerel', 'id': 'm1'}, {'platform': 'mackerel', 'id': 'm2'}], 'closed': [],
+           'closed_by_others': [{'platform': 'mackerel', 'id': 'm3'}],
+           'left_open': [{'platform': 'mackerel', 'id': 'a', 'why': 'in the baseline (open before the change began)'}]}
+EXTENDED = ('CHG-7: suppression extended to 2026-12-01T14:00:00Z: Suppressed during the window: Mackerel downtime '
+            'CHG-7; in place.')
 CONTENT = [   # (event, results, title, status, counts (a subset), lines)
     ('begin', {'begin': {'state': STATE, 'state_file': '/s/CHG-7.state.json', 'msg': 'kept'}},
      'CHG-7: change window began', 'ok', {'baseline': {'mackerel': 2, 'opsramp': 1}, 'baseline_total': 3},
@@ -127,11 +135,14 @@ CONTENT = [   # (event, results, title, status, counts (a subset), lines)
                            'state': dict(STATE, suppression=UNDONE)}},
      'CHG-7: change window cancelled', 'ok', {'closed': 0},
      ['CHG-7: cancelled; suppression removed; nothing was closed', None]),
-    ('plan', {'plan': {'summary': 'CHG-7 plan: 3 to close', 'plan': {'counts': {'to_close': 3}}}},
-     'CHG-7: change window planned (for approval)', 'ok', {'to_close': 3}, ['CHG-7 plan: 3 to close']),
-    ('extend', {'extend': {'msg': 'CHG-7: extended to 14:00', 'record': RECORD,
-                           'suppression_summary': 'CHG-7: downtime CHG-7 now ends at 14:00'}},
-     'CHG-7: change window extended', 'ok', {}, ['CHG-7: extended to 14:00', 'CHG-7: downtime CHG-7 now ends at 14:00']),
+    ('plan', {'plan': {'summary': PLAN_SUMMARY, 'plan': PLANNED, 'plan_file': '/s/CHG-7-plan.json',
+                       'plan_html': '/r/CHG-7-plan.html', 'state': dict(STATE, suppression=RECORD)}},
+     'CHG-7: change window planned (for approval)', 'ok',
+     {'to_close': 2, 'closed': 0, 'closed_by_others': 1, 'left_open': 1},
+     [PLAN_SUMMARY, 'Suppression to remove at end: Mackerel downtime CHG-7 (id dt1).', 'Audit: /r/CHG-7-plan.html']),
+    ('extend', {'extend': {'msg': EXTENDED, 'state': STATE,
+                           'record': dict(RECORD, extended=[{'from': 'a', 'to': 'b', 'at': 'c'}])}},
+     'CHG-7: change window extended', 'ok', {}, [EXTENDED]),
 ]
 
 
@@ -155,6 +166,8 @@ NOTHING = [   # (event, results): the phase recorded nothing, so nothing is told
     ('end', {'record': {'failed': True, 'msg': 'x'}, 'verify': HEALTHY}),
     ('cancel', {'cancel': {'failed': True, 'msg': 'suppression still in place'}}),
     ('plan', {'plan': {'changed': False}}),
+    ('plan', {'plan': {'summary': 'x', 'failed': True}}),
+    ('extend', {'extend': {'failed': True, 'msg': 'NOT fully extended'}}),
     ('extend', {}),
 ]
 
@@ -213,35 +226,53 @@ def test_a_message_card_is_refused_by_the_teams_receiver():
 
 # -- what a rerun sends ----------------------------------------------------------------------------------------
 ONE = notify.check_destinations([dest(name='chat'), dest(name='pager', kind='webhook', events=['end'])])
-PAYLOADS = {'chat': {'text': 'x'}, 'pager': {'event': 'begin'}}
-SENT = notify.record_sent({}, ONE[0], 'begin', {'text': 'x'}, '2026-12-01T10:00:05Z')
+PAYLOADS = {'chat': 'd-chat-1', 'pager': 'd-pager-1'}
+SENT = notify.record_sent({}, ONE[0], 'begin', 'd-chat-1', '2026-12-01T10:00:05Z')
 
 PLANS = [   # (event, payloads, sent before, [(name, send|skip, why starts with)])
     ('begin', PAYLOADS, {}, [('chat', 'send', 'not told yet'), ('pager', 'skip', 'not told of begin (events: end)')]),
     ('begin', PAYLOADS, SENT, [('chat', 'skip', 'already told (the same message was sent at 2026-12-01T10:00:05Z)'),
                                ('pager', 'skip', 'not told of begin')]),
-    ('begin', dict(PAYLOADS, chat={'text': 'y'}), SENT, [('chat', 'send', 'changed since the last message'),
+    ('begin', dict(PAYLOADS, chat='d-chat-2'), SENT, [('chat', 'send', 'changed since the last message'),
                                                          ('pager', 'skip', 'not told of begin')]),
     ('end', PAYLOADS, SENT, [('chat', 'send', 'not told yet'), ('pager', 'send', 'not told yet')]),
 ]
 
 
-@pytest.mark.parametrize('event,payloads,sent,expected', PLANS)
-def test_a_destination_is_told_once_per_event_and_message(event, payloads, sent, expected):
-    got = notify.plan_sends(ONE, event, payloads, sent)
+@pytest.mark.parametrize('event,digests,sent,expected', PLANS)
+def test_a_destination_is_told_once_per_event_and_message(event, digests, sent, expected):
+    got = notify.plan_sends(ONE, event, digests, sent)
     assert [(d['name'], what) for d, what, _why in got] == [(n, w) for n, w, _y in expected]
     for (_d, _w, why), (_n, _x, start) in zip(got, expected):
         assert why.startswith(start)
 
 
 def test_the_record_holds_a_digest_and_no_url():
-    record = notify.record_sent(SENT, ONE[1], 'end', {'event': 'end'}, '2026-12-01T11:00:00Z')
-    assert record == {'chat': {'begin': {'digest': notify.digest({'text': 'x'}), 'at': '2026-12-01T10:00:05Z',
-                                         'kind': 'slack'}},
-                      'pager': {'end': {'digest': notify.digest({'event': 'end'}), 'at': '2026-12-01T11:00:00Z',
+    told = notify.content('end', 'CHG-7', {'record': END})
+    record = notify.record_sent(SENT, ONE[1], 'end', notify.identity('webhook', told), '2026-12-01T11:00:00Z')
+    assert record == {'chat': {'begin': {'digest': 'd-chat-1', 'at': '2026-12-01T10:00:05Z', 'kind': 'slack'}},
+                      'pager': {'end': {'digest': notify.identity('webhook', told), 'at': '2026-12-01T11:00:00Z',
                                         'kind': 'webhook'}}}
-    assert SENT['chat']['begin']['digest'] == notify.digest({'text': 'x'}) and 'pager' not in SENT
-    assert len(record['chat']['begin']['digest']) == 32 and 'hooks' not in repr(record)
+    assert 'pager' not in SENT                      # a copy: the record given is not changed
+    assert len(record['pager']['end']['digest']) == 32 and 'hooks' not in repr(record)
+
+
+def test_the_notes_of_a_run_are_told_but_do_not_make_the_message_new():
+    record = dict(RECORD, extended=[{'from': '2026-12-01T11:00:00Z', 'to': '2026-12-01T14:00:00Z',
+                                     'at': '2026-12-01T10:30:00Z'}])
+    words = 'CHG-7: suppression extended to 2026-12-01T14:00:00Z: %s' % (
+        'Suppressed during the window: Mackerel downtime CHG-7; extended at 2026-12-01T10:30:00Z to '
+        '2026-12-01T14:00:00Z; STILL IN PLACE: Mackerel downtime CHG-7 (id dt1).')
+    first = notify.content('extend', 'CHG-7', {'extend': {'msg': words + ' Mackerel host maintenance has no end to '
+                                                          'move.', 'record': record, 'state': STATE}})
+    again = notify.content('extend', 'CHG-7', {'extend': {'msg': words + ' already extended: nothing to send.',
+                                                          'record': record, 'state': STATE}})
+    assert first['summary'] == again['summary']
+    assert first['lines'][-1] == 'Mackerel host maintenance has no end to move.'
+    assert first['notes'] == ['Mackerel host maintenance has no end to move.']
+    for kind in notify.KINDS:
+        assert notify.identity(kind, first) == notify.identity(kind, again)
+        assert notify.digest(notify.payload(kind, first)) != notify.digest(notify.payload(kind, again))
 
 
 # -- answers and secrets ---------------------------------------------------------------------------------------
