@@ -226,16 +226,16 @@ def test_a_message_card_is_refused_by_the_teams_receiver():
 
 # -- what a rerun sends ----------------------------------------------------------------------------------------
 ONE = notify.check_destinations([dest(name='chat'), dest(name='pager', kind='webhook', events=['end'])])
-PAYLOADS = {'chat': 'd-chat-1', 'pager': 'd-pager-1'}
+DIGESTS = {'chat': 'd-chat-1', 'pager': 'd-pager-1'}
 SENT = notify.record_sent({}, ONE[0], 'begin', 'd-chat-1', '2026-12-01T10:00:05Z')
 
 PLANS = [   # (event, payloads, sent before, [(name, send|skip, why starts with)])
-    ('begin', PAYLOADS, {}, [('chat', 'send', 'not told yet'), ('pager', 'skip', 'not told of begin (events: end)')]),
-    ('begin', PAYLOADS, SENT, [('chat', 'skip', 'already told (the same message was sent at 2026-12-01T10:00:05Z)'),
+    ('begin', DIGESTS, {}, [('chat', 'send', 'not told yet'), ('pager', 'skip', 'not told of begin (events: end)')]),
+    ('begin', DIGESTS, SENT, [('chat', 'skip', 'already told (the same message was sent at 2026-12-01T10:00:05Z)'),
                                ('pager', 'skip', 'not told of begin')]),
-    ('begin', dict(PAYLOADS, chat='d-chat-2'), SENT, [('chat', 'send', 'changed since the last message'),
-                                                         ('pager', 'skip', 'not told of begin')]),
-    ('end', PAYLOADS, SENT, [('chat', 'send', 'not told yet'), ('pager', 'send', 'not told yet')]),
+    ('begin', dict(DIGESTS, chat='d-chat-2'), SENT, [('chat', 'send', 'changed since the last message'),
+                                                      ('pager', 'skip', 'not told of begin')]),
+    ('end', DIGESTS, SENT, [('chat', 'send', 'not told yet'), ('pager', 'send', 'not told yet')]),
 ]
 
 
