@@ -232,9 +232,9 @@ SENT = notify.record_sent({}, ONE[0], 'begin', 'd-chat-1', '2026-12-01T10:00:05Z
 PLANS = [   # (event, payloads, sent before, [(name, send|skip, why starts with)])
     ('begin', DIGESTS, {}, [('chat', 'send', 'not told yet'), ('pager', 'skip', 'not told of begin (events: end)')]),
     ('begin', DIGESTS, SENT, [('chat', 'skip', 'already told (the same message was sent at 2026-12-01T10:00:05Z)'),
-                               ('pager', 'skip', 'not told of begin')]),
+                              ('pager', 'skip', 'not told of begin')]),
     ('begin', dict(DIGESTS, chat='d-chat-2'), SENT, [('chat', 'send', 'changed since the last message'),
-                                                      ('pager', 'skip', 'not told of begin')]),
+                                                     ('pager', 'skip', 'not told of begin')]),
     ('end', DIGESTS, SENT, [('chat', 'send', 'not told yet'), ('pager', 'send', 'not told yet')]),
 ]
 
