@@ -24,7 +24,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.alertops.core.plugins.module_utils import errors, transport
 from ansible_collections.alertops.core.plugins.plugin_utils import change_window as cw
 from ansible_collections.alertops.core.plugins.plugin_utils import notify
-from ansible_collections.alertops.core.plugins.plugin_utils.state_store import StateStore
+from ansible_collections.alertops.core.plugins.plugin_utils.state_stores import STORE_OPTION, open_store
 
 ARGS = {
     'check_only': dict(type='bool', default=False),
@@ -36,6 +36,7 @@ ARGS = {
     'results': dict(type='dict', default={}),
     'audit_url': dict(type='str', default=''),
 }
+ARGS.update(STORE_OPTION)
 
 
 class ActionModule(ActionBase):
@@ -65,7 +66,7 @@ class ActionModule(ActionBase):
             if missing:
                 raise AnsibleActionFail('missing required arguments: %s' % ', '.join(missing))
             change_id = cw.check_change_id(args['change_id'])
-            store = StateStore(args['state_dir'], change_id, check_mode=self._task.check_mode)
+            store = open_store(args, change_id, check_mode=self._task.check_mode)
             result.update(self._notify(args, change_id, destinations, store, redactor))
         except errors.AlertOpsError as exc:
             raise AnsibleActionFail(redactor.redact(to_text(exc)))
@@ -118,8 +119,8 @@ class ActionModule(ActionBase):
         if state is not None and sent:
             store.write(dict(state, notifications=sent_record))
         elif state is None and sent:
-            warnings.append('%s %s: the change has no state file in %s: what was sent is not recorded, so a rerun '
-                            'sends it again' % (change_id, event, store.dir))
+            warnings.append('%s %s: the change has no state at %s: what was sent is not recorded, so a rerun sends it '
+                            'again' % (change_id, event, store.path))
         parts = ['%s %s: told %s' % (change_id, event, ', '.join(r['name'] for r in sent) or 'nobody')]
         if not_sent:
             parts.append('not told %s' % ', '.join('%s (%s)' % (r['name'], r['why']) for r in not_sent))

@@ -45,6 +45,14 @@ options:
   state_dir:
     description: Directory of the change's state file. Required unless O(check_only).
     type: path
+  state_store:
+    description:
+      - Where the change's state (and so the record of what was sent) lives. V(file) in O(state_dir); V(postgresql)
+        in the database of the environment variable E(ALERTOPS_STATE_URL). See the role's
+        C(maintenance_window_state_store).
+    type: str
+    choices: [file, postgresql]
+    default: file
   destinations:
     description:
       - The role's C(maintenance_window_notify), a list of C({name, kind, url, required, timeout, events}); see the

@@ -92,7 +92,7 @@ def test_check_mode_sends_nothing_and_says_who_would_be_told(run_action, sim, tm
 def test_without_a_state_file_it_sends_and_warns_that_a_rerun_sends_again(run_action, sim, tmp_path):
     result = run_action('change_window_notify', args(tmp_path, [{'kind': 'webhook', 'url': URL % ('webhook', 'ok')}]))
     assert [r['name'] for r in result['sent']] == ['webhook-1']
-    assert 'what was sent is not recorded, so a rerun sends it again' in result['warnings'][0]
+    assert 'what was sent is not recorded, so a rerun sends it' in result['warnings'][0]
 
 
 def test_a_phase_that_recorded_nothing_sends_nothing(run_action, sim, tmp_path):
