@@ -81,8 +81,9 @@ class Request:
 
 
 class Reply:
-    def __init__(self, status=200, body=None, headers=None, raw=None, content_type='application/json'):
+    def __init__(self, status=200, body=None, headers=None, raw=None, content_type='application/json', delay=0):
         self.status = status
+        self.delay = delay            # seconds to wait before answering (outside the simulator's lock): a slow server
         self.body = body
         self.raw = raw                # bytes sent verbatim (HTML pages, truncated JSON)
         self.headers = headers or {}
@@ -374,6 +375,8 @@ def make_handler(sim):
                 except OSError:
                     pass
                 return
+            if reply.delay:
+                time.sleep(reply.delay)
             payload = reply.payload()
             self.send_response(reply.status)
             self.send_header('Content-Type', reply.content_type)

@@ -29,7 +29,7 @@ if HERE not in sys.path:
 
 from core import Server, Simulator, make_handler  # noqa: E402
 
-VENDOR_MODULES = (('log360', 'Log360'), ('mackerel', 'Mackerel'), ('opsramp', 'OpsRamp'))
+VENDOR_MODULES = (('log360', 'Log360'), ('mackerel', 'Mackerel'), ('opsramp', 'OpsRamp'), ('notify', 'Notify'))
 
 
 def vendor_classes():

@@ -44,6 +44,7 @@ READ_POSTS = {
     'log360': ('^/api/v2/alerts$', '^/api/v2/search$', '^/RestAPI/v1/meta/'),
     'opsramp': ('/auth/oauth/token$',),
     'mackerel': (),
+    'notify': (),
 }
 # Defaults of the in-process simulator for unit tests: a Log360 job is done at once (no waiting in real time).
 UNIT_VARIANTS = {'log360_job_duration': 0}
@@ -54,7 +55,7 @@ def _simulator():
         sys.path.append(SIM_DIR)
     core = importlib.import_module('core')
     classes = [getattr(importlib.import_module(m), c) for m, c in
-               (('log360', 'Log360'), ('mackerel', 'Mackerel'), ('opsramp', 'OpsRamp'))]
+               (('log360', 'Log360'), ('mackerel', 'Mackerel'), ('opsramp', 'OpsRamp'), ('notify', 'Notify'))]
     return core, core.Simulator(classes)
 
 

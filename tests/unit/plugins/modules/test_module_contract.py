@@ -320,7 +320,8 @@ EVERY_MODULE = [   # every module that talks to a vendor, with args that make it
     ('log360_job', {'request_id': [JOB]}), ('log360_job_results', {'request_id': JOB}),
     ('log360_job_wait', {'request_id': JOB}),
 ]
-ACTION_DOCS = ('change_window', 'change_window_suppress', 'change_window_info')   # documentation of the action plugins (tests/unit/plugins/action)
+ACTION_DOCS = ('change_window', 'change_window_suppress', 'change_window_info',
+               'change_window_notify')   # documentation of the action plugins (tests/unit/plugins/action)
 
 
 def test_every_module_is_in_the_tables():
