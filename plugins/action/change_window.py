@@ -353,6 +353,10 @@ class ActionModule(ActionBase):
         state = store.read() or cw.upgrade_state(args['state'])
         lc.check_cancel(state, change_id)
         suppression = state.get('suppression') or {}
+        if self._task.check_mode:          # the undo wrote nothing either: say what a real run would do
+            return dict(changed=False, state=state, msg='%s: check mode: would be cancelled; %s; nothing is closed' % (
+                change_id, 'its suppression would be removed' if suppression.get('in_place') and
+                not suppression.get('undone_at') else 'no suppression to remove'))
         if suppression.get('in_place') and not suppression.get('undone_at'):
             raise cw.ChangeWindowError('change %s: suppression is still in place (%s): not cancelled; rerun phase cancel'
                                        % (change_id, '; '.join(suppression['in_place'])))

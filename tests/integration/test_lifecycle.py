@@ -417,3 +417,15 @@ def test_exactly_one_of_twenty_playbook_runs_takes_a_stale_lock(sim, play, tmp_p
     got = [o for o in outputs if 'CONTENDER GOT THE LOCK' in o]
     refused = [o for o in outputs if 'CONTENDER REFUSED: change CHG-3071 is being handled by another run' in o]
     assert (len(got), len(refused)) == (1, 19), [o[-600:] for o in outputs if o not in got + refused][:2]
+
+
+def test_cancel_in_check_mode_says_what_it_would_do_and_writes_nothing(sim, play, tmp_path):
+    scope = working_hosts(sim)
+    evars = {'change_id': 'CHG-3031', 'hosts_in_scope': scope}
+    assert play('mw_suppress.yml', dict(evars, phase='begin')).rc == 0
+    before = state_of(tmp_path, 'CHG-3031')
+    sim.clear_log()
+    checked = play('mw_suppress.yml', dict(evars, phase='cancel'), check=True)
+    assert checked.rc == 0, checked.output[-3000:]
+    assert 'CHG-3031: check mode: would be cancelled; its suppression would be removed' in checked.output
+    assert writes(sim) == [] and state_of(tmp_path, 'CHG-3031') == before

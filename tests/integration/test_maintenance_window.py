@@ -231,6 +231,7 @@ def test_end_applies_the_scope_recorded_at_begin_and_refuses_another(sim, play, 
     assert closes(sim, 'mackerel') == sorted(made['mackerel_in'])
     assert closes(sim, 'opsramp') == sorted(made['opsramp_in'])
     assert audit_of(tmp_path)['scope'] == {'mackerel_host_ids': sorted(hosts[:2]), 'mackerel_monitor_ids': [],
+                                           'mackerel_services': [], 'mackerel_roles': [],
                                            'opsramp_query': {'resourceIds': ['res-web-01']}}
 
 
