@@ -23,6 +23,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.alertops.core.plugins.plugin_utils import audit as audit_report
 from ansible_collections.alertops.core.plugins.plugin_utils import change_window as cw
 from ansible_collections.alertops.core.plugins.module_utils.errors import AlertOpsError
+from ansible_collections.alertops.core.plugins.module_utils.mackerel import display_name
 from ansible_collections.alertops.core.plugins.plugin_utils import lifecycle as lc
 from ansible_collections.alertops.core.plugins.plugin_utils import suppression as sup
 from ansible_collections.alertops.core.plugins.plugin_utils import models
@@ -186,7 +187,7 @@ class ActionModule(ActionBase):
                        % (platform, CONNECTION_HINTS[platform], platform)))
             for found in (answer.get('hosts') or []) + (answer.get('resources') or []):
                 if isinstance(found, dict) and found.get('id'):
-                    names[found['id']] = found.get('displayName') or found.get('name') or found['id']
+                    names[found['id']] = display_name(found)
         return names
 
     def _expand(self, scope, names):
@@ -201,7 +202,7 @@ class ActionModule(ActionBase):
             lists[source] = [h['id'] for h in answer.get('hosts') or [] if isinstance(h, dict) and h.get('id')]
             for host in answer.get('hosts') or []:
                 if isinstance(host, dict) and host.get('id'):
-                    names.setdefault(host['id'], host.get('displayName') or host.get('name') or host['id'])
+                    names.setdefault(host['id'], display_name(host))
         return cw.expand_scope(scope, lists)
 
     def _begin(self, args, change_id, store):
@@ -228,12 +229,13 @@ class ActionModule(ActionBase):
         state = cw.upgrade_state(store.read() or args['state'])
         end = cw.to_second(args['window']['end'], 'end')
         actions = cw.actions_for(args['opsramp_action'])
-        if args['approve']:               # phase plan: decide, write the plan for an approval, send nothing
-            return self._plan_for_approval(args, change_id, store, state, end, actions)
-        approved = self._approved_plan(state, change_id, args['window']['end'])
+        # phase plan decides afresh; an end follows the plan phase plan recorded, when there is one
+        approved = None if args['approve'] else self._approved_plan(state, change_id, args['window']['end'])
         the_plan = cw.plan(state, models.alert_models(args['listings']), end, actions=actions,
                            handed_in=args['handed_in'], end_source=args['end_source'],
                            approved=approved['to_act'] if approved else None)
+        if args['approve']:               # phase plan: write the plan for an approval, send nothing
+            return self._plan_for_approval(args, change_id, store, state, the_plan, actions)
         if approved:
             the_plan['approved_plan'] = approved
         # write ahead: the window's end, and the writes about to be sent, are on disk before the first write
@@ -246,10 +248,8 @@ class ActionModule(ActionBase):
                     # a later run recognises as this change's own
                     write_states=cw.write_states(actions), reason=cw.reason_text(change_id, args['reason']))
 
-    def _plan_for_approval(self, args, change_id, store, state, end, actions):
+    def _plan_for_approval(self, args, change_id, store, state, the_plan, actions):
         check_mode = self._task.check_mode
-        the_plan = cw.plan(state, models.alert_models(args['listings']), end, actions=actions,
-                           handed_in=args['handed_in'], end_source=args['end_source'])
         window = dict(args['window'])
         suppression = sup.in_place(state.get('suppression') or {}) \
             if not (state.get('suppression') or {}).get('undone_at') else []

@@ -37,6 +37,7 @@ import time
 
 from ansible_collections.alertops.core.plugins.module_utils import timeutil
 from ansible_collections.alertops.core.plugins.module_utils.errors import ValidationError
+from ansible_collections.alertops.core.plugins.module_utils.mackerel import display_name
 
 DEFAULT_DURATION = 4 * 3600      # the vendors end the suppression by themselves if end never runs
 HOST_MAINTENANCE = 'maintenance'
@@ -352,10 +353,10 @@ def end_plan(record, end_at):
     annotations = dict(((a.get('title'), a.get('service')), a) for a in planned.get('annotations') or [])
     annotations.update(((a.get('title'), a.get('service')), a) for a in record.get('annotations') or [])
     opsramp_name = (record.get('opsramp') or {}).get('name') or planned.get('opsramp')
-    # the first window and the follow-ons extend created (recorded or only planned: removed by name all the same)
-    windows = ([opsramp_name] if opsramp_name else []) + sorted(
-        set(w['name'] for w in record.get('opsramp_follow_ons') or []) | set(planned.get('opsramp_follow_ons') or []),
-        key=lambda n: int(n.rsplit('#', 1)[-1]) if n.rsplit('#', 1)[-1].isdigit() else 0)
+    # the first window and the follow-ons extend created, in the order extend named them (written ahead, so the
+    # planned list holds every one, recorded or not: each is removed by name all the same)
+    windows = ([opsramp_name] if opsramp_name else []) + list(dict.fromkeys(
+        list(planned.get('opsramp_follow_ons') or []) + [w['name'] for w in record.get('opsramp_follow_ons') or []]))
     return {
         'downtimes': downtimes,
         'host_statuses': previous,
@@ -469,7 +470,7 @@ def verify_failures(scope, baseline, begin_at, mackerel_hosts=None, mackerel_ale
             out.append({'platform': 'mackerel', 'kind': 'monitor', 'id': state.get('monitorId'),
                         'host': host.get('id'), 'monitor': state.get('monitorId'), 'status': state['status'],
                         'title': '%s on %s is %s' % (names.get(state.get('monitorId')) or state.get('monitorId'),
-                                                     host.get('displayName') or host.get('name') or host.get('id'),
+                                                     display_name(host),
                                                      state['status'])})
     begin = int(begin_at)
     for alert in listed:
